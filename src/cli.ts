@@ -1,0 +1,100 @@
+import { Command, CommanderError, Option } from 'commander';
+import { loadConfig } from './config/load.js';
+import type { Config } from './config/types.js';
+import { EXIT, exitCodeOf } from './commands/exit-codes.js';
+import { consoleOutput, type Output } from './commands/output.js';
+import { runCommand } from './commands/run.js';
+import { demoCommand } from './commands/demo.js';
+import { statusCommand } from './commands/status.js';
+import { FbsyncError } from './http/errors.js';
+import { redact } from './http/secrets.js';
+
+interface GlobalOptions {
+  config?: string;
+  debug?: boolean;
+}
+
+function describeFailure(error: unknown, output: Output): string {
+  const code = exitCodeOf(error);
+  const message = error instanceof Error ? error.message : String(error);
+  if (code === EXIT.internal) {
+    const where = error instanceof Error ? (error.stack?.split('\n')[1]?.trim() ?? '') : '';
+    return `fbsync: internal error (a bug, please report it): ${message}${where ? ` ${where}` : ''}${output.debug ? '' : ' (run with --debug for the stack)'}`;
+  }
+  if (error instanceof FbsyncError && error.code === 'CONFIG' && message.includes('\n')) return `fbsync: configuration error:\n${message}`;
+  return `fbsync: ${message}`;
+}
+
+async function withConfig(options: GlobalOptions, action: (config: Config, output: Output) => Promise<number>): Promise<number> {
+  const output = consoleOutput(options.debug);
+  const config = await loadConfig({ configPath: options.config });
+  return action(config, output);
+}
+
+export function buildProgram(setExit: (code: number) => void): Command {
+  const program = new Command('fbsync')
+    .description('Answer Facebook Page commenters from Planfix: one sync cycle per run, made for cron.')
+    .addOption(new Option('-c, --config <path>', 'configuration file (default: fbsync.yaml or another cosmiconfig place in the current folder)'))
+    .option('--debug', 'print stack traces of errors')
+    .showHelpAfterError()
+    .exitOverride();
+
+  const globals = (cmd: Command) => cmd.optsWithGlobals() as GlobalOptions & Record<string, unknown>;
+  const wrap = (fn: (opts: GlobalOptions & Record<string, unknown>, cmd: Command) => Promise<number>) =>
+    async function (this: Command) {
+      const opts = globals(this);
+      const output = consoleOutput(opts.debug);
+      try {
+        setExit(await fn(opts, this));
+      } catch (error) {
+        output.err(describeFailure(error, output));
+        if (opts.debug && error instanceof Error && error.stack) output.err(error.stack);
+        setExit(exitCodeOf(error));
+      }
+    };
+
+  program
+    .command('run')
+    .description('one cycle: Facebook → Planfix (new comments, edits), then Planfix → Facebook (replies)')
+    .option('--json', 'print a machine-readable summary')
+    .action(wrap((opts) => withConfig(opts, (config, output) => runCommand(config, { json: Boolean(opts.json) }, output))));
+
+  program
+    .command('status')
+    .description('what the store knows: last run, cursors, counts, items waiting for retry, token expiry')
+    .option('--json', 'print it as JSON')
+    .action(wrap((opts) => withConfig(opts, (config, output) => statusCommand(config, { json: Boolean(opts.json) }, output))));
+
+  program
+    .command('demo')
+    .description('run a cycle against the built-in simulator (no accounts needed) and show the result')
+    .option('--json', 'print the run summary as JSON too')
+    .action(wrap(async (opts) => demoCommand({ json: Boolean(opts.json) }, consoleOutput(opts.debug))));
+
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let exitCode = 0;
+  const program = buildProgram((code) => (exitCode = code));
+  try {
+    await program.parseAsync(argv);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version are not errors; anything else commander rejects is bad usage.
+      return error.exitCode === 0 ? 0 : EXIT.usage;
+    }
+    process.stderr.write(`${redact(String(error))}\n`);
+    return EXIT.internal;
+  }
+  return exitCode;
+}
+
+main(process.argv).then(
+  // Exit now: idle keep-alive sockets must not hold a cron run open. Pipes and files are written synchronously on Linux.
+  (code) => process.exit(code),
+  (error) => {
+    process.stderr.write(`fbsync: ${redact(String(error))}\n`);
+    process.exitCode = EXIT.internal;
+  },
+);

@@ -1,0 +1,71 @@
+import type { Config } from '../config/types.js';
+import { Store } from '../store/store.js';
+import { throttledUntil } from '../sync/engine.js';
+import type { Output } from './output.js';
+
+/** Meta keys `reconnect` writes next to the token (never the token itself in any output). */
+export const TOKEN_INFO_META = 'facebook.tokenInfo';
+
+export interface StatusReport {
+  store: string;
+  lastRun: { command: string; startedAt: string; finishedAt: string | null; exitCode: number | null; summary: unknown } | null;
+  lastSuccessfulRun: { finishedAt: string | null } | null;
+  cursors: Record<string, string>;
+  counts: Record<string, number>;
+  waiting: { key: string; state: string; attempts: number; lastError: string | null; since: string }[];
+  parked: { key: string; lastError: string | null; since: string }[];
+  token: { source: 'store' | 'config' | 'none'; expiresAt: string | null; dataAccessExpiresAt: string | null; checkedAt: string | null };
+  throttledUntil: { facebook: string | null; planfix: string | null };
+}
+
+export function readStatus(config: Config): StatusReport {
+  const store = Store.open(config.store.path, { readonly: true });
+  try {
+    const last = store.lastRun();
+    const ok = store.lastRun({ successful: true });
+    const pending = store.journal.list(['sending', 'failed']);
+    const parked = store.journal.list(['parked']);
+    const info = JSON.parse(store.getMeta(TOKEN_INFO_META) ?? '{}') as { expiresAt?: string | null; dataAccessExpiresAt?: string | null; checkedAt?: string };
+    const tokenSource = store.getMeta('facebook.pageToken') ? 'store' : config.facebook.pageAccessToken ? 'config' : 'none';
+    return {
+      store: config.store.path,
+      lastRun: last ? { command: last.command, startedAt: last.startedAt, finishedAt: last.finishedAt, exitCode: last.exitCode, summary: last.summary ? JSON.parse(last.summary) : null } : null,
+      lastSuccessfulRun: ok ? { finishedAt: ok.finishedAt } : null,
+      cursors: store.cursors(),
+      counts: store.counts(),
+      waiting: pending.map((e) => ({ key: e.key, state: e.state, attempts: e.attempts, lastError: e.lastError, since: e.updatedAt })),
+      parked: parked.map((e) => ({ key: e.key, lastError: e.lastError, since: e.updatedAt })),
+      token: { source: tokenSource, expiresAt: info.expiresAt ?? null, dataAccessExpiresAt: info.dataAccessExpiresAt ?? null, checkedAt: info.checkedAt ?? null },
+      throttledUntil: {
+        facebook: throttledUntil(store, 'facebook')?.toISOString() ?? null,
+        planfix: throttledUntil(store, 'planfix')?.toISOString() ?? null,
+      },
+    };
+  } finally {
+    store.close();
+  }
+}
+
+export async function statusCommand(config: Config, options: { json?: boolean }, output: Output): Promise<number> {
+  const s = readStatus(config);
+  if (options.json) {
+    output.json(s);
+    return 0;
+  }
+  const summary = s.lastRun?.summary as { effects?: Record<string, number>; requests?: Record<string, number> } | null;
+  output.out(`store:        ${s.store}`);
+  output.out(`last run:     ${s.lastRun ? `${s.lastRun.command} at ${s.lastRun.finishedAt ?? s.lastRun.startedAt}, exit ${s.lastRun.exitCode ?? '(did not finish)'}` : 'never'}`);
+  if (summary?.effects) output.out(`              ${Object.entries(summary.effects).map(([k, v]) => `${k} ${v}`).join(', ') || 'nothing changed'}`);
+  output.out(`last success: ${s.lastSuccessfulRun?.finishedAt ?? 'never'}`);
+  output.out(`counts:       ${Object.entries(s.counts).map(([k, v]) => `${v} ${k}`).join(', ')}`);
+  for (const [name, value] of Object.entries(s.cursors)) output.out(`cursor:       ${name} = ${value}`);
+  output.out(`page token:   ${s.token.source === 'none' ? 'none — run `fbsync reconnect`' : `from the ${s.token.source}`}${s.token.expiresAt ? `, expires ${s.token.expiresAt}` : s.token.source === 'store' ? ', does not expire' : ''}${s.token.dataAccessExpiresAt ? `, data access until ${s.token.dataAccessExpiresAt}` : ''}`);
+  for (const side of ['facebook', 'planfix'] as const) {
+    if (s.throttledUntil[side]) output.out(`throttled:    ${side} until ${s.throttledUntil[side]}`);
+  }
+  output.out(`waiting:      ${s.waiting.length} item(s) to retry`);
+  for (const w of s.waiting.slice(0, 20)) output.out(`  ${w.key} (${w.state}, ${w.attempts} attempts): ${w.lastError ?? ''}`);
+  output.out(`parked:       ${s.parked.length} item(s) refused for good`);
+  for (const p of s.parked.slice(0, 20)) output.out(`  ${p.key}: ${p.lastError ?? ''}`);
+  return 0;
+}

@@ -1,0 +1,267 @@
+// Finds, reads and validates the configuration (behaviour.md § Configuration).
+//
+// Decisions:
+// - YAML and JSON are read with the `yaml` package (JSON is YAML), never js-yaml: its errors carry
+//   line and column, and with `intAsBigInt` an unquoted `pageId: 104857600000000123` keeps every
+//   digit (Facebook ids exceed 2^53).
+// - JavaScript/TypeScript configuration files are refused: the configuration is data, which
+//   `doctor` can check without running code, and secrets come from the environment anyway.
+// - The search looks in `cwd` only (cosmiconfig's `searchStrategy: 'none'`), never in parent
+//   folders or the home directory: what a cron job reads must not depend on where files happen
+//   to lie above its working directory. `--config PATH` is the way to point anywhere else.
+
+import { readFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { cosmiconfig, type Loader } from 'cosmiconfig';
+import { LineCounter, parseDocument } from 'yaml';
+import { ConfigError } from '../http/errors.js';
+import { registerSecret } from '../http/secrets.js';
+import { formatPath, substituteEnv } from './env.js';
+import { configSchema, describeIssues, isKnownPath, SECRET_KEYS, type Problem } from './schema.js';
+import type { Config } from './types.js';
+
+export interface LoadConfigOptions {
+  /** `--config PATH`: read exactly this file (relative to `cwd`). */
+  configPath?: string;
+  /** Where to search when no path is given; default `process.cwd()`. */
+  cwd?: string;
+  /** Where `${NAME}` references are looked up; default `process.env`. */
+  env?: NodeJS.ProcessEnv;
+}
+
+/** In this order; the first that exists wins. `fbsync.yaml` is the documented form. */
+export const SEARCH_PLACES: readonly string[] = [
+  'fbsync.yaml',
+  'fbsync.yml',
+  'package.json',
+  '.fbsyncrc',
+  '.fbsyncrc.json',
+  '.fbsyncrc.yaml',
+  '.fbsyncrc.yml',
+  '.config/fbsyncrc',
+  '.config/fbsyncrc.json',
+  '.config/fbsyncrc.yaml',
+  '.config/fbsyncrc.yml',
+  'fbsync.config.yaml',
+  'fbsync.config.yml',
+  'fbsync.config.json',
+  // Searched only to say clearly that they are not supported.
+  '.fbsyncrc.js',
+  '.fbsyncrc.ts',
+  '.fbsyncrc.cjs',
+  '.fbsyncrc.mjs',
+  'fbsync.config.js',
+  'fbsync.config.ts',
+  'fbsync.config.cjs',
+  'fbsync.config.mjs',
+];
+
+const CODE_EXTENSIONS = new Set(['.js', '.ts', '.cjs', '.mjs', '.cts', '.mts']);
+const MODULE_NAME = 'fbsync';
+const MAX_SYNTAX_ERRORS = 5;
+
+export async function loadConfig(options: LoadConfigOptions = {}): Promise<Config> {
+  const cwd = path.resolve(options.cwd ?? process.cwd());
+  const env = options.env ?? process.env;
+  const found = options.configPath !== undefined ? await readGiven(path.resolve(cwd, options.configPath)) : await search(cwd);
+  return resolveConfig(found.raw, found.filepath, env);
+}
+
+/**
+ * Substitutes `${NAME}`, validates, fills defaults and resolves `store.path` against the folder
+ * of `filepath`. Throws one ConfigError listing every problem, one per line.
+ */
+export function resolveConfig(raw: unknown, filepath: string, env: NodeJS.ProcessEnv = process.env): Config {
+  filepath = path.resolve(filepath);
+  if (raw === undefined) {
+    throw new ConfigError(`${filepath}: the file is empty; copy config.example.yaml and fill it in`);
+  }
+  const substituted = substituteEnv(raw, env);
+  // A reference inside an unknown key is reported as the unknown key only.
+  const envProblems: Problem[] = substituted.problems
+    .filter((p) => isKnownPath(p.path))
+    .map((p) => ({ key: formatPath(p.path), message: p.message }));
+  const unresolved = new Set(envProblems.map((p) => p.key));
+
+  // Registered before validation, so even a message about another key can never carry them.
+  for (const key of SECRET_KEYS) {
+    if (unresolved.has(key)) continue;
+    const value = key.split('.').reduce<unknown>((node, part) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[part] : undefined), substituted.value);
+    if (typeof value === 'string') {
+      registerSecret(value);
+      registerSecret(value.trim());
+    }
+  }
+
+  const result = configSchema.safeParse(substituted.value);
+  const problems = [...envProblems];
+  if (!result.success) {
+    const issues = describeIssues(result.error.issues, substituted.value, substituted.sources);
+    problems.push(...issues.filter((p) => !unresolved.has(p.key)));
+  }
+  if (problems.length > 0 || !result.success) {
+    throw new ConfigError(problems.map((p) => p.message).join('\n'), problems[0]?.key || undefined);
+  }
+
+  const c = result.data;
+  return {
+    facebook: {
+      pageId: c.facebook.pageId,
+      appId: c.facebook.appId,
+      appSecret: c.facebook.appSecret,
+      ...(c.facebook.pageAccessToken !== undefined ? { pageAccessToken: c.facebook.pageAccessToken } : {}),
+      apiVersion: c.facebook.apiVersion,
+      graphUrl: c.facebook.graphUrl,
+    },
+    planfix: {
+      url: c.planfix.url,
+      token: c.planfix.token,
+      taskTemplateId: c.planfix.taskTemplateId,
+      contactTemplateId: c.planfix.contactTemplateId,
+      fields: { contactFacebookId: c.planfix.fields.contactFacebookId, taskPostId: c.planfix.fields.taskPostId },
+      requestsPerSecond: c.planfix.requestsPerSecond,
+    },
+    store: { path: resolveStorePath(c.store.path, filepath) },
+    sync: {
+      lookbackDays: c.sync.lookbackDays,
+      concurrency: c.sync.concurrency,
+      maxRunSeconds: c.sync.maxRunSeconds,
+      maxEffects: c.sync.maxEffects,
+    },
+    filepath,
+  };
+}
+
+/** Relative to the configuration file's folder; `~/` is the home directory. */
+function resolveStorePath(p: string, filepath: string): string {
+  if (p === '~' || p.startsWith('~/')) return path.join(os.homedir(), p.slice(1));
+  return path.resolve(path.dirname(filepath), p);
+}
+
+/**
+ * Parses the text of a configuration file: JSON for `.json`, YAML otherwise. Integers too big
+ * for a number come out as their exact digits; `null` values (a bare `key:`) as absent keys.
+ * Returns undefined for a file with no content (only comments, say).
+ */
+export function parseConfigText(text: string, filepath: string): unknown {
+  const ext = path.extname(filepath).toLowerCase();
+  if (CODE_EXTENSIONS.has(ext)) {
+    throw new ConfigError(
+      `${filepath}: JavaScript/TypeScript configuration files are not supported; write the configuration in YAML (fbsync.yaml) or JSON`,
+    );
+  }
+  const format = ext === '.json' ? 'JSON' : 'YAML';
+  const lineCounter = new LineCounter();
+  // prettyErrors off: its excerpt of the source line could show a secret written in the file.
+  const doc = parseDocument(text, { intAsBigInt: true, prettyErrors: false, uniqueKeys: true, lineCounter });
+  const errors = [...doc.errors, ...doc.warnings];
+  if (errors.length > 0) {
+    const lines = errors.slice(0, MAX_SYNTAX_ERRORS).map((e) => {
+      const { line, col } = lineCounter.linePos(e.pos[0]);
+      return `${filepath}:${line}:${col}: ${format} syntax error at line ${line}, column ${col}: ${e.message}`;
+    });
+    if (errors.length > MAX_SYNTAX_ERRORS) lines.push(`${filepath}: … and ${errors.length - MAX_SYNTAX_ERRORS} more`);
+    throw new ConfigError(lines.join('\n'));
+  }
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: 100 });
+  } catch (err) {
+    throw new ConfigError(`${filepath}: cannot read the ${format}: ${(err as Error).message}`);
+  }
+  return normalise(value);
+}
+
+function normalise(value: unknown): unknown {
+  if (typeof value === 'bigint') return Number.isSafeInteger(Number(value)) ? Number(value) : value.toString();
+  if (value === null) return undefined;
+  if (Array.isArray(value)) return value.map(normalise);
+  if (typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [key, child] of Object.entries(value)) {
+      const v = normalise(child);
+      if (v !== undefined) out[key] = v;
+    }
+    return out;
+  }
+  return value;
+}
+
+function isPackageJson(filepath: string): boolean {
+  return path.basename(filepath) === 'package.json';
+}
+
+async function readGiven(filepath: string): Promise<{ raw: unknown; filepath: string }> {
+  let text: string;
+  try {
+    text = await readFile(filepath, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`cannot read configuration file ${filepath}: ${osReason(err)}`);
+  }
+  let raw = parseConfigText(text, filepath);
+  if (isPackageJson(filepath)) {
+    const section = raw && typeof raw === 'object' ? (raw as Record<string, unknown>)[MODULE_NAME] : undefined;
+    if (section === undefined) throw new ConfigError(`${filepath}: there is no "${MODULE_NAME}" key in this package.json`);
+    raw = section;
+  }
+  return { raw, filepath };
+}
+
+/** "ENOENT: no such file or directory, open '/x'" → "ENOENT: no such file or directory". */
+function osReason(err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  const message = String(e?.message ?? err);
+  return e?.code && message.startsWith(`${e.code}:`) ? message.replace(/, \w+(?: '.*')?$/, '') : message;
+}
+
+// cosmiconfig merges `$import` keys and picks the "fbsync" key out of package.json. The parsed
+// tree travels wrapped under a symbol, so cosmiconfig never sees (or acts on) its keys: `$import`
+// is then an unknown key like any other, and `--config` and the search read a file the same way.
+const RAW = Symbol('fbsync.raw');
+type Wrapped = { [RAW]: unknown };
+
+const dataLoader: Loader = (filepath, content) => {
+  const raw = parseConfigText(content, filepath);
+  if (!isPackageJson(filepath)) return { [RAW]: raw } satisfies Wrapped;
+  const section = raw && typeof raw === 'object' ? (raw as Record<string, unknown>)[MODULE_NAME] : undefined;
+  // No "fbsync" key: cosmiconfig moves on to the next place.
+  return section === undefined ? {} : { [MODULE_NAME]: { [RAW]: section } satisfies Wrapped };
+};
+
+async function search(cwd: string): Promise<{ raw: unknown; filepath: string }> {
+  const explorer = cosmiconfig(MODULE_NAME, {
+    searchPlaces: [...SEARCH_PLACES],
+    searchStrategy: 'none',
+    // An empty fbsync.yaml is an error to report, not a reason to look elsewhere.
+    ignoreEmptySearchPlaces: false,
+    cache: false,
+    loaders: {
+      '.yaml': dataLoader,
+      '.yml': dataLoader,
+      '.json': dataLoader,
+      noExt: dataLoader,
+      ...Object.fromEntries([...CODE_EXTENSIONS].map((ext) => [ext, dataLoader])),
+    },
+  });
+  let result: Awaited<ReturnType<typeof explorer.search>>;
+  try {
+    result = await explorer.search(cwd);
+  } catch (err) {
+    if (err instanceof ConfigError) throw err;
+    const where = (err as { filepath?: string }).filepath ?? cwd;
+    throw new ConfigError(`cannot read configuration ${where}: ${osReason(err)}`);
+  }
+  if (!result) {
+    const places = SEARCH_PLACES.filter((p) => !CODE_EXTENSIONS.has(path.extname(p))).map((p) =>
+      p === 'package.json' ? 'a "fbsync" key in package.json' : p,
+    );
+    throw new ConfigError(
+      `no configuration file found in ${cwd} (looked for ${places.join(', ')}); ` +
+        `pass --config PATH, or copy config.example.yaml to ${path.join(cwd, 'fbsync.yaml')} and fill it in`,
+    );
+  }
+  const filepath = path.resolve(result.filepath);
+  const raw = result.isEmpty ? undefined : (result.config as Wrapped)[RAW];
+  return { raw, filepath };
+}

@@ -1,0 +1,40 @@
+// The validated configuration, with every default filled in (see behaviour.md § Configuration).
+
+export interface Config {
+  facebook: {
+    pageId: string;
+    appId: string;
+    appSecret: string;
+    /** Optional once `fbsync reconnect` has stored a Page token in the store. */
+    pageAccessToken?: string;
+    /** e.g. "v24.0" */
+    apiVersion: string;
+    /** No trailing slash, e.g. "https://graph.facebook.com" or "http://127.0.0.1:4010". */
+    graphUrl: string;
+  };
+  planfix: {
+    /** Account address without trailing slash; the REST API is under {url}/rest/. */
+    url: string;
+    token: string;
+    taskTemplateId: number;
+    contactTemplateId: number;
+    fields: {
+      contactFacebookId: number;
+      taskPostId: number;
+    };
+    requestsPerSecond: number;
+  };
+  store: {
+    /** Absolute path (resolved against the config file's folder). */
+    path: string;
+  };
+  sync: {
+    lookbackDays: number;
+    concurrency: number;
+    maxRunSeconds: number;
+    /** Stop a run after this many effects (0 = no limit). */
+    maxEffects: number;
+  };
+  /** Absolute path of the file the configuration came from. */
+  filepath: string;
+}

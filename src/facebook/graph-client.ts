@@ -1,0 +1,255 @@
+// The Facebook Page over the Graph API (api-notes-facebook.md §1–3, 5). Paths and bodies only:
+// pacing, retries and the throttle are HttpClient's; errors are graph-errors.ts'; shapes parse.ts'.
+
+import type { BackoffPolicy } from '../http/backoff.js';
+import { type HttpRequest, HttpClient, parseJson } from '../http/client.js';
+import { AuthError, MalformedResponseError, RemoteError, ThrottledError, TransientError } from '../http/errors.js';
+import { redact, registerSecret } from '../http/secrets.js';
+import type { Throttle } from '../http/throttle.js';
+import { classifyGraphAnswer, describeRequest } from './graph-errors.js';
+import { type At, type Page, at, graphTimeToDate, parseComment, parseCreated, parseList, parsePicture, parsePost } from './parse.js';
+import { signatureParams, withParams, withoutSignature } from './proof.js';
+import type { CommentListOptions, FacebookPage, FbComment, FbPost, PostListOptions } from './types.js';
+import { type Usage, applyUsage, readUsage } from './usage.js';
+
+export interface GraphClientOptions {
+  /** e.g. "https://graph.facebook.com"; tests and the simulator point it at 127.0.0.1. */
+  graphUrl: string;
+  /** e.g. "v24.0" */
+  apiVersion: string;
+  pageId: string;
+  appId: string;
+  appSecret: string;
+  /** Page access token. */
+  accessToken: string;
+  /** Requests in flight at once. */
+  concurrency: number;
+  timeoutMs?: number;
+  backoff?: BackoffPolicy;
+}
+
+/** Post fields; the comment count rides along as a summary so unchanged posts cost nothing more (notes §4.2). */
+export const POST_FIELDS = 'id,message,story,created_time,updated_time,permalink_url,comments.filter(stream).summary(true).limit(0)';
+export const COMMENT_FIELDS = 'id,message,created_time,from{id,name},parent{id},attachment,permalink_url,is_hidden,can_comment,comment_count';
+/** Graph's maximum page size on the feed family (notes §1); also used for comments (§2, undocumented there). */
+export const MAX_PAGE_SIZE = 100;
+
+export class GraphClient implements FacebookPage {
+  readonly pageId: string;
+  private readonly http: HttpClient;
+  /** `{graphUrl}/{apiVersion}` without a trailing slash. */
+  private readonly base: string;
+  private readonly basePath: string;
+  private lastUsage: Usage | undefined;
+
+  constructor(private readonly options: GraphClientOptions) {
+    registerSecret(options.accessToken);
+    registerSecret(options.appSecret);
+    this.pageId = options.pageId;
+    const graphUrl = options.graphUrl.replace(/\/+$/, '');
+    this.base = `${graphUrl}/${options.apiVersion}`;
+    this.basePath = safePathname(graphUrl);
+    this.http = new HttpClient({
+      side: 'facebook',
+      concurrency: options.concurrency,
+      timeoutMs: options.timeoutMs,
+      backoff: options.backoff,
+      prepare: (request) => this.sign(request),
+      classify: (response, request) => classifyGraphAnswer(response, request, { basePath: this.basePath, tokenName: 'Page access token' }),
+      onResponse: (response) => {
+        const usage = readUsage(response.headers);
+        if (!usage) return;
+        this.lastUsage = usage;
+        // At ≥ 90 % this stops the side: the answer in hand is still returned, nothing more goes out.
+        applyUsage(usage, this.http.throttle);
+      },
+    });
+  }
+
+  /** The last usage Facebook reported (highest of its usage headers), if any answer carried one. */
+  get usage(): { percent: number; regainAfterMinutes: number } | undefined {
+    return this.lastUsage && { percent: this.lastUsage.percent, regainAfterMinutes: this.lastUsage.regainAfterMinutes };
+  }
+
+  get throttle(): Throttle {
+    return this.http.throttle;
+  }
+
+  get requestCount(): number {
+    return this.http.requestCount;
+  }
+
+  /**
+   * The feed, newest-created first. Stops paging at the first page holding a post created before
+   * `since` (that page is yielded without the older posts). Empty pages are not yielded.
+   */
+  async *listPosts(options: PostListOptions = {}): AsyncIterable<FbPost[]> {
+    const params: Record<string, string> = { fields: POST_FIELDS, limit: String(pageSize(options.pageSize)) };
+    if (options.until) params.until = String(Math.floor(options.until.getTime() / 1000));
+    const since = options.since?.getTime();
+    for await (const posts of this.pages(this.url(`${this.pageId}/feed`, params), 'posts', (value, what) => parseList(value, what, parsePost))) {
+      if (since === undefined) {
+        yield posts;
+        continue;
+      }
+      const wanted = posts.filter((post) => createdMs(post.createdTime) >= since);
+      if (wanted.length > 0) yield wanted;
+      if (wanted.length < posts.length) return;
+    }
+  }
+
+  getPost(postId: string): Promise<FbPost> {
+    return this.getOne(this.url(postId, { fields: POST_FIELDS }), parsePost);
+  }
+
+  /** Every comment and reply of the post (`filter=stream`), chronological unless `newestFirst`. */
+  async *listComments(postId: string, options: CommentListOptions = {}): AsyncIterable<FbComment[]> {
+    const url = this.url(`${postId}/comments`, {
+      filter: 'stream',
+      order: options.newestFirst ? 'reverse_chronological' : 'chronological',
+      limit: String(pageSize(options.pageSize)),
+      fields: COMMENT_FIELDS,
+    });
+    yield* this.pages(url, 'comments', (value, what) => parseList(value, what, (item, where) => parseComment(item, where, postId)));
+  }
+
+  /**
+   * Replies under one comment, newest first, all pages. Their `postId` is '' — the comment id
+   * alone does not name its post and Graph's Comment has no post field (use the caller's own).
+   */
+  async listReplies(commentId: string): Promise<FbComment[]> {
+    const url = this.url(`${commentId}/comments`, { filter: 'stream', order: 'reverse_chronological', limit: String(MAX_PAGE_SIZE), fields: COMMENT_FIELDS });
+    const replies: FbComment[] = [];
+    for await (const page of this.pages(url, 'comments', (value, what) => parseList(value, what, (item, where) => parseComment(item, where, '')))) {
+      replies.push(...page);
+    }
+    return replies;
+  }
+
+  /** One comment. Its `postId` is '' (unknown from the id alone); `parentId` is set for replies. */
+  getComment(commentId: string): Promise<FbComment> {
+    return this.getOne(this.url(commentId, { fields: COMMENT_FIELDS }), (value, where) => parseComment(value, where, ''));
+  }
+
+  /** Profile picture URL; undefined for a silhouette or when Facebook refuses (never throws for that). */
+  async getPicture(userId: string): Promise<string | undefined> {
+    const url = this.url(`${userId}/picture`, { type: 'large', redirect: 'false' });
+    try {
+      return parsePicture(await this.getJson(url), this.describe('GET', url));
+    } catch (error) {
+      if (error instanceof RemoteError && !(error instanceof ThrottledError) && !(error instanceof AuthError)) return undefined;
+      throw error;
+    }
+  }
+
+  /**
+   * Publishes `message` under `commentId` as the Page. Never retried here when the outcome is
+   * unknown: the journal looks for the reply first (architecture.md § Exactly-once effects).
+   */
+  async reply(commentId: string, message: string): Promise<{ id: string; permalinkUrl?: string }> {
+    const request: HttpRequest = { method: 'POST', url: `${this.base}/${encodePath(commentId)}/comments`, form: { message, fields: 'id,permalink_url' } };
+    const what = this.describe('POST', request.url);
+    const response = await this.http.send(request);
+    const parsed = parseJson(response.body);
+    try {
+      if (!parsed) throw new MalformedResponseError('facebook', `Facebook answer to ${what} is not JSON`);
+      return parseCreated(parsed.value, what);
+    } catch (error) {
+      // A 2xx came back, so the reply was most likely published: let the journal look for it.
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new TransientError('facebook', redact(`${reason}; the reply may have been published`), true);
+    }
+  }
+
+  /** `{base}/{path}?{params}`; the token and proof are added per try by sign(). */
+  private url(path: string, params: Record<string, string>): string {
+    const query = Object.entries(params)
+      .map(([key, value]) => `${encodeURIComponent(key)}=${encodeQueryValue(value)}`)
+      .join('&');
+    return `${this.base}/${encodePath(path)}?${query}`;
+  }
+
+  /** Fresh token + timestamped proof on every try: in the query for GET, in the form body for writes. */
+  private sign(request: HttpRequest): HttpRequest {
+    const signature = signatureParams(this.options.accessToken, this.options.appSecret);
+    if (request.method === 'GET') return { ...request, url: withParams(request.url, { ...signature }) };
+    return { ...request, form: { ...request.form, ...signature } };
+  }
+
+  private describe(method: HttpRequest['method'], url: string): string {
+    return describeRequest({ method, url }, this.basePath);
+  }
+
+  private async getJson(url: string): Promise<unknown> {
+    const response = await this.http.send({ method: 'GET', url });
+    const parsed = parseJson(response.body);
+    // classify already turned non-JSON answers into TransientErrors; this is the belt to its braces.
+    if (!parsed) throw new MalformedResponseError('facebook', `Facebook answer to ${this.describe('GET', url)} is not JSON`);
+    return parsed.value;
+  }
+
+  private async getOne<T>(url: string, parse: (value: unknown, where: At) => T): Promise<T> {
+    const value = await this.getJson(url);
+    return parse(value, at(this.describe('GET', url)));
+  }
+
+  /**
+   * Follows `paging.next` until it is absent (notes §1 "Pagination"). Known Graph paging faults
+   * return the same page forever (notes §1, mobolic/facebook-sdk#510): a `next` URL seen before,
+   * or a page of nothing but ids already seen, ends the listing with an error instead of a loop.
+   * Ids repeated inside an otherwise new page are dropped.
+   */
+  private async *pages<T extends { id: string }>(first: string, noun: string, parse: (value: unknown, what: string) => Page<T>): AsyncGenerator<T[]> {
+    const seenIds = new Set<string>();
+    const seenUrls = new Set<string>([withoutSignature(first)]);
+    let url = first;
+    for (let number = 1; ; number++) {
+      const what = this.describe('GET', url);
+      const page = parse(await this.getJson(url), what);
+      const fresh: T[] = [];
+      for (const item of page.items) {
+        if (seenIds.has(item.id)) continue;
+        seenIds.add(item.id);
+        fresh.push(item);
+      }
+      if (page.items.length > 0 && fresh.length === 0) {
+        throw new MalformedResponseError('facebook', redact(`Facebook returned the same page of ${noun} twice (${what}, page ${number}: every id on it was already listed); stopped instead of looping — try again later`));
+      }
+      if (fresh.length > 0) yield fresh;
+      if (!page.next) return;
+      const key = withoutSignature(page.next);
+      if (seenUrls.has(key)) {
+        throw new MalformedResponseError('facebook', redact(`Facebook returned the same page of ${noun} twice (${what}, page ${number}: its paging.next was already followed); stopped instead of looping — try again later`));
+      }
+      seenUrls.add(key);
+      url = page.next;
+    }
+  }
+}
+
+function pageSize(requested: number | undefined): number {
+  if (requested === undefined || !Number.isFinite(requested)) return MAX_PAGE_SIZE;
+  return Math.min(MAX_PAGE_SIZE, Math.max(1, Math.floor(requested)));
+}
+
+function createdMs(time: string): number {
+  // parse.ts has checked the time already.
+  return graphTimeToDate(time)?.getTime() ?? 0;
+}
+
+function encodePath(path: string): string {
+  return path.split('/').map(encodeURIComponent).join('/');
+}
+
+/** Keeps Graph's field syntax readable (`comments.filter(stream){id,name}`); all of it is legal in a query. */
+function encodeQueryValue(value: string): string {
+  return encodeURIComponent(value).replace(/%2C/g, ',').replace(/%7B/g, '{').replace(/%7D/g, '}');
+}
+
+function safePathname(url: string): string {
+  try {
+    return new URL(url).pathname.replace(/\/+$/, '');
+  } catch {
+    return '';
+  }
+}

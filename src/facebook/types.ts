@@ -1,0 +1,88 @@
+// The Facebook Page as the sync engine sees it. Graph JSON is parsed into these shapes by the
+// client (graph-client.ts); nothing outside src/facebook knows Graph field names.
+
+export interface FbUser {
+  id: string;
+  name: string;
+  /** Profile picture URL, when the API gave one (signed CDN URL: it expires, use it at once). */
+  pictureUrl?: string;
+}
+
+export interface FbAttachment {
+  /** photo, sticker, video_inline, share, animated_image_share, ... */
+  type: string;
+  /** Link to the attachment (its page on Facebook, or the media itself). */
+  url?: string;
+  /** Direct image URL, when there is one. */
+  imageUrl?: string;
+  title?: string;
+}
+
+export interface FbComment {
+  /** `{post-id-suffix}_{comment-id}` as Graph returns it. */
+  id: string;
+  postId: string;
+  /** Set on thread replies: the comment this one answers. */
+  parentId?: string;
+  /** Missing when Facebook withholds the author (deleted/restricted accounts). */
+  from?: FbUser;
+  /** '' for a photo-only comment. */
+  message: string;
+  /** ISO time as Graph returns it (`2021-07-23T08:35:18+0000`). */
+  createdTime: string;
+  attachment?: FbAttachment;
+  permalinkUrl?: string;
+  isHidden: boolean;
+  canComment?: boolean;
+  commentCount?: number;
+}
+
+export interface FbPost {
+  /** `{page-id}_{post-id}`. */
+  id: string;
+  message: string;
+  createdTime: string;
+  updatedTime: string;
+  permalinkUrl?: string;
+  /** Total comments at all levels (`comments.filter(stream).summary(true)`), when known. */
+  commentCount?: number;
+  /** `story` text, used for the task title when the post has no message. */
+  story?: string;
+}
+
+export interface PostListOptions {
+  /** Oldest created_time wanted: paging stops once posts are older than this. */
+  since?: Date;
+  /** Newest created_time wanted (backfill). */
+  until?: Date;
+  /** Posts per page (≤ 100). */
+  pageSize?: number;
+}
+
+export interface CommentListOptions {
+  /** Newest first, so incremental reads can stop early. Default chronological. */
+  newestFirst?: boolean;
+  pageSize?: number;
+}
+
+export interface RequestCounter {
+  /** Requests sent to this side since the client was made (retries included). */
+  readonly requestCount: number;
+}
+
+/** What the sync engine needs from Facebook. */
+export interface FacebookPage extends RequestCounter {
+  readonly pageId: string;
+  /** Page feed newest-created first, one array per Graph page, each post with its comment count. */
+  listPosts(options?: PostListOptions): AsyncIterable<FbPost[]>;
+  getPost(postId: string): Promise<FbPost>;
+  /** All comments and thread replies of a post (`filter=stream`), one array per Graph page. */
+  listComments(postId: string, options?: CommentListOptions): AsyncIterable<FbComment[]>;
+  /** Replies directly under one comment (used to check for our own reply after a crash). */
+  listReplies(commentId: string): Promise<FbComment[]>;
+  getComment(commentId: string): Promise<FbComment>;
+  /** The person's profile picture URL, or undefined when Facebook gives none (never throws for that). */
+  getPicture(userId: string): Promise<string | undefined>;
+  /** Publish `message` under `commentId` as the Page. Returns the new comment id. */
+  reply(commentId: string, message: string): Promise<{ id: string; permalinkUrl?: string }>;
+}

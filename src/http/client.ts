@@ -1,0 +1,165 @@
+import got, { RequestError } from 'got';
+import pLimit, { type LimitFunction } from 'p-limit';
+import { type BackoffPolicy, backoffDelay, defaultBackoff, sleep } from './backoff.js';
+import { type Side, FbsyncError, ThrottledError, TransientError } from './errors.js';
+import { redact } from './secrets.js';
+import { Throttle } from './throttle.js';
+
+export type HttpMethod = 'GET' | 'POST' | 'DELETE';
+
+export interface HttpRequest {
+  method: HttpMethod;
+  /** Absolute URL (paging.next URLs are followed as given). */
+  url: string;
+  searchParams?: Record<string, string>;
+  json?: unknown;
+  form?: Record<string, string>;
+  headers?: Record<string, string>;
+  /**
+   * A POST that only reads (Planfix `…/list`): repeating it cannot duplicate a write, so transient
+   * failures are retried as for a GET.
+   */
+  idempotent?: boolean;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+export interface HttpClientOptions {
+  side: Side;
+  /** Requests in flight at once. */
+  concurrency: number;
+  /** Minimum spacing of request starts (Planfix: 1000 / requestsPerSecond). */
+  minIntervalMs?: number;
+  timeoutMs?: number;
+  backoff?: BackoffPolicy;
+  /**
+   * Turns an answer into the error it means, or undefined when it is a success.
+   * Both APIs put the real cause in the body, whatever the HTTP status. A ConfigError when the
+   * answer proves the configuration wrong (Planfix: unknown template or custom field id).
+   */
+  classify(response: HttpResponse, request: HttpRequest): FbsyncError | undefined;
+  /** Sees every answer (usage headers). */
+  onResponse?(response: HttpResponse): void;
+  /**
+   * Called right before every try, retries included, after the request's slot was granted:
+   * signs it (Graph's timestamped appsecret_proof is valid for 5 minutes only, so a proof made
+   * when the call was queued may be stale by the time it goes out).
+   */
+  prepare?(request: HttpRequest): HttpRequest;
+}
+
+/** Environment knobs for tests and slow links; documented in the README. */
+export function httpTuningFromEnv(env: NodeJS.ProcessEnv = process.env): Pick<HttpClientOptions, 'timeoutMs' | 'backoff'> {
+  const timeoutMs = Number(env.FBSYNC_HTTP_TIMEOUT_MS) || 30_000;
+  const baseMs = Number(env.FBSYNC_RETRY_BASE_MS) || defaultBackoff.baseMs;
+  return { timeoutMs, backoff: { ...defaultBackoff, baseMs, capMs: Math.max(baseMs, defaultBackoff.capMs * (baseMs / defaultBackoff.baseMs)) } };
+}
+
+/**
+ * The one place fbsync talks HTTP. Retries transient failures only when repeating the request
+ * cannot duplicate a write; everything else is the journal's decision (architecture.md).
+ */
+export class HttpClient {
+  readonly throttle: Throttle;
+  private readonly limit: LimitFunction;
+  private count = 0;
+
+  constructor(private readonly options: HttpClientOptions) {
+    this.throttle = new Throttle(options.side, options.minIntervalMs ?? 0);
+    this.limit = pLimit(Math.max(1, options.concurrency));
+  }
+
+  get requestCount(): number {
+    return this.count;
+  }
+
+  send(request: HttpRequest): Promise<HttpResponse> {
+    return this.limit(() => this.sendWithRetries(request));
+  }
+
+  private async sendWithRetries(request: HttpRequest): Promise<HttpResponse> {
+    const backoff = this.options.backoff ?? defaultBackoff;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.sendOnce(request);
+      } catch (error) {
+        const retryable = error instanceof TransientError && (request.method === 'GET' || request.idempotent === true || !error.outcomeUnknown);
+        if (!retryable || attempt >= backoff.retries) throw error;
+        await sleep(backoffDelay(attempt, backoff));
+      }
+    }
+  }
+
+  private async sendOnce(unsigned: HttpRequest): Promise<HttpResponse> {
+    await this.throttle.admit();
+    const request = this.options.prepare?.(unsigned) ?? unsigned;
+    this.count++;
+    let response: HttpResponse;
+    try {
+      const answer = await got(request.url, {
+        method: request.method,
+        searchParams: request.searchParams,
+        json: request.json,
+        form: request.form,
+        headers: request.headers,
+        timeout: { request: this.options.timeoutMs ?? 30_000 },
+        retry: { limit: 0 },
+        throwHttpErrors: false,
+        followRedirect: false,
+        responseType: 'text',
+      });
+      response = { status: answer.statusCode, headers: answer.headers, body: answer.body };
+    } catch (error) {
+      throw this.networkError(error, request);
+    }
+    this.options.onResponse?.(response);
+    const failure = this.options.classify(response, request);
+    if (failure) {
+      if (failure instanceof ThrottledError) this.throttle.stop(failure);
+      throw failure;
+    }
+    return response;
+  }
+
+  private networkError(error: unknown, request: HttpRequest): FbsyncError {
+    const code = error instanceof RequestError ? error.code : undefined;
+    // A refused connection never reached the server; anything later may have been applied.
+    const outcomeUnknown = code !== 'ECONNREFUSED' && code !== 'ENOTFOUND' && code !== 'EAI_AGAIN';
+    const what = code === 'ETIMEDOUT' ? `no answer within ${this.options.timeoutMs ?? 30_000} ms` : (code ?? 'network error');
+    return new TransientError(
+      this.options.side,
+      redact(`${this.options.side}: ${request.method} ${describeUrl(request.url)} failed: ${what}`),
+      outcomeUnknown,
+    );
+  }
+}
+
+/** Host and path only: query strings carry tokens and proofs. */
+export function describeUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.origin}${u.pathname}`;
+  } catch {
+    return '(invalid URL)';
+  }
+}
+
+/** The parsed JSON body, or undefined when the body is not JSON (HTML error page, cut-off body). */
+export function parseJson(body: string): { value: unknown } | undefined {
+  try {
+    return { value: JSON.parse(body) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Names what came instead of JSON, for error messages. */
+export function describeNonJson(response: HttpResponse): string {
+  if (/^\s*</.test(response.body)) return `an HTML page (HTTP ${response.status})`;
+  if (response.body.length === 0) return `an empty body (HTTP ${response.status})`;
+  return `invalid or truncated JSON (HTTP ${response.status})`;
+}

@@ -1,0 +1,92 @@
+// Errors are typed by what the caller does next, and mapped to exit codes once, at the edge (cli.ts).
+// Messages never carry secrets: they are built from API error text that has passed through redact().
+
+export type Side = 'facebook' | 'planfix';
+
+export class FbsyncError extends Error {
+  readonly code: string = 'FBSYNC_ERROR';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** Bad usage or configuration: exit 2. `key` names the configuration key when there is one. */
+export class ConfigError extends FbsyncError {
+  override readonly code = 'CONFIG';
+  constructor(message: string, readonly key?: string) {
+    super(message);
+  }
+}
+
+/** Errors that come from one of the two remote APIs. */
+export class RemoteError extends FbsyncError {
+  override readonly code: string = 'REMOTE';
+  constructor(
+    readonly side: Side,
+    message: string,
+    readonly apiCode?: number,
+    readonly apiSubcode?: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** The side refused our credentials (Graph 190, Planfix 1/2/16): exit 3, run `fbsync reconnect`. */
+export class AuthError extends RemoteError {
+  override readonly code = 'AUTH';
+}
+
+/** A permission or role is missing (Graph 10, 200–299; Planfix 5): exit 3 as well. */
+export class PermissionError extends RemoteError {
+  override readonly code = 'PERMISSION';
+}
+
+/** Rate limit reached: stop calling this side for the rest of the run; exit 4. */
+export class ThrottledError extends RemoteError {
+  override readonly code = 'THROTTLED';
+  constructor(side: Side, message: string, readonly retryAfterMs?: number, apiCode?: number) {
+    super(side, message, apiCode);
+  }
+}
+
+/**
+ * Transient failure (5xx, network, timeout, Graph 1/2, Planfix 3).
+ * `outcomeUnknown` is true when the request may have reached the server and been applied
+ * (timeout, connection reset after sending): the journal must check the remote side before a retry.
+ */
+export class TransientError extends RemoteError {
+  override readonly code = 'TRANSIENT';
+  constructor(side: Side, message: string, readonly outcomeUnknown: boolean, apiCode?: number, options?: { cause?: unknown }) {
+    super(side, message, apiCode, undefined, options);
+  }
+}
+
+/** The object does not exist (Graph 100/33, Planfix 1000/2000/5000, HTTP 404). */
+export class NotFoundError extends RemoteError {
+  override readonly code = 'NOT_FOUND';
+}
+
+/**
+ * The API refused this one write for a reason that retrying will not fix soon
+ * (Graph 368 policy block, can_comment false, Planfix 6 "comments not allowed", a missing template).
+ */
+export class RefusedError extends RemoteError {
+  override readonly code = 'REFUSED';
+}
+
+/** The answer could not be understood (HTML page, truncated JSON, missing fields). */
+export class MalformedResponseError extends RemoteError {
+  override readonly code = 'MALFORMED';
+}
+
+/** Another run holds the store's lock: exit 75. */
+export class LockedError extends FbsyncError {
+  override readonly code = 'LOCKED';
+}
+
+/** The store file is unusable (corrupt, written by a newer fbsync): exit 2, never overwritten. */
+export class StoreError extends FbsyncError {
+  override readonly code = 'STORE';
+}

@@ -1,0 +1,19 @@
+// Planfix filter dates are `dd-mm-yyyy hh:mm`, minute resolution, read in the token employee's
+// time zone (api-notes-planfix.md §1 "Paging, ids, dates"). fbsync cannot know that zone, so it
+// writes UTC and the caller subtracts an overlap margin wide enough for any zone offset it expects
+// (results are deduplicated by id, so polling too far back only costs a longer list).
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/** `since` in UTC as `dd-mm-yyyy hh:mm`, rounded down to the minute (never later than asked). */
+export function formatFilterDate(since: Date): string {
+  if (Number.isNaN(since.getTime())) throw new TypeError('formatFilterDate: invalid Date');
+  return `${pad(since.getUTCDate())}-${pad(since.getUTCMonth() + 1)}-${since.getUTCFullYear()} ${pad(since.getUTCHours())}:${pad(since.getUTCMinutes())}`;
+}
+
+/** A TimePoint's `datetime` ("2022-06-01T12:25Z") as a full ISO string, or undefined when unreadable. */
+export function isoFromTimePoint(datetime: string | undefined): string | undefined {
+  if (datetime === undefined) return undefined;
+  const ms = Date.parse(datetime);
+  return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
+}

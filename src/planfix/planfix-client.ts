@@ -1,0 +1,378 @@
+// The Planfix REST API v2 as the sync engine needs it (api-notes-planfix.md). Only paths and
+// bodies live here; pacing, retries, the throttle brake and secrets are src/http's.
+
+import type { BackoffPolicy } from '../http/backoff.js';
+import { type HttpMethod, type HttpRequest, type HttpResponse, HttpClient } from '../http/client.js';
+import { AuthError, ConfigError, NotFoundError, RefusedError, ThrottledError } from '../http/errors.js';
+import { redact, registerSecret } from '../http/secrets.js';
+import type { Throttle } from '../http/throttle.js';
+import { formatFilterDate } from './dates.js';
+import { AnswerReader, type RawTask } from './parse.js';
+import { type PlanfixIds, classifyPlanfixAnswer, describeRequest } from './planfix-errors.js';
+import type { NewComment, NewContact, NewTask, PfComment, PfContact, PfTask, PlanfixAccount } from './types.js';
+
+export interface PlanfixClientOptions extends PlanfixIds {
+  /** Account address without trailing slash; the API is at `${url}/rest/`. */
+  url: string;
+  token: string;
+  /** Planfix documents 1 request/s; faster is undocumented (notes §1 "Rate limits"). */
+  requestsPerSecond: number;
+  /** Capped at ceil(requestsPerSecond): at 1 req/s Planfix is called strictly serially. */
+  concurrency: number;
+  timeoutMs?: number;
+  backoff?: BackoffPolicy;
+}
+
+export interface PfTemplate {
+  id: number;
+  name: string;
+}
+
+export interface PfCustomField {
+  id: number;
+  name: string;
+  /** 0 Line, 1 Number, 2 Text, … (notes §5). */
+  type: number;
+}
+
+/** Planfix's maximum and default page (notes §1 "Paging"). */
+const PAGE = 100;
+const TASK_FIELDS = 'id,name,status,processId,isDeleted';
+const COMMENT_FIELDS = 'id,dateTime,type,description,owner,recipients,isDeleted,isHidden';
+/** Filter types (notes §3): 51 template, 101 custom Line field, 79 last change or comment. */
+const FILTER_TEMPLATE = 51;
+const FILTER_TASK_LINE = 101;
+const FILTER_CHANGED = 79;
+const FILTER_CONTACT_LINE = 4101;
+
+interface Call {
+  method: HttpMethod;
+  /** Below /rest, e.g. `task/list`. */
+  path: string;
+  json?: unknown;
+  query?: Record<string, string>;
+}
+
+export class PlanfixClient implements PlanfixAccount {
+  private readonly http: HttpClient;
+  private readonly api: string;
+  private remaining: number | undefined;
+  /** Set once Planfix refused a contact as comment author: later comments go without `owner`. */
+  private ownerRefused = false;
+  private readonly processStatuses = new Map<number, Promise<Map<number, boolean>>>();
+
+  constructor(private readonly options: PlanfixClientOptions) {
+    const rps = options.requestsPerSecond;
+    if (!(rps > 0) || !Number.isFinite(rps)) {
+      throw new ConfigError(`planfix.requestsPerSecond must be a positive number, got ${rps}`, 'planfix.requestsPerSecond');
+    }
+    registerSecret(options.token);
+    this.api = `${options.url.replace(/\/+$/, '')}/rest/`;
+    const ids: PlanfixIds = { taskTemplateId: options.taskTemplateId, contactTemplateId: options.contactTemplateId, fields: options.fields };
+    this.http = new HttpClient({
+      side: 'planfix',
+      minIntervalMs: 1000 / rps,
+      concurrency: Math.max(1, Math.min(options.concurrency, Math.ceil(rps))),
+      timeoutMs: options.timeoutMs,
+      backoff: options.backoff,
+      classify: (response, request) => classifyPlanfixAnswer(response, request, ids),
+      onResponse: (response) => this.readBudget(response),
+    });
+  }
+
+  /** `X-RateLimit-Remaining` of the last answer that had it: requests left today (refreshed ~10 min). */
+  get remainingToday(): number | undefined {
+    return this.remaining;
+  }
+
+  get throttle(): Throttle {
+    return this.http.throttle;
+  }
+
+  get requestCount(): number {
+    return this.http.requestCount;
+  }
+
+  // ---- contacts ----
+
+  async findContactByFacebookId(facebookId: string): Promise<PfContact | null> {
+    const fieldId = this.options.fields.contactFacebookId;
+    const { read, body } = await this.call({
+      method: 'POST',
+      path: 'contact/list',
+      json: {
+        offset: 0,
+        pageSize: PAGE,
+        fields: `id,name,lastname,${fieldId}`,
+        filters: [{ type: FILTER_CONTACT_LINE, field: fieldId, operator: 'equal', value: facebookId }],
+      },
+    });
+    // The filter is Planfix's; the exact match is ours (case, spaces, "have"-like matching).
+    const matches = read
+      .contacts(body, fieldId)
+      .filter((c) => c.facebookId === facebookId)
+      .map((c) => c.contact)
+      .sort((a, b) => a.id - b.id);
+    return matches[0] ?? null;
+  }
+
+  async createContact(contact: NewContact): Promise<PfContact> {
+    const fileId = contact.photoUrl === undefined ? undefined : await this.uploadPhoto(contact.facebookId, contact.photoUrl);
+    const { read, body } = await this.call({
+      method: 'POST',
+      path: 'contact/',
+      json: {
+        template: { id: this.options.contactTemplateId },
+        name: contact.name,
+        lastname: contact.lastname,
+        customFieldData: [{ field: { id: this.options.fields.contactFacebookId }, value: contact.facebookId }],
+        ...(fileId === undefined ? {} : { files: [{ id: fileId }] }),
+      },
+    });
+    const out: PfContact = { id: read.createdId(body), name: contact.name };
+    if (contact.lastname !== undefined) out.lastname = contact.lastname;
+    return out;
+  }
+
+  /**
+   * REST has no avatar field: the picture can only be attached as a file (notes §2 "Photo").
+   * A photo is a nicety — any failure but a stopped side or a dead token leaves it out.
+   */
+  private async uploadPhoto(facebookId: string, url: string): Promise<number | undefined> {
+    try {
+      const { read, body } = await this.call({ method: 'POST', path: 'file/from-url/', json: { name: `facebook-${facebookId}.jpg`, url } });
+      return read.createdId(body);
+    } catch (error) {
+      if (error instanceof ThrottledError || error instanceof AuthError || error instanceof ConfigError) throw error;
+      // PermissionError (no file_add scope), refused URL, transient trouble: the contact matters more.
+      return undefined;
+    }
+  }
+
+  /** No lastname clears it: "Ivan Petrov" renamed to "Ivan" must not stay Petrov. */
+  async renameContact(contactId: number, name: string, lastname?: string): Promise<void> {
+    const { read, body } = await this.call({ method: 'POST', path: `contact/${contactId}`, query: { silent: 'true' }, json: { name, lastname: lastname ?? '' } });
+    this.refuseFailures(read, body);
+  }
+
+  // ---- tasks ----
+
+  async findTasksByPostId(postId: string): Promise<PfTask[]> {
+    const fieldId = this.options.fields.taskPostId;
+    const raw = await this.pages((offset) =>
+      this.call({
+        method: 'POST',
+        path: 'task/list',
+        json: {
+          pageSize: PAGE,
+          offset,
+          fields: `${TASK_FIELDS},${fieldId}`,
+          filters: [this.templateFilter(), { type: FILTER_TASK_LINE, field: fieldId, operator: 'equal', value: postId }],
+        },
+      }).then(({ read, body }) => ({ read, items: read.tasks(body, fieldId) })),
+    );
+    const tasks: PfTask[] = [];
+    for (const { read, item } of raw) {
+      if (item.postId === postId) tasks.push(await this.toTask(item, read));
+    }
+    return tasks;
+  }
+
+  async getTask(taskId: number): Promise<PfTask | null> {
+    const fieldId = this.options.fields.taskPostId;
+    try {
+      const { read, body } = await this.call({ method: 'GET', path: `task/${taskId}`, query: { fields: `${TASK_FIELDS},${fieldId}` } });
+      return await this.toTask(read.task(body, fieldId), read);
+    } catch (error) {
+      // Purged, trashed or out of the token's sight: all mean "open a new task" (notes §3 "Deleted").
+      if (error instanceof NotFoundError) return null;
+      throw error;
+    }
+  }
+
+  async createTask(task: NewTask): Promise<PfTask> {
+    const { read, body } = await this.call({
+      method: 'POST',
+      path: 'task/',
+      json: {
+        template: { id: this.options.taskTemplateId },
+        name: task.name,
+        description: task.description,
+        ...(task.counterpartyContactId === undefined ? {} : { counterparty: { id: `contact:${task.counterpartyContactId}` } }),
+        customFieldData: [{ field: { id: this.options.fields.taskPostId }, value: task.postId }],
+      },
+    });
+    return { id: read.createdId(body), name: task.name, isActive: true, isDeleted: false, postId: task.postId };
+  }
+
+  /** 200 = applied, 202 = queued because the task is busy (notes §1): both are success. */
+  async updateTaskDescription(taskId: number, description: string): Promise<void> {
+    const { read, body } = await this.call({ method: 'POST', path: `task/${taskId}`, query: { silent: 'true' }, json: { description } });
+    this.refuseFailures(read, body);
+  }
+
+  async listTasksChangedSince(since: Date): Promise<number[]> {
+    const raw = await this.pages((offset) =>
+      this.call({
+        method: 'POST',
+        path: 'task/list',
+        json: {
+          pageSize: PAGE,
+          offset,
+          fields: 'id',
+          // UTC, read by Planfix in the token employee's zone: the caller's overlap covers it (dates.ts).
+          filters: [this.templateFilter(), { type: FILTER_CHANGED, operator: 'gt', value: { dateType: 'otherDate_withTime', dateFrom: formatFilterDate(since) } }],
+        },
+      }).then(({ read, body }) => ({ read, items: read.tasks(body, this.options.fields.taskPostId) })),
+    );
+    return raw.map(({ item }) => item.id).sort((a, b) => a - b);
+  }
+
+  // ---- comments ----
+
+  async addComment(taskId: number, comment: NewComment): Promise<{ id: number }> {
+    const owner = comment.ownerContactId === undefined || this.ownerRefused ? undefined : `contact:${comment.ownerContactId}`;
+    if (owner === undefined) return this.postComment(taskId, comment.description);
+    try {
+      return await this.postComment(taskId, comment.description, owner);
+    } catch (error) {
+      // A contact as author is in the spec's example but unconfirmed (notes §4); working code
+      // retries without it. A refused write was not applied, so repeating it is safe.
+      if (!(error instanceof RefusedError) || !(error.apiCode === 40 || error.apiCode === 41 || /owner/i.test(error.message))) throw error;
+    }
+    const created = await this.postComment(taskId, comment.description);
+    // Only now is it proven that the owner was the problem.
+    this.ownerRefused = true;
+    return created;
+  }
+
+  private async postComment(taskId: number, description: string, owner?: string): Promise<{ id: number }> {
+    // No recipients: a notified contact is e-mailed (notes §4). No dateTime: the zone Planfix
+    // reads it in is unverified (notes §1); the text carries the Facebook time.
+    const { read, body } = await this.call({
+      method: 'POST',
+      path: `task/${taskId}/comments/`,
+      json: { description, ...(owner === undefined ? {} : { owner: { id: owner } }) },
+    });
+    return { id: read.createdId(body) };
+  }
+
+  async updateComment(taskId: number, commentId: number, description: string): Promise<void> {
+    const { read, body } = await this.call({ method: 'POST', path: `task/${taskId}/comments/${commentId}`, query: { silent: 'true' }, json: { description } });
+    this.refuseFailures(read, body);
+  }
+
+  async listComments(taskId: number): Promise<PfComment[]> {
+    const raw = await this.pages((offset) =>
+      this.call({
+        method: 'POST',
+        path: `task/${taskId}/comments/list`,
+        json: { offset, pageSize: PAGE, typeList: 'Comments', fields: COMMENT_FIELDS, resultOrder: [{ field: 'id', direction: 'Asc' }] },
+      }).then(({ read, body }) => ({ read, items: read.comments(body, taskId) })),
+    );
+    // Whether resultOrder is honoured is unverified (notes §8.4): order here.
+    return raw.map(({ item }) => item).sort((a, b) => a.id - b.id);
+  }
+
+  // ---- checks for `doctor` ----
+
+  async ping(): Promise<void> {
+    await this.call({ method: 'GET', path: 'ping' });
+  }
+
+  async listTaskTemplates(): Promise<PfTemplate[]> {
+    const { read, body } = await this.call({ method: 'GET', path: 'task/templates', query: { fields: 'id,name' } });
+    return read.templates(body);
+  }
+
+  async listContactTemplates(): Promise<PfTemplate[]> {
+    const { read, body } = await this.call({ method: 'GET', path: 'contact/templates', query: { fields: 'id,name' } });
+    return read.templates(body);
+  }
+
+  async listCustomFields(kind: 'task' | 'contact'): Promise<PfCustomField[]> {
+    const { read, body } = await this.call({ method: 'GET', path: `customfield/${kind}`, query: { fields: 'id,name,type' } });
+    return read.customFields(body);
+  }
+
+  // ---- plumbing ----
+
+  private async call(call: Call): Promise<{ read: AnswerReader; body: Record<string, unknown> }> {
+    const request: HttpRequest = {
+      method: call.method,
+      url: this.api + call.path,
+      searchParams: call.query,
+      json: call.json,
+      headers: { Authorization: `Bearer ${this.options.token}`, Accept: 'application/json' },
+      // `…/list` POSTs only read: safe to repeat after a lost answer.
+      idempotent: call.method === 'POST' && /\/list$/.test(call.path) ? true : undefined,
+    };
+    const response = await this.http.send(request);
+    const read = new AnswerReader(describeRequest(request));
+    return { read, body: read.body(response) };
+  }
+
+  /** Pages of 100 until a short one; items deduplicated by id (a page may shift under us). */
+  private async pages<T extends { id: number }>(page: (offset: number) => Promise<{ read: AnswerReader; items: T[] }>): Promise<{ read: AnswerReader; item: T }[]> {
+    const seen = new Map<number, { read: AnswerReader; item: T }>();
+    for (let offset = 0; ; offset += PAGE) {
+      const { read, items } = await page(offset);
+      let fresh = 0;
+      for (const item of items) {
+        if (seen.has(item.id)) continue;
+        seen.set(item.id, { read, item });
+        fresh++;
+      }
+      // A full page of nothing new means offset is being ignored: stop rather than loop forever.
+      if (items.length < PAGE || fresh === 0) break;
+    }
+    return [...seen.values()];
+  }
+
+  private templateFilter() {
+    return { type: FILTER_TEMPLATE, operator: 'equal', value: this.options.taskTemplateId };
+  }
+
+  private async toTask(raw: RawTask, read: AnswerReader): Promise<PfTask> {
+    const task: PfTask = { id: raw.id, name: raw.name, isActive: false, isDeleted: raw.isDeleted };
+    if (raw.postId !== undefined) task.postId = raw.postId;
+    if (raw.isDeleted) return task;
+    task.isActive = raw.status?.isActive ?? (await this.statusIsActive(raw, read));
+    return task;
+  }
+
+  /** Fallback when the task's status came without `isActive` (notes §3 "Status / active"). */
+  private async statusIsActive(raw: RawTask, read: AnswerReader): Promise<boolean> {
+    const statusId = raw.status?.id;
+    if (statusId === undefined) throw read.malformed(`${raw.path}.status`, raw.status ? 'has neither isActive nor id' : 'is missing');
+    if (raw.processId === undefined) throw read.malformed(`${raw.path}.processId`, `is missing (needed to learn whether status ${statusId} is active)`);
+    const statuses = await this.statusesOf(raw.processId);
+    const active = statuses.get(statusId);
+    if (active === undefined) throw read.malformed(`${raw.path}.status.id`, `is ${statusId}, which is not a status of process ${raw.processId}`);
+    return active;
+  }
+
+  private statusesOf(processId: number): Promise<Map<number, boolean>> {
+    let cached = this.processStatuses.get(processId);
+    if (!cached) {
+      cached = this.call({ method: 'GET', path: `process/task/${processId}/statuses`, query: { fields: 'id,name,isActive' } }).then(({ read, body }) =>
+        read.statuses(body),
+      );
+      // A failed lookup is not remembered: the next task asks again.
+      cached.catch(() => this.processStatuses.delete(processId));
+      this.processStatuses.set(processId, cached);
+    }
+    return cached;
+  }
+
+  private refuseFailures(read: AnswerReader, body: Record<string, unknown>): void {
+    const failures = read.failures(body);
+    if (failures.length > 0) throw new RefusedError('planfix', redact(`Planfix did not apply ${read.where}: ${failures.join('; ')}`));
+  }
+
+  private readBudget(response: HttpResponse): void {
+    const raw = response.headers['x-ratelimit-remaining'];
+    const value = Number(Array.isArray(raw) ? raw[0] : raw);
+    if (raw !== undefined && Number.isFinite(value)) this.remaining = value;
+  }
+}

@@ -1,0 +1,198 @@
+// Planfix answers every failure as {"result":"fail","code":N,"error":"text"}, with an HTTP status
+// chosen per endpoint (200 included: the daily limit arrives as HTTP 200) — so the code decides,
+// the status only breaks ties (api-notes-planfix.md §1 "Errors", "Rate limits").
+
+import { type HttpRequest, type HttpResponse, describeNonJson, describeUrl, parseJson } from '../http/client.js';
+import {
+  AuthError,
+  ConfigError,
+  type FbsyncError,
+  NotFoundError,
+  PermissionError,
+  RefusedError,
+  ThrottledError,
+  TransientError,
+} from '../http/errors.js';
+import { redact } from '../http/secrets.js';
+
+/** The configured ids an answer can prove wrong. */
+export interface PlanfixIds {
+  taskTemplateId: number;
+  contactTemplateId: number;
+  fields: { contactFacebookId: number; taskPostId: number };
+}
+
+/** `POST /rest/task/list`: method and path, never the query string. */
+export function describeRequest(request: Pick<HttpRequest, 'method' | 'url'>): string {
+  return `${request.method} ${pathOf(request.url)}`;
+}
+
+function pathOf(url: string): string {
+  try {
+    return new URL(url).pathname;
+  } catch {
+    return '(invalid URL)';
+  }
+}
+
+/** A write whose answer was lost may have been applied; `…/list` POSTs are reads. */
+function mayHaveApplied(request: HttpRequest): boolean {
+  return request.method !== 'GET' && request.idempotent !== true;
+}
+
+/** The `classify` hook of Planfix's HttpClient. */
+export function classifyPlanfixAnswer(response: HttpResponse, request: HttpRequest, ids: PlanfixIds): FbsyncError | undefined {
+  const where = describeRequest(request);
+  const { status } = response;
+
+  // followRedirect is off: a redirect means the address is not the account's REST API.
+  if (status >= 300 && status < 400) {
+    const location = response.headers.location;
+    const to = typeof location === 'string' ? ` to ${describeUrl(URL.canParse(location, request.url) ? new URL(location, request.url).href : location)}` : '';
+    return new ConfigError(redact(`Planfix answered ${where} with a redirect (HTTP ${status}${to}): ${urlAdvice}`), 'planfix.url');
+  }
+
+  const parsed = parseJson(response.body);
+  if (!parsed) {
+    // Planfix's missing objects are JSON (code 1000/2000/5000); a non-JSON 404 is some other site.
+    if (status === 404) {
+      return new ConfigError(redact(`Planfix answered ${where} with ${describeNonJson(response)}, not the REST API: ${urlAdvice}`), 'planfix.url');
+    }
+    return new TransientError('planfix', redact(`Planfix answered ${where} with ${describeNonJson(response)}`), mayHaveApplied(request));
+  }
+
+  const body = parsed.value;
+  if (isObject(body) && body.result === 'fail') return failure(body, response, request, ids);
+  if (status >= 200 && status < 300) return undefined;
+  return byStatus(status, `HTTP ${status}`, where, request);
+}
+
+const urlAdvice = 'check planfix.url (the account address, e.g. https://example.planfix.com, without /rest); run `fbsync doctor`';
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Planfix's own wording for codes 10–21 (REST_API:_Error_Codes). */
+const ACCOUNT_REASONS: Record<number, string> = {
+  10: 'the Planfix account is blocked',
+  11: 'the Planfix account is frozen',
+  20: 'the Planfix account is not paid',
+  21: 'the Planfix account is on the free plan, which has no REST API',
+};
+
+/** Codes that refuse one write or read for a reason in the text; some prove the config wrong. */
+const REFUSAL_CODES = new Set([30, 40, 41, 1001, 1002, 2001, 2002, 5001, 5002]);
+
+const SCOPE = /\b(?:task|contact|comment|file|user|datatag)_(?:readonly|add|update|delete)\b|\bcommon_metadata\b/i;
+
+function failure(body: Record<string, unknown>, response: HttpResponse, request: HttpRequest, ids: PlanfixIds): FbsyncError {
+  const where = describeRequest(request);
+  const code = typeof body.code === 'number' ? body.code : typeof body.code === 'string' && /^\d+$/.test(body.code) ? Number(body.code) : undefined;
+  const text = redact(typeof body.error === 'string' ? body.error.slice(0, 500) : '');
+  const detail = [code === undefined ? 'no code' : `code ${code}`, text].filter(Boolean).join(': ');
+  const msg = (s: string) => redact(s);
+
+  // Working code saw the daily limit as HTTP 200 + this text; the documented code is 22 (notes §1).
+  if (code === 22 || /rate limit exceeded/i.test(text)) {
+    const reset = /timeToReset\s*[:=]\s*(\d+)/i.exec(text);
+    const retryAfterMs = reset ? Number(reset[1]) * 1000 : undefined;
+    const when = reset ? `; it resets in about ${formatSeconds(Number(reset[1]))}` : '';
+    return new ThrottledError('planfix', msg(`Planfix request limit reached on ${where} (${detail})${when}. No more Planfix calls this run`), retryAfterMs, code);
+  }
+
+  switch (code) {
+    case 1:
+    case 2:
+    case 16:
+      return new AuthError(
+        'planfix',
+        msg(
+          `Planfix refused the API token (${detail}) on ${where}. Check planfix.token: a REST API token from Account management → API access → REST API, whose employee is active; run \`fbsync doctor\``,
+        ),
+        code,
+      );
+    case 10:
+    case 11:
+    case 20:
+    case 21:
+      return new AuthError('planfix', msg(`Planfix refused ${where}: ${ACCOUNT_REASONS[code]} (${detail}). The REST API needs an active paid account; run \`fbsync doctor\` once it is restored`), code);
+    case 5: {
+      const scope = SCOPE.exec(text)?.[0];
+      const fix = scope ? `give the token the ${scope} scope` : 'give the token the scope this call needs';
+      return new PermissionError('planfix', msg(`Planfix token may not call ${where} (${detail}): ${fix} (Account management → API access); run \`fbsync doctor\``), code);
+    }
+    case 3:
+      // The object was locked by a scenario or another request: nothing was applied.
+      return new TransientError('planfix', msg(`Planfix object is being changed by someone else (${detail}) on ${where}; nothing was applied`), false, code);
+    case 6:
+      return new RefusedError(
+        'planfix',
+        msg(
+          /\/comments\/?$/.test(pathOf(request.url))
+            ? `Planfix does not allow new comments in this task's status (${detail}) on ${where}`
+            : `Planfix does not allow the token's employee to do this (${detail}) on ${where}`,
+        ),
+        code,
+      );
+    case 1000:
+    case 2000:
+    case 5000:
+      return new NotFoundError('planfix', msg(`Planfix has no such ${code === 1000 ? 'task' : code === 2000 ? 'contact' : 'comment'} (${detail}) on ${where}`), code);
+    case 0:
+    case undefined:
+      if (response.status === 404) return new NotFoundError('planfix', msg(`Planfix found nothing at ${where} (${detail}, HTTP 404)`), code);
+      return new TransientError('planfix', msg(`Planfix failed on ${where} (${detail}, HTTP ${response.status})`), mayHaveApplied(request), code);
+  }
+  if (REFUSAL_CODES.has(code)) {
+    return configProblem(text, detail, request, ids) ?? new RefusedError('planfix', msg(`Planfix refused ${where} (${detail})`), code);
+  }
+  return byStatus(response.status, detail, where, request, code);
+}
+
+function byStatus(status: number, detail: string, where: string, request: HttpRequest, code?: number): FbsyncError {
+  if (status === 404) return new NotFoundError('planfix', redact(`Planfix found nothing at ${where} (${detail})`), code);
+  if (status >= 500) return new TransientError('planfix', redact(`Planfix failed on ${where} (${detail})`), mayHaveApplied(request), code);
+  return new RefusedError('planfix', redact(`Planfix refused ${where} (${detail})`), code);
+}
+
+/** "…not found by id - 202": the id as a whole number, not part of a longer one. */
+const mentions = (text: string, id: number) => new RegExp(`(?<!\\d)${id}(?!\\d)`).test(text);
+
+/**
+ * A create or list call refused because the configured template or custom field does not exist
+ * (working code saw "…by id - 202" for a field the template lacks, notes §3). Those are
+ * configuration mistakes: retrying, or the next run, fails the same way.
+ */
+function configProblem(text: string, detail: string, request: HttpRequest, ids: PlanfixIds): ConfigError | undefined {
+  const path = pathOf(request.url);
+  const m = /^\/rest\/(task|contact)\/?(list)?\/?$/.exec(path);
+  if (!m || request.method !== 'POST') return undefined;
+  const kind = m[1] as 'task' | 'contact';
+  const isCreate = m[2] === undefined;
+  const where = describeRequest(request);
+  const templateId = kind === 'task' ? ids.taskTemplateId : ids.contactTemplateId;
+  const templateKey = kind === 'task' ? 'planfix.taskTemplateId' : 'planfix.contactTemplateId';
+  const fieldId = kind === 'task' ? ids.fields.taskPostId : ids.fields.contactFacebookId;
+  const fieldKey = kind === 'task' ? 'planfix.fields.taskPostId' : 'planfix.fields.contactFacebookId';
+
+  if (/template/i.test(text) && (isCreate || mentions(text, templateId))) {
+    return new ConfigError(
+      redact(`Planfix has no ${kind} template ${templateId} (${detail}) on ${where}. Set ${templateKey} to the id of an existing ${kind} template; \`fbsync doctor\` lists them`),
+      templateKey,
+    );
+  }
+  if (mentions(text, fieldId) && /field|by id/i.test(text)) {
+    return new ConfigError(
+      redact(
+        `Planfix ${kind} template ${templateId} has no custom field ${fieldId} (${detail}) on ${where}. Set ${fieldKey} to the id of a Line field of that template (\`fbsync doctor\` lists them), or add field ${fieldId} to the template`,
+      ),
+      fieldKey,
+    );
+  }
+  return undefined;
+}
+
+function formatSeconds(s: number): string {
+  if (s < 90) return `${s} s`;
+  if (s < 90 * 60) return `${Math.round(s / 60)} min`;
+  return `${Math.round(s / 360) / 10} h`;
+}

@@ -1,0 +1,46 @@
+// The sim's routes are plain functions from a parsed request to a response; the node:http
+// plumbing (faults, latency, sockets) lives in server.ts. Keeping them apart lets batch
+// requests run the same routes without a socket.
+
+import type { PageState, Author } from './state.js';
+import type { TokenStore } from './tokens.js';
+
+export type Method = 'GET' | 'POST' | 'DELETE';
+
+export interface GraphRequest {
+  method: Method;
+  /** Path after the version prefix, split on `/`. */
+  segments: string[];
+  /** Path exactly as requested (with its version prefix), for `next` URLs. */
+  rawPath: string;
+  /** `/v24.0` or '' when the request had no version. */
+  prefix: string;
+  /** `http://host:port` from the Host header. */
+  origin: string;
+  /** Query string only (what `next` URLs repeat). */
+  query: URLSearchParams;
+  /** Query and body merged; body wins. */
+  params: Map<string, string>;
+  authorization?: string;
+}
+
+export interface GraphResponse {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+/** What the routes need from the sim. */
+export interface RouteEnv {
+  state: PageState;
+  tokens: TokenStore;
+  appId: string;
+  appSecret: string;
+  appName: string;
+  requireProof: boolean;
+  user: Author;
+  /** Every Page the sim's user administers: the sim's Page plus any a grant named. */
+  pages: Map<string, string>;
+  policyBlock: boolean;
+  nowMs(): number;
+}

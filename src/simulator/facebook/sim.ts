@@ -1,0 +1,301 @@
+// FacebookSim: one Facebook Page, its app and its admin, with a synchronous JS API for tests
+// and an http handler that answers like Graph. State changes made through the API and through
+// HTTP are the same operations, so a test can mix them freely.
+
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type FaultDecision, type FaultKind, type FaultOptions, FaultPlan, type ThrottleCode } from './faults.js';
+import type { RouteEnv } from './http-types.js';
+import { type RequestLogEntry, serve, type ServeHost } from './server.js';
+import { type Author, type CommentRec, type NewComment, type NewPost, PageState, type PostRec } from './state.js';
+import { type GrantInput, makeGrant, TokenStore, type TokenRec } from './tokens.js';
+import { Usage } from './usage.js';
+
+export interface FacebookSimOptions {
+  pageId?: string;
+  pageName?: string;
+  appId?: string;
+  appSecret?: string;
+  /** The valid Page token; random when not given. */
+  pageToken?: string;
+  /** Require appsecret_proof on every token call (default true, as "Require App Secret" does). */
+  requireProof?: boolean;
+  /** Delay of every answer, for benchmarks. */
+  latencyMs?: number;
+  /** Calls that make 100 % usage; after that every call is throttled (default 1,000,000). */
+  callBudget?: number;
+  /** Version reported for requests without a version prefix (default v24.0). */
+  defaultVersion?: string;
+}
+
+export interface SimComment {
+  id: string;
+  postId: string;
+  /** Top-level comment of a thread reply. */
+  parentId?: string;
+  /** null when Facebook withholds the author. */
+  from: Author | null;
+  byPage: boolean;
+  message: string;
+  attachment?: { type: string; url: string; imageUrl?: string };
+  createdTime: Date;
+  isHidden: boolean;
+  canComment: boolean;
+}
+
+export interface SimPost {
+  id: string;
+  message: string;
+  story?: string;
+  from: Author;
+  createdTime: Date;
+  updatedTime: Date;
+  isPublished: boolean;
+}
+
+export type { FaultKind, FaultOptions, ThrottleCode, RequestLogEntry, GrantInput, Author };
+
+const commentView = (c: CommentRec): SimComment => ({
+  id: c.id,
+  postId: c.postId,
+  parentId: c.parentId,
+  from: c.from ? { ...c.from } : null,
+  byPage: c.byPage,
+  message: c.message,
+  attachment: c.attachment ? { ...c.attachment } : undefined,
+  createdTime: new Date(c.createdMs),
+  isHidden: c.isHidden,
+  canComment: c.canComment,
+});
+
+const postView = (p: PostRec): SimPost => ({
+  id: p.id,
+  message: p.message,
+  story: p.story,
+  from: { ...p.from },
+  createdTime: new Date(p.createdMs),
+  updatedTime: new Date(p.updatedMs),
+  isPublished: p.isPublished,
+});
+
+export class FacebookSim {
+  readonly pageId: string;
+  readonly pageName: string;
+  readonly appId: string;
+  readonly appSecret: string;
+  /** The sim's admin user, who owns every user token. */
+  readonly user: Author = { id: '100000000000042', name: 'Dana Admin' };
+  readonly requestLog: RequestLogEntry[] = [];
+  latencyMs: number;
+
+  private readonly state: PageState;
+  private readonly tokens: TokenStore;
+  private readonly usage: Usage;
+  private readonly env: RouteEnv;
+  private readonly host: ServeHost;
+  private readonly defaultPageToken: TokenRec;
+  private faults: FaultPlan | null = null;
+  private readonly forcedThrottles: ThrottleCode[] = [];
+  private clockOffsetMs = 0;
+
+  constructor(opts: FacebookSimOptions = {}) {
+    this.pageId = opts.pageId ?? '104857600000000';
+    this.pageName = opts.pageName ?? 'Demo Bakery';
+    this.appId = opts.appId ?? '1234567890123456';
+    this.appSecret = opts.appSecret ?? 'fbsim-app-secret-0123456789abcdef';
+    this.latencyMs = opts.latencyMs ?? 0;
+    const now = () => this.now().getTime();
+    this.state = new PageState(this.pageId, this.pageName, now);
+    this.tokens = new TokenStore(this.user.id, () => Math.floor(now() / 1000));
+    this.usage = new Usage(opts.callBudget ?? 1_000_000);
+    this.defaultPageToken = this.tokens.issuePage(this.pageId, makeGrant(undefined, this.pageId), undefined, opts.pageToken);
+    this.env = {
+      state: this.state,
+      tokens: this.tokens,
+      appId: this.appId,
+      appSecret: this.appSecret,
+      appName: 'fbsync',
+      requireProof: opts.requireProof ?? true,
+      user: this.user,
+      pages: new Map([[this.pageId, this.pageName]]),
+      policyBlock: false,
+      nowMs: now,
+    };
+    this.host = {
+      env: this.env,
+      usage: this.usage,
+      latencyMs: () => this.latencyMs,
+      defaultVersion: opts.defaultVersion ?? 'v24.0',
+      log: this.requestLog,
+      nextFault: (isWrite, canRepeat) => this.nextFault(isWrite, canRepeat),
+      slowMs: () => this.faults?.slowMs ?? 15_000,
+      repeatCache: new Map(),
+      timers: new Set(),
+    };
+  }
+
+  /** node:http request listener. */
+  readonly handler = (req: IncomingMessage, res: ServerResponse): void => {
+    serve(this.host, req, res).catch(() => {
+      if (!res.headersSent) res.writeHead(500).end();
+    });
+  };
+
+  /** Cancels delayed answers (slow faults, latency) so a server can close at once. */
+  cancelPending(): void {
+    for (const t of this.host.timers) clearTimeout(t);
+    this.host.timers.clear();
+  }
+
+  // --- tokens -----------------------------------------------------------------------------------
+
+  /** The valid Page token (never expires, all fbsync permissions for this Page). */
+  get pageToken(): string {
+    return this.defaultPageToken.token;
+  }
+
+  /** Every user and Page token issued so far, revoked ones included (for secret-leak checks). */
+  allTokens(): string[] {
+    return this.tokens.all();
+  }
+
+  get appToken(): string {
+    return `${this.appId}|${this.appSecret}`;
+  }
+
+  /** A code as the OAuth dialog would redirect with, after the user granted `grant`. */
+  issueOAuthCode(redirectUri: string, grant?: GrantInput): string {
+    return this.tokens.issueCode(redirectUri, this.grantOf(grant));
+  }
+
+  issueUserToken(grant?: GrantInput, opts: { longLived?: boolean } = {}): string {
+    return this.tokens.issueUser(this.grantOf(grant), opts.longLived ?? false).token;
+  }
+
+  /** A never-expiring Page token of this Page with the given grant (e.g. lacking a permission). */
+  issuePageToken(grant?: GrantInput): string {
+    return this.tokens.issuePage(this.pageId, this.grantOf(grant)).token;
+  }
+
+  /** Invalidates the token (and Page tokens derived from it): 190/460 from then on. */
+  revokeToken(token: string): void {
+    this.tokens.revoke(token);
+  }
+
+  private grantOf(input: GrantInput | undefined) {
+    const grant = makeGrant(input, this.pageId);
+    // Pages named in a grant exist as (empty) Pages the admin also manages.
+    for (const ids of Object.values(grant.targets)) {
+      for (const id of ids) if (!this.env.pages.has(id)) this.env.pages.set(id, `Other Page ${id}`);
+    }
+    return grant;
+  }
+
+  // --- clock ----------------------------------------------------------------------------------------
+
+  now(): Date {
+    return new Date(Date.now() + this.clockOffsetMs);
+  }
+
+  /** Moves the sim's clock (token expiry, appsecret_time, default created times). */
+  advanceClock(ms: number): void {
+    this.clockOffsetMs += ms;
+  }
+
+  // --- content ----------------------------------------------------------------------------------
+
+  addPost(p: NewPost = {}): { id: string } {
+    return { id: this.state.addPost(p).id };
+  }
+
+  editPost(id: string, message: string): void {
+    this.state.editPost(id, message);
+  }
+
+  deletePost(id: string): void {
+    this.state.deletePost(id);
+  }
+
+  /** On a post: a top-level comment; on a comment: a thread reply (on a reply: same thread). */
+  addComment(postOrCommentId: string, c: NewComment = {}): { id: string } {
+    return { id: this.state.addComment(postOrCommentId, c).id };
+  }
+
+  /** An admin answering as the Page on facebook.com, not through the API. */
+  addPageComment(targetId: string, message: string): { id: string } {
+    return { id: this.state.addComment(targetId, { message }, true).id };
+  }
+
+  editComment(id: string, message: string): void {
+    this.state.editComment(id, message);
+  }
+
+  deleteComment(id: string): void {
+    this.state.deleteComment(id);
+  }
+
+  setHidden(id: string, hidden: boolean): void {
+    this.state.setHidden(id, hidden);
+  }
+
+  /** While on, creating or editing comments answers (#368). */
+  setPolicyBlock(on: boolean): void {
+    this.env.policyBlock = on;
+  }
+
+  /** Live comments (Page ones too), chronological; of one post when given. */
+  comments(postId?: string): SimComment[] {
+    const list = postId ? this.state.commentsOf(postId, 'stream') : this.state.allLiveComments();
+    return list.map(commentView);
+  }
+
+  repliesTo(commentId: string): SimComment[] {
+    return this.state.repliesOf(commentId).map(commentView);
+  }
+
+  getComment(id: string): SimComment | undefined {
+    const c = this.state.comment(id);
+    return c && commentView(c);
+  }
+
+  /** Live posts, newest created first (feed order). */
+  posts(): SimPost[] {
+    return this.state.livePosts().map(postView);
+  }
+
+  getPost(id: string): SimPost | undefined {
+    const p = this.state.post(id);
+    return p && postView(p);
+  }
+
+  // --- faults and usage ------------------------------------------------------------------------
+
+  setFaults(opts: FaultOptions | null): void {
+    this.faults = opts ? new FaultPlan(opts) : null;
+  }
+
+  /** The next Graph request gets this throttle answer, whatever the fault settings. */
+  throttleNext(code: ThrottleCode = 80001): void {
+    this.forcedThrottles.push(code);
+  }
+
+  setCallBudget(calls: number): void {
+    this.usage.budget = calls;
+  }
+
+  /** Starts a new usage window (Graph's rolling 24 h, collapsed). */
+  resetUsage(): void {
+    this.usage.calls = 0;
+  }
+
+  /** Graph calls answered so far (all of them count towards usage). */
+  get callCount(): number {
+    return this.usage.calls;
+  }
+
+  private nextFault(isWrite: boolean, canRepeat: boolean): FaultDecision | null {
+    const forced = this.forcedThrottles.shift();
+    if (forced !== undefined) return { kind: 'throttle', throttleCode: forced, regainMinutes: 5 };
+    if (!this.faults) return null;
+    return this.faults.decide((k) => (k === 'resetAfterWrite' ? isWrite : k === 'repeatPage' ? canRepeat : true));
+  }
+}

@@ -1,0 +1,77 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { StoreError } from '../http/errors.js';
+import { migrations, schemaVersion } from './migrations.js';
+
+// 'FBSY': tells an fbsync store from any other SQLite file, so a wrong --config never migrates a stranger's database.
+const APPLICATION_ID = 0x46425359;
+
+export interface OpenedDatabase {
+  db: Database.Database;
+  /** Set when the file is readable by group or others (the store holds tokens). */
+  permissionWarning?: string;
+}
+
+/** Opens (creating with mode 0600 when absent) and migrates the store; refuses damaged or newer files untouched. */
+export function openDatabase(file: string, options: { readonly?: boolean } = {}): OpenedDatabase {
+  const exists = fs.existsSync(file);
+  if (!exists) {
+    if (options.readonly) throw new StoreError(`No store at ${file} yet: run \`fbsync run\` (or \`fbsync reconnect\`) first.`);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.closeSync(fs.openSync(file, 'a', 0o600));
+  }
+  const permissionWarning = checkPermissions(file);
+  let db: Database.Database;
+  try {
+    db = new Database(file, { readonly: options.readonly ?? false, fileMustExist: true });
+  } catch (error) {
+    throw new StoreError(`Cannot open the store ${file}: ${(error as Error).message}`);
+  }
+  try {
+    const version = db.pragma('user_version', { simple: true }) as number;
+    const appId = db.pragma('application_id', { simple: true }) as number;
+    const tables = (db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number }).n;
+    if (appId !== APPLICATION_ID && (tables > 0 || version > 0)) {
+      throw new StoreError(`${file} is an SQLite database but not an fbsync store; it was left untouched. Point store.path at another file.`);
+    }
+    if (version > schemaVersion) {
+      throw new StoreError(
+        `The store ${file} was written by a newer fbsync (schema ${version}, this one knows ${schemaVersion}); it was left untouched. Upgrade fbsync.`,
+      );
+    }
+    if (!options.readonly) {
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+      db.pragma('foreign_keys = ON');
+      db.pragma('busy_timeout = 5000');
+      migrate(db, version);
+    }
+    return { db, permissionWarning };
+  } catch (error) {
+    db.close();
+    if (error instanceof StoreError) throw error;
+    throw new StoreError(
+      `The store ${file} is damaged or not an SQLite file (${(error as Error).message}); it was left untouched. Move it aside and run again to start a new one.`,
+    );
+  }
+}
+
+function migrate(db: Database.Database, from: number): void {
+  for (let v = from; v < migrations.length; v++) {
+    db.transaction(() => {
+      db.exec(migrations[v]!);
+      db.pragma(`user_version = ${v + 1}`);
+      db.pragma(`application_id = ${APPLICATION_ID}`);
+    })();
+  }
+}
+
+function checkPermissions(file: string): string | undefined {
+  if (process.platform === 'win32') return undefined;
+  const mode = fs.statSync(file).mode & 0o777;
+  if (mode & 0o077) {
+    return `warning: the store ${file} is readable by other users (mode ${mode.toString(8)}); it holds access tokens. Run: chmod 600 ${file}`;
+  }
+  return undefined;
+}

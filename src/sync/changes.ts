@@ -1,0 +1,88 @@
+import type { FbComment, FbPost } from '../facebook/types.js';
+import type { CommentRow } from '../store/store.js';
+import type { SyncContext } from './context.js';
+import { commentDescription, commentHash, postHash, statusNote, taskDescription } from './format.js';
+import type { TaskResolver } from './tasks.js';
+import { hasMarker } from './timeline.js';
+
+/** Rule 5: an edited post text updates its task's description while the task is active. */
+export async function updatePostDescription(ctx: SyncContext, tasks: TaskResolver, post: FbPost): Promise<void> {
+  const taskId = await tasks.activeTask(post);
+  if (taskId === undefined) return;
+  await ctx.executor.perform({
+    key: `postdesc:${post.id}:${postHash(post)}`,
+    kind: 'task.update',
+    // Setting a description twice does no harm: no remote check needed.
+    check: async () => undefined,
+    write: async () => {
+      await ctx.pf.updateTaskDescription(taskId, taskDescription(post));
+      return taskId;
+    },
+    remoteId: (id) => String(id),
+    commit: () => ctx.report.count('task.updated'),
+  });
+}
+
+/**
+ * Rule 5: after a full re-read of a post's comments, edits replace the text of the Planfix entry
+ * (marked edited), deletions and hiding are noted on the timeline; nothing in Planfix is deleted.
+ */
+export async function reconcileKnownComments(ctx: SyncContext, _tasks: TaskResolver, post: FbPost, live: FbComment[]): Promise<void> {
+  const byId = new Map(live.map((c) => [c.id, c]));
+  for (const row of ctx.store.commentsOfPost(post.id)) {
+    if (row.state === 'skipped' || row.state === 'deleted' || row.taskId === null || row.planfixCommentId === null) continue;
+    const now = byId.get(row.id);
+    if (!now) {
+      await addNote(ctx, row, 'deleted');
+      continue;
+    }
+    if (commentHash(now) !== row.messageHash) await applyEdit(ctx, row, now, byId);
+    if (now.isHidden !== row.isHidden) await addNote(ctx, ctx.store.getComment(row.id)!, now.isHidden ? 'hidden' : 'unhidden', now);
+  }
+}
+
+async function applyEdit(ctx: SyncContext, row: CommentRow, now: FbComment, byId: Map<string, FbComment>): Promise<void> {
+  const parent = now.parentId ? byId.get(now.parentId) : undefined;
+  const parentRow = now.parentId ? ctx.store.getComment(now.parentId) : undefined;
+  const replyTo = now.parentId ? { authorName: parent?.from?.name ?? parentRow?.authorName ?? 'someone', text: parent?.message ?? '' } : undefined;
+  const description = commentDescription(now, { authorName: row.authorName ?? 'Facebook user', replyTo, byPage: row.byPage, edited: true });
+  const hash = commentHash(now);
+  await ctx.executor.perform({
+    key: `edit:${row.id}:${hash}`,
+    kind: 'comment.edit',
+    // Replacing the text is idempotent.
+    check: async () => undefined,
+    write: async () => {
+      await ctx.pf.updateComment(row.taskId!, row.planfixCommentId!, description);
+      return row.planfixCommentId!;
+    },
+    remoteId: (id) => String(id),
+    commit: () => {
+      ctx.store.putComment({ ...row, messageHash: hash, state: 'edited' });
+      ctx.report.count('comment.edited');
+    },
+  });
+}
+
+async function addNote(ctx: SyncContext, row: CommentRow, what: 'deleted' | 'hidden' | 'unhidden', now?: FbComment): Promise<void> {
+  const taskId = row.taskId!;
+  const description = statusNote({ id: row.id, permalinkUrl: now?.permalinkUrl }, what, row.authorName ?? 'Facebook user');
+  // Hide/unhide can happen more than once: the n-th note of a kind is its own effect.
+  const counter = `notes:${row.id}:${what}`;
+  const seen = Number(ctx.store.getMeta(counter) ?? '0');
+  await ctx.executor.perform({
+    key: `${what}:${row.id}:${seen}`,
+    kind: `comment.${what}`,
+    check: async () => {
+      const found = (await ctx.pf.listComments(taskId)).filter((c) => hasMarker(c.description, row.id, `:${what}`));
+      return found[seen]?.id;
+    },
+    write: async () => (await ctx.pf.addComment(taskId, { description })).id,
+    remoteId: (id) => String(id),
+    commit: () => {
+      ctx.store.setMeta(counter, String(seen + 1));
+      ctx.store.putComment({ ...row, isHidden: what === 'hidden' ? true : what === 'unhidden' ? false : row.isHidden, state: what === 'deleted' ? 'deleted' : row.state });
+      ctx.report.count(what === 'deleted' ? 'comment.deleted' : 'comment.hidden');
+    },
+  });
+}

@@ -1,0 +1,27 @@
+import type { FacebookPage, FbComment } from '../facebook/types.js';
+import type { PlanfixAccount } from '../planfix/types.js';
+import type { Store } from '../store/store.js';
+import type { RunBudget } from './budget.js';
+import type { Executor } from './executor.js';
+import type { RunReport } from './report.js';
+
+/** Everything one cycle works with; built by the command, passed down, never global. */
+export interface SyncContext {
+  fb: FacebookPage;
+  pf: PlanfixAccount;
+  store: Store;
+  executor: Executor;
+  report: RunReport;
+  budget: RunBudget;
+  pageId: string;
+  pageName: string;
+  concurrency: number;
+  /**
+   * Recognises a Page comment as fbsync's own reply whose store update a crash cut off, and
+   * records it (set by the reply half, so the inbound half never imports an echo).
+   */
+  adoptEcho?(comment: FbComment): Promise<boolean>;
+}
+
+/** The contact every comment whose author Facebook withholds is filed under (never dropped). */
+export const HIDDEN_AUTHOR = { id: 'hidden', name: 'Facebook user (hidden)' } as const;

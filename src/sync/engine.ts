@@ -1,0 +1,78 @@
+import type { FacebookPage } from '../facebook/types.js';
+import { ThrottledError, type Side } from '../http/errors.js';
+import type { PlanfixAccount } from '../planfix/types.js';
+import type { Store } from '../store/store.js';
+import { RunBudget } from './budget.js';
+import type { SyncContext } from './context.js';
+import { Executor } from './executor.js';
+import { Inbound } from './inbound.js';
+import { Replies } from './replies.js';
+import { RunReport } from './report.js';
+
+export interface CycleOptions {
+  pageId: string;
+  lookbackDays: number;
+  concurrency: number;
+  maxRunSeconds: number;
+  maxEffects: number;
+  /** Unchanged posts whose comments are all re-read per run (edits, hides, deletions). */
+  rescanPerRun?: number;
+}
+
+export interface Sides {
+  fb: FacebookPage;
+  pf: PlanfixAccount;
+  store: Store;
+}
+
+const notBeforeKey = (side: Side) => `throttle.${side}.notBefore`;
+
+export function makeContext(sides: Sides, options: Pick<CycleOptions, 'pageId' | 'concurrency' | 'maxRunSeconds' | 'maxEffects'>): SyncContext {
+  const report = new RunReport();
+  const budget = new RunBudget(options.maxRunSeconds, options.maxEffects);
+  return {
+    ...sides,
+    report,
+    budget,
+    executor: new Executor(sides.store.journal, budget, report),
+    pageId: options.pageId,
+    pageName: 'the Page',
+    concurrency: options.concurrency,
+  };
+}
+
+/** A side that throttled an earlier run is left alone until the time it named (calls while blocked extend the block). */
+export function throttledUntil(store: Store, side: Side, now = Date.now()): Date | undefined {
+  const value = store.getMeta(notBeforeKey(side));
+  if (!value) return undefined;
+  const at = new Date(value);
+  return at.getTime() > now ? at : undefined;
+}
+
+export function recordThrottle(ctx: SyncContext, error: ThrottledError): void {
+  const waitMs = error.retryAfterMs ?? 60_000;
+  ctx.store.setMeta(notBeforeKey(error.side), new Date(Date.now() + waitMs).toISOString());
+  ctx.report.throttled[error.side] = { retryAfterSeconds: Math.ceil(waitMs / 1000), message: error.message };
+}
+
+/** One cycle: Facebook → Planfix, then Planfix → Facebook. Auth errors propagate (exit 3); throttling ends the cycle cleanly. */
+export async function runCycle(sides: Sides, options: CycleOptions): Promise<RunReport> {
+  const ctx = makeContext(sides, options);
+  for (const side of ['facebook', 'planfix'] as const) {
+    const until = throttledUntil(sides.store, side);
+    if (until) ctx.report.throttled[side] = { retryAfterSeconds: Math.ceil((until.getTime() - Date.now()) / 1000), message: `${side} asked fbsync to wait until ${until.toISOString()}` };
+  }
+  if (Object.keys(ctx.report.throttled).length > 0) return ctx.report;
+
+  const inbound = new Inbound(ctx);
+  const replies = new Replies(ctx);
+  try {
+    await inbound.run({ since: new Date(Date.now() - options.lookbackDays * 86_400_000), rescanPerRun: options.rescanPerRun ?? 2 });
+    if (!ctx.budget.exhausted) await replies.run();
+  } catch (error) {
+    if (error instanceof ThrottledError) recordThrottle(ctx, error);
+    else throw error;
+  }
+  if (ctx.budget.exhausted) ctx.report.stoppedEarly ??= ctx.budget.exhausted;
+  return ctx.report;
+}

@@ -1,0 +1,79 @@
+import { TransientError, ThrottledError, RefusedError, FbsyncError } from '../http/errors.js';
+import { sleep } from '../http/backoff.js';
+import type { Journal } from '../store/journal.js';
+import { BudgetExhausted, type RunBudget } from './budget.js';
+import type { RunReport } from './report.js';
+
+export interface Effect<T> {
+  /** Stable across runs: `contact:<fbUserId>`, `task:<postId>:<seq>`, `comment:<fbCommentId>`, `reply:<pfCommentId>:<fbTargetId>`. */
+  key: string;
+  kind: string;
+  payload?: string;
+  /** Looks on the remote side for the result of an attempt whose outcome is unknown. */
+  check(): Promise<T | undefined>;
+  write(): Promise<T>;
+  remoteId(result: T): string;
+  /** Stores the result; runs inside the transaction that marks the effect done. */
+  commit(result: T, how: 'written' | 'recovered'): void;
+}
+
+/** In-run attempts for a write whose outcome was unknown (check, then write again). */
+const UNKNOWN_OUTCOME_ATTEMPTS = 3;
+
+/**
+ * The only place that performs remote writes. Intent is committed before the call; a write whose
+ * outcome is unknown (timeout, reset, 5xx) is looked for on the remote side before it is repeated.
+ */
+export class Executor {
+  constructor(
+    private readonly journal: Journal,
+    private readonly budget: RunBudget,
+    private readonly report: RunReport,
+    private readonly retryPauseMs = 200,
+  ) {}
+
+  async perform<T>(effect: Effect<T>): Promise<T> {
+    const earlier = this.journal.get(effect.key);
+    let mustCheck = earlier?.state === 'sending';
+    const exhausted = this.budget.take();
+    if (exhausted) throw new BudgetExhausted(exhausted);
+
+    for (let attempt = 1; ; attempt++) {
+      if (mustCheck) {
+        const found = await effect.check();
+        if (found !== undefined) {
+          this.journal.markDone(effect.key, effect.remoteId(found), () => effect.commit(found, 'recovered'));
+          this.report.count('recovered');
+          return found;
+        }
+      }
+      this.journal.markSending(effect.key, effect.kind, effect.payload);
+      try {
+        const result = await effect.write();
+        this.journal.markDone(effect.key, effect.remoteId(result), () => effect.commit(result, 'written'));
+        return result;
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        if (error instanceof TransientError && error.outcomeUnknown) {
+          this.journal.markFailed(effect.key, message, 'sending');
+          if (attempt < UNKNOWN_OUTCOME_ATTEMPTS) {
+            mustCheck = true;
+            await sleep(this.retryPauseMs * attempt);
+            continue;
+          }
+        } else if (error instanceof RefusedError) {
+          this.journal.markFailed(effect.key, message, 'parked');
+        } else {
+          // Throttled, not found, auth, transient with a known outcome: nothing was written.
+          this.journal.markFailed(effect.key, message, 'failed');
+        }
+        throw error;
+      }
+    }
+  }
+}
+
+/** Errors after which no further item can succeed in this run: throttling, refused credentials, a configuration mismatch. */
+export function isSideStopper(error: unknown): boolean {
+  return error instanceof ThrottledError || (error instanceof FbsyncError && ['AUTH', 'PERMISSION', 'CONFIG'].includes(error.code));
+}

@@ -1,0 +1,148 @@
+import pLimit from 'p-limit';
+import type { FbComment, FbPost } from '../facebook/types.js';
+import { BudgetExhausted } from './budget.js';
+import { ContactResolver } from './contacts.js';
+import { HIDDEN_AUTHOR, type SyncContext } from './context.js';
+import { isSideStopper } from './executor.js';
+import { postHash } from './format.js';
+import { reconcileKnownComments, updatePostDescription } from './changes.js';
+import { TaskResolver } from './tasks.js';
+import { addToTimeline } from './timeline.js';
+
+export interface InboundOptions {
+  /** Oldest post creation time watched. */
+  since: Date;
+  until?: Date;
+  /** Re-read every comment of this many unchanged posts per run, to notice edits, hides and deletions. */
+  rescanPerRun: number;
+  onPostDone?(post: FbPost, newComments: number): void;
+}
+
+/** Facebook → Planfix (rules 1–3, 5): one pass over the posts of the window. */
+export class Inbound {
+  readonly contacts: ContactResolver;
+  readonly tasks: TaskResolver;
+  private stop: unknown;
+
+  constructor(private readonly ctx: SyncContext) {
+    this.contacts = new ContactResolver(ctx);
+    this.tasks = new TaskResolver(ctx);
+  }
+
+  async run(options: InboundOptions): Promise<void> {
+    const { fb, store, report } = this.ctx;
+    const limit = pLimit(Math.max(1, this.ctx.concurrency));
+    const work: Promise<void>[] = [];
+    const unchanged: FbPost[] = [];
+    for await (const page of fb.listPosts({ since: options.since, until: options.until })) {
+      for (const post of page) {
+        report.postsChecked++;
+        const stored = store.getPost(post.id);
+        const changed = !stored || stored.updatedTime !== post.updatedTime || stored.commentCount !== (post.commentCount ?? null) || stored.syncedAt === null;
+        if (changed) work.push(limit(() => this.guarded(post, options)));
+        else unchanged.push(post);
+      }
+      if (this.stop || this.ctx.budget.exhausted) break;
+    }
+    // Comments carry no updated time: edits and deletions show only by re-reading. Oldest scan first.
+    unchanged.sort((a, b) => (store.getPost(a.id)?.fullScanAt ?? '').localeCompare(store.getPost(b.id)?.fullScanAt ?? ''));
+    for (const post of unchanged.slice(0, options.rescanPerRun)) work.push(limit(() => this.guarded(post, options, true)));
+    await Promise.all(work);
+    if (this.stop) throw this.stop;
+  }
+
+  private async guarded(post: FbPost, options: InboundOptions, rescan = false): Promise<void> {
+    if (this.stop || this.ctx.budget.exhausted) return;
+    try {
+      const added = await this.syncPost(post, rescan);
+      options.onPostDone?.(post, added);
+    } catch (error) {
+      if (error instanceof BudgetExhausted) {
+        this.ctx.report.stoppedEarly ??= error.reason;
+      } else if (isSideStopper(error)) {
+        this.stop ??= error;
+      } else {
+        this.ctx.report.fail(`post:${post.id}`, (error as Error).message, (error as { side?: 'facebook' | 'planfix' }).side);
+      }
+    }
+  }
+
+  /** Imports a post's new comments in order; the post is marked synced only when all are in. Returns how many were added. */
+  async syncPost(post: FbPost, rescan = false): Promise<number> {
+    const { store, fb } = this.ctx;
+    const stored = store.getPost(post.id);
+    const full = !stored || stored.syncedAt === null || rescan || (post.commentCount ?? 0) < (stored.commentCount ?? 0);
+    const comments: FbComment[] = [];
+    for await (const page of fb.listComments(post.id, { newestFirst: true })) {
+      comments.push(...page);
+      this.ctx.report.commentsSeen += page.length;
+      // Newest first: once a whole page is known, everything older is too (they were imported in order).
+      if (!full && page.every((c) => store.getComment(c.id))) break;
+    }
+    comments.sort((a, b) => a.createdTime.localeCompare(b.createdTime) || a.id.localeCompare(b.id));
+    const byId = new Map(comments.map((c) => [c.id, c]));
+    const fresh = comments.filter((c) => !store.getComment(c.id));
+
+    if (stored && stored.messageHash !== postHash(post)) await updatePostDescription(this.ctx, this.tasks, post);
+    if (full && stored) await reconcileKnownComments(this.ctx, this.tasks, post, comments);
+    for (const comment of fresh) await this.importComment(post, comment, byId);
+
+    const now = new Date().toISOString();
+    store.savePost({
+      id: post.id,
+      createdTime: post.createdTime,
+      updatedTime: post.updatedTime,
+      commentCount: post.commentCount ?? null,
+      messageHash: postHash(post),
+      permalinkUrl: post.permalinkUrl ?? null,
+      syncedAt: now,
+      fullScanAt: full ? now : (stored?.fullScanAt ?? null),
+    });
+    return fresh.length;
+  }
+
+  private async importComment(post: FbPost, comment: FbComment, byId: Map<string, FbComment>): Promise<void> {
+    const { store, pageId, pageName } = this.ctx;
+    const parent = comment.parentId ? (byId.get(comment.parentId) ?? undefined) : undefined;
+    const parentRow = comment.parentId ? store.getComment(comment.parentId) : undefined;
+    const replyTo = comment.parentId
+      ? { authorName: parent?.from?.name ?? parentRow?.authorName ?? HIDDEN_AUTHOR.name, text: parent?.message ?? '' }
+      : undefined;
+
+    if (comment.from?.id === pageId) {
+      // Rule 4: the Page's comments never make contacts or tasks. fbsync's own replies are echoes;
+      // an admin's direct answer joins the timeline of an active task.
+      if (store.isOurReply(comment.id) || (await this.ctx.adoptEcho?.(comment))) {
+        store.putComment(skipped(post, comment, pageName));
+        return;
+      }
+      const taskId = await this.tasks.activeTask(post);
+      if (taskId === undefined) {
+        store.putComment(skipped(post, comment, pageName));
+        return;
+      }
+      await addToTimeline(this.ctx, this.tasks, post, comment, { context: { authorName: comment.from.name || pageName, replyTo, byPage: true } }, taskId);
+      return;
+    }
+    const contact = await this.contacts.resolve(comment.from);
+    const taskId = await this.tasks.resolve(post, contact.planfixContactId);
+    await addToTimeline(this.ctx, this.tasks, post, comment, { contact, context: { authorName: contact.name, replyTo } }, taskId);
+  }
+}
+
+function skipped(post: FbPost, comment: FbComment, pageName: string) {
+  return {
+    id: comment.id,
+    postId: post.id,
+    parentId: comment.parentId ?? null,
+    authorId: comment.from?.id ?? null,
+    authorName: comment.from?.name ?? pageName,
+    createdTime: comment.createdTime,
+    messageHash: '',
+    isHidden: comment.isHidden,
+    state: 'skipped' as const,
+    taskId: null,
+    planfixCommentId: null,
+    byPage: true,
+  };
+}

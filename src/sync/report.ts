@@ -1,0 +1,50 @@
+import type { Side } from '../http/errors.js';
+
+export type EffectKind =
+  | 'contact.created'
+  | 'contact.found'
+  | 'contact.renamed'
+  | 'task.created'
+  | 'task.found'
+  | 'task.updated'
+  | 'comment.imported'
+  | 'comment.pageAnswer'
+  | 'comment.edited'
+  | 'comment.deleted'
+  | 'comment.hidden'
+  | 'reply.published'
+  | 'reply.refused'
+  | 'recovered';
+
+export interface FailedItem {
+  item: string;
+  side?: Side;
+  error: string;
+}
+
+/** What one cycle did; printed as one line, or as JSON with --json. */
+export class RunReport {
+  readonly effects: Partial<Record<EffectKind, number>> = {};
+  readonly failed: FailedItem[] = [];
+  readonly throttled: Partial<Record<Side, { retryAfterSeconds?: number; message: string }>> = {};
+  readonly notes: string[] = [];
+  stoppedEarly: 'time' | 'effects' | undefined;
+  postsChecked = 0;
+  commentsSeen = 0;
+
+  count(kind: EffectKind, n = 1): void {
+    this.effects[kind] = (this.effects[kind] ?? 0) + n;
+  }
+
+  fail(item: string, error: string, side?: Side): void {
+    this.failed.push({ item, error, side });
+  }
+
+  get changed(): boolean {
+    return Object.values(this.effects).some((n) => (n ?? 0) > 0);
+  }
+
+  get hasProblems(): boolean {
+    return this.failed.length > 0 || Object.keys(this.throttled).length > 0;
+  }
+}

@@ -1,0 +1,82 @@
+import type { Config } from '../config/types.js';
+import { GraphClient } from '../facebook/graph-client.js';
+import { httpTuningFromEnv } from '../http/client.js';
+import { AuthError } from '../http/errors.js';
+import { registerSecret } from '../http/secrets.js';
+import { PlanfixClient } from '../planfix/planfix-client.js';
+import { StoreLock } from '../store/lock.js';
+import { Store } from '../store/store.js';
+
+/** Where `fbsync reconnect` keeps the Page token (the store is created 0600). */
+export const PAGE_TOKEN_META = 'facebook.pageToken';
+
+export interface Session {
+  config: Config;
+  store: Store;
+  fb: GraphClient;
+  pf: PlanfixClient;
+  close(): void;
+}
+
+/** The Page token: the one `reconnect` stored (newest), else the configured one. */
+export function pageToken(config: Config, store: Store): string {
+  const stored = store.getMeta(PAGE_TOKEN_META);
+  const token = stored ?? config.facebook.pageAccessToken;
+  if (!token) {
+    throw new AuthError('facebook', 'No Facebook Page access token yet: run `fbsync reconnect` (or set facebook.pageAccessToken).');
+  }
+  registerSecret(token);
+  return token;
+}
+
+export function makePlanfixClient(config: Config): PlanfixClient {
+  return new PlanfixClient({
+    url: config.planfix.url,
+    token: config.planfix.token,
+    taskTemplateId: config.planfix.taskTemplateId,
+    contactTemplateId: config.planfix.contactTemplateId,
+    fields: config.planfix.fields,
+    requestsPerSecond: config.planfix.requestsPerSecond,
+    concurrency: config.sync.concurrency,
+    ...httpTuningFromEnv(),
+  });
+}
+
+export function makeGraphClient(config: Config, accessToken: string): GraphClient {
+  return new GraphClient({
+    graphUrl: config.facebook.graphUrl,
+    apiVersion: config.facebook.apiVersion,
+    pageId: config.facebook.pageId,
+    appId: config.facebook.appId,
+    appSecret: config.facebook.appSecret,
+    accessToken,
+    concurrency: config.sync.concurrency,
+    ...httpTuningFromEnv(),
+  });
+}
+
+/** Lock (one run per store), open the store, build both clients. The caller must close(). */
+export function openSession(config: Config, options: { lock?: boolean } = {}): Session {
+  const lock = options.lock === false ? undefined : StoreLock.acquire(config.store.path);
+  let store: Store | undefined;
+  try {
+    store = Store.open(config.store.path);
+    const fb = makeGraphClient(config, pageToken(config, store));
+    const pf = makePlanfixClient(config);
+    const opened = store;
+    return {
+      config,
+      store: opened,
+      fb,
+      pf,
+      close: () => {
+        opened.close();
+        lock?.release();
+      },
+    };
+  } catch (error) {
+    store?.close();
+    lock?.release();
+    throw error;
+  }
+}

@@ -1,0 +1,81 @@
+import type { FbComment, FbPost } from '../facebook/types.js';
+import { NotFoundError, RefusedError } from '../http/errors.js';
+import type { ContactRow } from '../store/store.js';
+import type { SyncContext } from './context.js';
+import { commentDescription, commentHash, commentMarker, type CommentContext } from './format.js';
+import type { TaskResolver } from './tasks.js';
+
+/** Planfix code 6: "new comments not allowed" in the task's status. */
+const COMMENTS_NOT_ALLOWED = 6;
+
+/** True when `description` carries the marker of exactly this Facebook comment. */
+export function hasMarker(description: string, fbCommentId: string, suffix = ''): boolean {
+  const marker = commentMarker(fbCommentId) + suffix;
+  let at = description.indexOf(marker);
+  while (at >= 0) {
+    const next = description.charAt(at + marker.length);
+    if (!/[0-9_:]/.test(next) || suffix) return true;
+    at = description.indexOf(marker, at + 1);
+  }
+  return false;
+}
+
+/**
+ * Rule 3: puts one Facebook comment on its post's task timeline, exactly once. After a crash the
+ * task's comments are searched for the comment's marker before it is added again.
+ */
+export async function addToTimeline(
+  ctx: SyncContext,
+  tasks: TaskResolver,
+  post: FbPost,
+  comment: FbComment,
+  author: { contact?: ContactRow; context: CommentContext },
+  taskId: number,
+): Promise<void> {
+  const { store, pf, executor, report } = ctx;
+  const description = commentDescription(comment, author.context);
+  const perform = (target: number) =>
+    executor.perform({
+      key: `comment:${comment.id}`,
+      kind: 'comment',
+      check: async () => {
+        // The earlier attempt may have gone to an older task of the post, if that one closed since.
+        const candidates = [target, ...store.tasksOfPost(post.id).map((t) => t.taskId).reverse()];
+        for (const id of new Set(candidates)) {
+          const found = (await pf.listComments(id).catch((e) => (e instanceof NotFoundError ? [] : Promise.reject(e)))).find((c) =>
+            hasMarker(c.description, comment.id),
+          );
+          if (found) return { id: found.id, taskId: id };
+        }
+        return undefined;
+      },
+      write: async () => ({ id: (await pf.addComment(target, { description, ownerContactId: author.contact?.planfixContactId })).id, taskId: target }),
+      remoteId: (r) => String(r.id),
+      commit: (r) => {
+        store.putComment({
+          id: comment.id,
+          postId: post.id,
+          parentId: comment.parentId ?? null,
+          authorId: comment.from?.id ?? null,
+          authorName: author.context.authorName,
+          createdTime: comment.createdTime,
+          messageHash: commentHash(comment),
+          isHidden: comment.isHidden,
+          state: 'imported',
+          taskId: r.taskId,
+          planfixCommentId: r.id,
+          byPage: author.context.byPage ?? false,
+        });
+        report.count(author.context.byPage ? 'comment.pageAnswer' : 'comment.imported');
+      },
+    });
+  try {
+    await perform(taskId);
+  } catch (error) {
+    const taskGone = error instanceof NotFoundError || (error instanceof RefusedError && error.apiCode === COMMENTS_NOT_ALLOWED);
+    if (!taskGone || author.context.byPage) throw error;
+    // The task was deleted or closed between the check and the write: rule 2 says open a new one.
+    tasks.retire(post.id, taskId);
+    await perform(await tasks.resolve(post, author.contact?.planfixContactId));
+  }
+}

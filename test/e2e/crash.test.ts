@@ -1,0 +1,63 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type E2E, runUntilClean, startE2E } from './harness.js';
+import { checkExactlyOnce } from './invariants.js';
+
+// Kills the real CLI with SIGKILL at many instants of a cycle, then runs it until clean, and checks
+// that every comment is in Planfix exactly once with one contact per person and one active task per post.
+// FBSYNC_CRASH_KILLS raises the number of kills (npm run test:crash-long).
+
+const KILLS = Number(process.env.FBSYNC_CRASH_KILLS ?? 12);
+
+describe('crash safety under SIGKILL', () => {
+  let e2e: E2E;
+  beforeAll(async () => {
+    e2e = await startE2E({ requestsPerSecond: 400 });
+  });
+  afterAll(async () => {
+    await e2e.close();
+  });
+
+  it(`loses nothing and writes nothing twice after ${KILLS} kills`, async () => {
+    const people = Array.from({ length: 6 }, (_, i) => ({ id: `8100000${i}`, name: `Person ${i} Tester` }));
+    let kills = 0;
+    let round = 0;
+    while (kills < KILLS) {
+      // New activity each round: posts, comments, thread replies, and now and then a closed task.
+      const post = e2e.sim.facebook.addPost({ message: `Round ${round} post` });
+      for (let i = 0; i < 5; i++) {
+        const c = e2e.sim.facebook.addComment(post.id, { from: people[(round + i) % people.length]!, message: `round ${round} comment ${i}` });
+        if (i % 2 === 0) e2e.sim.facebook.addComment(c.id, { from: people[(round + i + 1) % people.length]!, message: `reply ${round}.${i}` });
+      }
+      if (round % 3 === 2) {
+        const open = e2e.sim.planfix.tasks().find((t) => t.isActive);
+        if (open) e2e.sim.planfix.setTaskStatus(open.id, 'Completed');
+        const older = e2e.sim.facebook.posts()[0];
+        if (older) e2e.sim.facebook.addComment(older.id, { from: people[0]!, message: `late comment ${round}` });
+      }
+      // Kill after a varying number of Planfix writes, so the kill lands all over the cycle.
+      const writesBefore = planfixWrites(e2e);
+      const killAfter = 1 + ((round * 7) % 12);
+      const child = e2e.spawn(['run', '--config', e2e.configPath]);
+      const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+      const timer = setInterval(() => {
+        if (planfixWrites(e2e) - writesBefore >= killAfter) child.kill('SIGKILL');
+      }, 1);
+      await exited;
+      clearInterval(timer);
+      if (child.signalCode === 'SIGKILL') kills++;
+      round++;
+      if (round > KILLS * 4) break;
+    }
+    const codes = await runUntilClean(e2e, 5);
+    expect(codes.at(-1)).toBe(0);
+    const { lost, duplicated } = checkExactlyOnce(e2e.sim);
+    console.log(`crash harness: ${kills} kills over ${round} rounds, ${e2e.sim.facebook.comments().length} comments, lost ${lost.length}, duplicated ${duplicated.length}`);
+    expect(kills).toBeGreaterThanOrEqual(Math.min(KILLS, 1));
+    expect(lost).toEqual([]);
+    expect(duplicated).toEqual([]);
+  });
+});
+
+function planfixWrites(e2e: E2E): number {
+  return e2e.sim.planfix.requestLog.filter((r) => r.method === 'POST' && !r.path.endsWith('/list')).length;
+}

@@ -1,0 +1,56 @@
+import fs from 'node:fs';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type E2E, startE2E } from './harness.js';
+
+describe('errors a user can cause', () => {
+  let e2e: E2E;
+  beforeEach(async () => {
+    e2e = await startE2E();
+  });
+  afterEach(async () => {
+    await e2e.close();
+  });
+
+  it('a malformed configuration names the key and exits 2', async () => {
+    const yaml = fs.readFileSync(e2e.configPath, 'utf8').replace(/taskTemplateId: \d+/, 'taskTemplateId: twelve');
+    e2e.writeConfig(yaml);
+    const result = await e2e.cli(['run', '--config', e2e.configPath]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('planfix.taskTemplateId');
+    expect(result.stderr).not.toMatch(/at .*\.js:\d+/);
+  });
+
+  it('an unknown key gets a did-you-mean and exits 2', async () => {
+    e2e.writeConfig(fs.readFileSync(e2e.configPath, 'utf8').replace('sync:', 'snyc:').concat('sync:\n  lookbakDays: 3\n'));
+    const result = await e2e.cli(['run', '--config', e2e.configPath]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/sync\.lookbakDays.*did you mean "lookbackDays"/);
+  });
+
+  it('a revoked token exits 3 and names fbsync reconnect', async () => {
+    e2e.sim.facebook.addPost({ message: 'hello' });
+    e2e.sim.facebook.revokeToken(e2e.sim.facebook.pageToken);
+    const result = await e2e.cli(['run', '--config', e2e.configPath]);
+    expect(result.code).toBe(3);
+    expect(result.stderr).toMatch(/Facebook/);
+    expect(result.stderr).toContain('fbsync reconnect');
+  });
+
+  it('a wrong Planfix token exits 3 naming Planfix', async () => {
+    e2e.writeConfig(fs.readFileSync(e2e.configPath, 'utf8').replace(/token: ".*"/, 'token: "wrong-planfix-token"'));
+    const post = e2e.sim.facebook.addPost({ message: 'hello' });
+    e2e.sim.facebook.addComment(post.id, { from: { id: '1', name: 'A B' }, message: 'hi' });
+    const result = await e2e.cli(['run', '--config', e2e.configPath]);
+    expect(result.code).toBe(3);
+    expect(result.stderr).toMatch(/Planfix/);
+  });
+
+  it('an unknown task template id is named, and the store is left intact', async () => {
+    e2e.writeConfig(fs.readFileSync(e2e.configPath, 'utf8').replace(/taskTemplateId: \d+/, 'taskTemplateId: 999'));
+    const post = e2e.sim.facebook.addPost({ message: 'hello' });
+    e2e.sim.facebook.addComment(post.id, { from: { id: '1', name: 'A B' }, message: 'hi' });
+    const result = await e2e.cli(['run', '--config', e2e.configPath]);
+    expect([2, 4]).toContain(result.code);
+    expect(result.stderr).toContain('taskTemplateId');
+  });
+});

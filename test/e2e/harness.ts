@@ -1,0 +1,113 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { inject } from 'vitest';
+import { startSimulator, SIM_IDS, type Simulator } from '../../src/simulator/index.js';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const BIN = path.join(ROOT, 'bin/fbsync.js');
+
+export interface CliResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface E2E {
+  sim: Simulator;
+  dir: string;
+  configPath: string;
+  storePath: string;
+  /** Runs the built CLI to its end. Every byte it prints is checked for the configured secrets. */
+  cli(args: string[], options?: { env?: NodeJS.ProcessEnv; input?: string }): Promise<CliResult>;
+  /** `fbsync run --json`, parsed. */
+  run(extraArgs?: string[]): Promise<CliResult & { summary?: any }>;
+  spawn(args: string[], options?: { env?: NodeJS.ProcessEnv }): ChildProcess;
+  writeConfig(yaml: string): void;
+  secrets(): string[];
+  close(): Promise<void>;
+}
+
+/** Fast retries and short timeouts so fault tests finish quickly; documented knobs, not test-only code paths. */
+export const FAST_ENV = { FBSYNC_RETRY_BASE_MS: '10', FBSYNC_HTTP_TIMEOUT_MS: '1500' };
+
+export async function startE2E(options: { configExtra?: string; requestsPerSecond?: number; simulator?: Parameters<typeof startSimulator>[0] } = {}): Promise<E2E> {
+  const buildError = inject('buildError');
+  if (buildError) throw new Error(`the CLI did not build:\n${buildError}`);
+  const sim = await startSimulator(options.simulator);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fbsync-e2e-'));
+  const configPath = path.join(dir, 'fbsync.yaml');
+  const storePath = path.join(dir, 'fbsync.db');
+  fs.writeFileSync(configPath, sim.configYaml({ storePath, requestsPerSecond: options.requestsPerSecond ?? 200, extra: options.configExtra ?? '' }));
+  const secrets = () => [SIM_IDS.appSecret, sim.facebook.pageToken, sim.planfix.token, ...sim.facebook.allTokens()];
+
+  const spawnCli = (args: string[], opts: { env?: NodeJS.ProcessEnv } = {}) =>
+    spawn(process.execPath, [BIN, ...args], { cwd: dir, env: { ...process.env, ...FAST_ENV, ...opts.env }, stdio: ['pipe', 'pipe', 'pipe'] });
+
+  const cli = (args: string[], opts: { env?: NodeJS.ProcessEnv; input?: string } = {}) =>
+    new Promise<CliResult>((resolve, reject) => {
+      const child = spawnCli(args, opts);
+      let stdout = '';
+      let stderr = '';
+      child.stdout!.on('data', (d) => (stdout += d));
+      child.stderr!.on('data', (d) => (stderr += d));
+      child.on('error', reject);
+      if (opts.input !== undefined) child.stdin!.end(opts.input);
+      else child.stdin!.end();
+      child.on('close', (code, signal) => {
+        let all: string[];
+        try {
+          all = secrets();
+        } catch (error) {
+          reject(error);
+          return;
+        }
+        for (const secret of all) {
+          if (secret && (stdout.includes(secret) || stderr.includes(secret))) {
+            reject(new Error(`the CLI printed a secret (${secret.slice(0, 4)}…) while running ${args.join(' ')}`));
+            return;
+          }
+        }
+        resolve({ code, signal, stdout, stderr });
+      });
+    });
+
+  return {
+    sim,
+    dir,
+    configPath,
+    storePath,
+    cli,
+    async run(extraArgs = []) {
+      const result = await cli(['run', '--json', '--config', configPath, ...extraArgs]);
+      let summary: any;
+      try {
+        summary = JSON.parse(result.stdout);
+      } catch {
+        summary = undefined;
+      }
+      return { ...result, summary };
+    },
+    spawn: spawnCli,
+    writeConfig: (yaml) => fs.writeFileSync(configPath, yaml),
+    secrets,
+    async close() {
+      await sim.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Runs until a run exits 0 (or the limit); returns the exit codes seen. */
+export async function runUntilClean(e2e: E2E, limit = 10): Promise<number[]> {
+  const codes: number[] = [];
+  for (let i = 0; i < limit; i++) {
+    const r = await e2e.run();
+    codes.push(r.code ?? -1);
+    if (r.code === 0) break;
+  }
+  return codes;
+}

@@ -1,0 +1,126 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type E2E, startE2E } from './harness.js';
+
+// Rules 1–3 of behaviour.md, through the built CLI against the simulator.
+
+const ann = { id: '9000000001', name: 'Ann Lee' };
+const bob = { id: '9000000002', name: 'Bob Stone' };
+
+describe('fbsync run: Facebook → Planfix', () => {
+  let e2e: E2E;
+  beforeEach(async () => {
+    e2e = await startE2E();
+  });
+  afterEach(async () => {
+    await e2e.close();
+  });
+
+  it('makes one contact per commenter and one task per post, with comments in order', async () => {
+    const post = e2e.sim.facebook.addPost({ message: 'Fresh croissants every morning from 7, come early before they are gone!' });
+    e2e.sim.facebook.addComment(post.id, { from: ann, message: 'First!' });
+    e2e.sim.facebook.addComment(post.id, { from: bob, message: 'Second' });
+
+    const first = await e2e.run();
+    expect(first.code).toBe(0);
+    expect(first.summary.effects).toMatchObject({ 'contact.created': 2, 'task.created': 1, 'comment.imported': 2 });
+    expect(first.summary.requests.facebook).toBeGreaterThan(0);
+
+    const [task] = e2e.sim.planfix.tasks();
+    expect(e2e.sim.planfix.tasks()).toHaveLength(1);
+    expect(task!.name).toMatch(/^Facebook: «Fresh croissants every morning/);
+    expect(task!.postId).toBe(post.id);
+    const comments = e2e.sim.planfix.comments(task!.id);
+    expect(comments.map((c) => c.description)).toEqual([expect.stringContaining('First!'), expect.stringContaining('Second')]);
+    expect(comments[0]!.description).toContain('Ann Lee');
+
+    const contacts = e2e.sim.planfix.contacts();
+    expect(contacts.map((c) => `${c.name} ${c.lastname}`).sort()).toEqual(['Ann Lee', 'Bob Stone']);
+    expect(comments[0]!.owner?.id).toBe(`contact:${contacts.find((c) => c.name === 'Ann')!.id}`);
+  });
+
+  it('finds the same contact when the person comments on another post, across runs', async () => {
+    const p1 = e2e.sim.facebook.addPost({ message: 'Post one' });
+    e2e.sim.facebook.addComment(p1.id, { from: ann, message: 'Hello' });
+    expect((await e2e.run()).code).toBe(0);
+    const p2 = e2e.sim.facebook.addPost({ message: 'Post two' });
+    e2e.sim.facebook.addComment(p2.id, { from: ann, message: 'Me again' });
+    const second = await e2e.run();
+    expect(second.code).toBe(0);
+    expect(second.summary.effects['contact.created']).toBeUndefined();
+    expect(e2e.sim.planfix.contacts()).toHaveLength(1);
+    expect(e2e.sim.planfix.tasks()).toHaveLength(2);
+  });
+
+  it('opens a new task when the post’s task was completed, and keeps using an active one', async () => {
+    const post = e2e.sim.facebook.addPost({ message: 'Question time' });
+    e2e.sim.facebook.addComment(post.id, { from: ann, message: 'one' });
+    await e2e.run();
+    e2e.sim.facebook.addComment(post.id, { from: bob, message: 'two' });
+    await e2e.run();
+    expect(e2e.sim.planfix.tasks()).toHaveLength(1);
+
+    const [task] = e2e.sim.planfix.tasks();
+    e2e.sim.planfix.setTaskStatus(task!.id, 'Completed');
+    e2e.sim.facebook.addComment(post.id, { from: ann, message: 'three' });
+    const third = await e2e.run();
+    expect(third.code).toBe(0);
+    const tasks = e2e.sim.planfix.tasks();
+    expect(tasks).toHaveLength(2);
+    const fresh = tasks.find((t) => t.id !== task!.id)!;
+    expect(e2e.sim.planfix.comments(fresh.id).map((c) => c.description)).toEqual([expect.stringContaining('three')]);
+    expect(e2e.sim.planfix.comments(task!.id)).toHaveLength(2);
+  });
+
+  it('opens a new task when the old one was deleted', async () => {
+    const post = e2e.sim.facebook.addPost({ message: 'Deleted task post' });
+    e2e.sim.facebook.addComment(post.id, { from: ann, message: 'one' });
+    await e2e.run();
+    e2e.sim.planfix.trashTask(e2e.sim.planfix.tasks()[0]!.id);
+    e2e.sim.facebook.addComment(post.id, { from: ann, message: 'two' });
+    expect((await e2e.run()).code).toBe(0);
+    const live = e2e.sim.planfix.tasks().filter((t) => !t.isDeleted);
+    expect(live).toHaveLength(1);
+    expect(e2e.sim.planfix.comments(live[0]!.id).map((c) => c.description)).toEqual([expect.stringContaining('two')]);
+  });
+
+  it('imports thread replies marked as replies, photo-only comments, and comments without an author', async () => {
+    const post = e2e.sim.facebook.addPost({ message: 'Photos welcome' });
+    const top = e2e.sim.facebook.addComment(post.id, { from: ann, message: 'Look at this' });
+    e2e.sim.facebook.addComment(top.id, { from: bob, message: 'Nice one' });
+    e2e.sim.facebook.addComment(post.id, { from: bob, message: '', attachment: { type: 'photo', url: 'https://www.facebook.com/photo.php?fbid=42', imageUrl: 'https://scontent.example/42.jpg' } });
+    e2e.sim.facebook.addComment(post.id, { from: null, message: 'who am I' });
+    const result = await e2e.run();
+    expect(result.code).toBe(0);
+    const [task] = e2e.sim.planfix.tasks();
+    const texts = e2e.sim.planfix.comments(task!.id).map((c) => c.description);
+    expect(texts).toHaveLength(4);
+    expect(texts[1]).toMatch(/reply to Ann Lee/);
+    expect(texts[2]).toContain('https://www.facebook.com/photo.php?fbid=42');
+    expect(texts[3]).toContain('Facebook user (hidden)');
+    expect(e2e.sim.planfix.contacts().map((c) => c.name).sort()).toEqual(['Ann', 'Bob', 'Facebook user (hidden)'].sort());
+  });
+
+  it('never makes a contact or a task from the Page’s own comment', async () => {
+    const post = e2e.sim.facebook.addPost({ message: 'Page speaking' });
+    e2e.sim.facebook.addPageComment(post.id, 'We are open today!');
+    const result = await e2e.run();
+    expect(result.code).toBe(0);
+    expect(e2e.sim.planfix.contacts()).toHaveLength(0);
+    expect(e2e.sim.planfix.tasks()).toHaveLength(0);
+  });
+
+  it('makes no writes and prints nothing on a second run with nothing new', async () => {
+    for (let i = 0; i < 3; i++) {
+      const post = e2e.sim.facebook.addPost({ message: `Post ${i}` });
+      e2e.sim.facebook.addComment(post.id, { from: ann, message: `c${i}` });
+    }
+    await e2e.run();
+    e2e.sim.planfix.clearRequestLog();
+    const quiet = await e2e.cli(['run', '--config', e2e.configPath]);
+    expect(quiet.code).toBe(0);
+    expect(quiet.stdout).toBe('');
+    expect(quiet.stderr).toBe('');
+    const writes = e2e.sim.planfix.requestLog.filter((r) => r.method === 'POST' && !r.path.endsWith('/list'));
+    expect(writes).toEqual([]);
+  });
+});

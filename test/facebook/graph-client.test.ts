@@ -1,0 +1,691 @@
+// GraphClient against an msw Graph that answers the way api-notes-facebook.md describes:
+// ISO `+0000` times, `paging.next` URLs carrying the token and proof, errors as `{"error":{…}}`
+// with HTTP 400, usage headers as JSON strings. Any request nobody declared fails the test, and
+// so does any declared handler nobody called.
+
+import { createHmac } from 'node:crypto';
+import { HttpResponse, RequestHandler, http } from 'msw';
+import { setupServer } from 'msw/node';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  AuthError,
+  MalformedResponseError,
+  NotFoundError,
+  PermissionError,
+  RefusedError,
+  RemoteError,
+  ThrottledError,
+  TransientError,
+} from '../../src/http/errors.js';
+import { GraphClient } from '../../src/facebook/graph-client.js';
+import type { FbPost } from '../../src/facebook/types.js';
+
+const GRAPH = 'https://graph.facebook.test';
+const V = 'v24.0';
+const API = `${GRAPH}/${V}`;
+/** Where paging.next URLs point in some tests: another host and port, followed as given. */
+const ELSEWHERE = 'http://127.0.0.1:4999';
+const PAGE_ID = '2121008874780932';
+const APP_ID = '1234567890';
+const TOKEN = 'EAAGm0PX4ZCpsBAPageTokenXyZ123456789';
+const APP_SECRET = 'f00dfacecafebabe0123456789abcdef';
+const FAST = { retries: 2, baseMs: 1, capMs: 2 };
+
+const server = setupServer();
+beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+afterEach(() => {
+  const unused = server
+    .listHandlers()
+    .filter((handler): handler is RequestHandler => handler instanceof RequestHandler && !handler.isUsed)
+    .map((handler) => handler.info.header);
+  server.resetHandlers();
+  expect(unused, 'declared requests that were never made').toEqual([]);
+});
+afterAll(() => server.close());
+
+function client(overrides: Partial<ConstructorParameters<typeof GraphClient>[0]> = {}): GraphClient {
+  return new GraphClient({
+    graphUrl: GRAPH,
+    apiVersion: V,
+    pageId: PAGE_ID,
+    appId: APP_ID,
+    appSecret: APP_SECRET,
+    accessToken: TOKEN,
+    concurrency: 2,
+    timeoutMs: 5_000,
+    backoff: FAST,
+    ...overrides,
+  });
+}
+
+// ---- a Graph that checks signatures like Graph does -------------------------------------------
+
+const proofsSeen: { time: string; proof: string }[] = [];
+
+function hmac(token: string, time: string): string {
+  return createHmac('sha256', APP_SECRET).update(`${token}|${time}`).digest('hex');
+}
+
+/** Graph's answer to a request without a valid token/proof, or undefined when it is signed right. */
+function checkSignature(params: URLSearchParams): Response | undefined {
+  const token = params.get('access_token');
+  const time = params.get('appsecret_time');
+  const proof = params.get('appsecret_proof');
+  if (token !== TOKEN) return graphError(400, 190, 'Invalid OAuth access token - Cannot parse access token');
+  if (!time || !proof || proof !== hmac(token, time)) return graphError(400, 100, 'Invalid appsecret_proof provided in the API argument');
+  if (Math.abs(Number(time) - Date.now() / 1000) > 300) return graphError(400, 100, 'appsecret_time is too old');
+  proofsSeen.push({ time, proof });
+  return undefined;
+}
+
+function signed(request: Request): Response | undefined {
+  return checkSignature(new URL(request.url).searchParams);
+}
+
+function graphError(status: number, code: number, message: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}): Response {
+  return HttpResponse.json(
+    { error: { message, type: 'OAuthException', code, ...extra, fbtrace_id: 'AQt_hJ68vFybS4Tn' } },
+    { status, headers: { 'www-authenticate': `OAuth "Facebook Platform" "invalid_request" "${message}"`, ...headers } },
+  );
+}
+
+function post(n: number, createdTime: string, extra: Record<string, unknown> = {}) {
+  return {
+    id: `${PAGE_ID}_1015840765432${n}`,
+    message: `Post number ${n}`,
+    created_time: createdTime,
+    updated_time: createdTime,
+    permalink_url: `https://www.facebook.com/${PAGE_ID}/posts/1015840765432${n}`,
+    comments: { data: [], summary: { order: 'chronological', total_count: n, can_comment: true } },
+    ...extra,
+  };
+}
+
+/** A paging.next URL as Graph writes it: the query of the request, token and (old) proof included, plus a cursor. */
+function nextUrl(base: string, path: string, cursor: string, proof = 'ab12cd34stale'): string {
+  return `${base}/${V}/${path}?fields=id%2Cmessage%2Cstory%2Ccreated_time%2Cupdated_time%2Cpermalink_url%2Ccomments.filter%28stream%29.summary%28true%29.limit%280%29&limit=2&access_token=${TOKEN}&appsecret_proof=${proof}&appsecret_time=1600000000&__paging_token=enc_AdDP9${cursor}&after=QVFIU${cursor}`;
+}
+
+async function collect<T>(pages: AsyncIterable<T[]>): Promise<T[][]> {
+  const out: T[][] = [];
+  for await (const page of pages) out.push(page);
+  return out;
+}
+
+async function failure(promise: Promise<unknown>): Promise<RemoteError> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(error).toBeInstanceOf(RemoteError);
+    return error as RemoteError;
+  }
+  throw new Error('expected a failure');
+}
+
+function expectNoSecrets(error: unknown): void {
+  const texts = [String(error), (error as Error).message, (error as Error).stack ?? '', JSON.stringify(error)];
+  for (const text of texts) {
+    for (const secret of [TOKEN, APP_SECRET, encodeURIComponent(TOKEN)]) expect(text).not.toContain(secret);
+  }
+}
+
+// ---- posts -------------------------------------------------------------------------------------
+
+describe('listPosts', () => {
+  it('follows paging.next, on whatever host it names, until it is absent, with a fresh proof each time', async () => {
+    const next = nextUrl(ELSEWHERE, `${PAGE_ID}/feed`, 'page2');
+    server.use(
+      http.get(`${API}/:page/feed`, ({ request, params }) => {
+        const bad = signed(request);
+        if (bad) return bad;
+        const q = new URL(request.url).searchParams;
+        expect(params.page).toBe(PAGE_ID);
+        expect(q.get('fields')).toBe('id,message,story,created_time,updated_time,permalink_url,comments.filter(stream).summary(true).limit(0)');
+        expect(q.get('limit')).toBe('2');
+        return HttpResponse.json({
+          data: [post(3, '2026-03-10T10:00:00+0000'), post(2, '2026-03-09T10:00:00+0000', { message: undefined, story: 'Acme updated their cover photo.' })],
+          paging: { cursors: { before: 'QVFIUbefore', after: 'QVFIUpage2' }, next },
+        });
+      }),
+      http.get(`${ELSEWHERE}/${V}/:page/feed`, ({ request }) => {
+        const bad = signed(request);
+        if (bad) return bad;
+        const got = new URL(request.url).searchParams;
+        // everything but the signature is Facebook's next URL, verbatim
+        const unsigned = (url: string) => url.slice(url.indexOf('?') + 1).split('&').filter((p) => !/^(access_token|appsecret_proof|appsecret_time)=/.test(p));
+        expect(unsigned(request.url).sort()).toEqual(unsigned(next).sort());
+        expect(got.get('appsecret_proof')).not.toBe('ab12cd34stale');
+        return HttpResponse.json({
+          data: [post(1, '2026-03-01T08:30:00+0000')],
+          paging: { previous: `${ELSEWHERE}/${V}/${PAGE_ID}/feed?limit=2&access_token=${TOKEN}&before=QVFIUx&__previous=1` },
+        });
+      }),
+    );
+    const fb = client();
+    proofsSeen.length = 0;
+    const pages = await collect(fb.listPosts({ pageSize: 2 }));
+    expect(pages.map((page) => page.map((p) => p.id))).toEqual([
+      [`${PAGE_ID}_10158407654323`, `${PAGE_ID}_10158407654322`],
+      [`${PAGE_ID}_10158407654321`],
+    ]);
+    const first: FbPost = pages[0][0];
+    expect(first).toEqual({
+      id: `${PAGE_ID}_10158407654323`,
+      message: 'Post number 3',
+      createdTime: '2026-03-10T10:00:00+0000',
+      updatedTime: '2026-03-10T10:00:00+0000',
+      permalinkUrl: `https://www.facebook.com/${PAGE_ID}/posts/10158407654323`,
+      commentCount: 3,
+    });
+    expect(pages[0][1]).toMatchObject({ message: '', story: 'Acme updated their cover photo.', commentCount: 2 });
+    expect(fb.requestCount).toBe(2);
+    expect(proofsSeen).toHaveLength(2);
+  });
+
+  it('stops at the page that reaches `since`, drops the older posts, and asks for no further page', async () => {
+    server.use(
+      http.get(`${API}/:page/feed`, ({ request }) => {
+        const bad = signed(request);
+        if (bad) return bad;
+        const q = new URL(request.url).searchParams;
+        if (!q.get('after')) {
+          expect(q.get('until')).toBe(String(Date.parse('2026-03-20T00:00:00Z') / 1000));
+          return HttpResponse.json({
+            data: [post(9, '2026-03-12T10:00:00+0000'), post(8, '2026-03-11T10:00:00+0000')],
+            paging: { next: nextUrl(GRAPH, `${PAGE_ID}/feed`, 'p2') },
+          });
+        }
+        expect(q.get('after')).toBe('QVFIUp2');
+        // Crosses `since`, and still has a next page: that one must not be asked for.
+        return HttpResponse.json({
+          data: [post(7, '2026-03-10T10:00:00+0000'), post(6, '2026-03-04T23:59:59+0000')],
+          paging: { next: nextUrl(GRAPH, `${PAGE_ID}/feed`, 'p3') },
+        });
+      }),
+    );
+    const fb = client();
+    const pages = await collect(fb.listPosts({ since: new Date('2026-03-05T00:00:00Z'), until: new Date('2026-03-20T00:00:00Z'), pageSize: 2 }));
+    expect(pages.map((page) => page.map((p) => p.message))).toEqual([['Post number 9', 'Post number 8'], ['Post number 7']]);
+    expect(fb.requestCount).toBe(2);
+  });
+
+  it('fails instead of looping when Facebook gives the same next URL twice (proof aside)', async () => {
+    server.use(
+      http.get(`${API}/:page/feed`, ({ request }) => {
+        const bad = signed(request);
+        if (bad) return bad;
+        const after = new URL(request.url).searchParams.get('after');
+        if (!after) return HttpResponse.json({ data: [post(2, '2026-03-02T10:00:00+0000')], paging: { next: nextUrl(GRAPH, `${PAGE_ID}/feed`, 'AAA', 'proof1') } });
+        return HttpResponse.json({ data: [post(1, '2026-03-01T10:00:00+0000')], paging: { next: nextUrl(GRAPH, `${PAGE_ID}/feed`, 'AAA', 'proof2') } });
+      }),
+    );
+    const fb = client();
+    const seen: string[] = [];
+    const error = await failure(
+      (async () => {
+        for await (const page of fb.listPosts()) seen.push(...page.map((p) => p.id));
+      })(),
+    );
+    expect(error).toBeInstanceOf(MalformedResponseError);
+    expect(error.message).toMatch(/^Facebook returned the same page of posts twice/);
+    expect(error.message).toContain(`GET /${PAGE_ID}/feed`);
+    expectNoSecrets(error);
+    expect(seen).toHaveLength(2);
+    expect(fb.requestCount).toBe(2);
+  });
+
+  it('fails when a new next URL brings only posts already seen, and drops repeats inside a new page', async () => {
+    const a = post(3, '2026-03-03T10:00:00+0000');
+    const b = post(2, '2026-03-02T10:00:00+0000');
+    const c = post(1, '2026-03-01T10:00:00+0000');
+    server.use(
+      http.get(`${API}/:page/feed`, ({ request }) => {
+        const bad = signed(request);
+        if (bad) return bad;
+        const after = new URL(request.url).searchParams.get('after');
+        if (!after) return HttpResponse.json({ data: [a, b], paging: { next: nextUrl(GRAPH, `${PAGE_ID}/feed`, '2') } });
+        if (after === 'QVFIU2') return HttpResponse.json({ data: [b, c], paging: { next: nextUrl(GRAPH, `${PAGE_ID}/feed`, '3') } });
+        return HttpResponse.json({ data: [a, c], paging: { next: nextUrl(GRAPH, `${PAGE_ID}/feed`, '4') } });
+      }),
+    );
+    const pages: string[][] = [];
+    const error = await failure(
+      (async () => {
+        for await (const page of client().listPosts()) pages.push(page.map((p) => p.message));
+      })(),
+    );
+    expect(pages).toEqual([['Post number 3', 'Post number 2'], ['Post number 1']]);
+    expect(error).toBeInstanceOf(MalformedResponseError);
+    expect(error.message).toMatch(/^Facebook returned the same page of posts twice/);
+  });
+
+  it('names the field when a post lacks one', async () => {
+    server.use(
+      http.get(`${API}/:page/feed`, ({ request }) => {
+        return signed(request) ?? HttpResponse.json({ data: [post(2, '2026-03-02T10:00:00+0000'), post(1, '2026-03-01T10:00:00+0000', { created_time: undefined })] });
+      }),
+    );
+    const error = await failure(collect(client().listPosts()));
+    expect(error).toBeInstanceOf(MalformedResponseError);
+    expect(error.message).toBe(`Facebook answer to GET /${PAGE_ID}/feed: data[1].created_time is missing`);
+  });
+});
+
+// ---- comments ----------------------------------------------------------------------------------
+
+const POST_ID = `${PAGE_ID}_2954961744718970`;
+
+const photoOnly = {
+  attachment: {
+    media: { image: { height: 403, src: 'https://scontent.xx.fbcdn.net/v/t39.1997-6/photo.jpg?oe=66B3', width: 720 } },
+    target: { id: '909150133277173', url: 'https://www.facebook.com/photo.php?fbid=909150133277173' },
+    type: 'photo',
+    url: 'https://www.facebook.com/photo.php?fbid=909150133277173',
+  },
+  can_comment: true,
+  comment_count: 1,
+  created_time: '2026-03-01T08:35:18+0000',
+  from: { name: 'Kun Liu', id: '2711636948859886' },
+  id: '2954961744718970_2966313500250461',
+  is_hidden: false,
+  permalink_url: `https://www.facebook.com/${PAGE_ID}/posts/2954961744718970/?comment_id=2966313500250461`,
+};
+const fromless = {
+  can_comment: true,
+  comment_count: 0,
+  created_time: '2026-03-01T09:00:00+0000',
+  id: '2954961744718970_2966313500250999',
+  is_hidden: true,
+  message: 'Who am I?',
+  permalink_url: `https://www.facebook.com/${PAGE_ID}/posts/2954961744718970/?comment_id=2966313500250999`,
+};
+const reply = {
+  can_comment: true,
+  comment_count: 0,
+  created_time: '2026-03-01T10:00:00+0000',
+  from: { name: 'Acme', id: PAGE_ID },
+  id: '2954961744718970_2966313500251000',
+  is_hidden: false,
+  message: 'Thanks!',
+  parent: { id: '2954961744718970_2966313500250461' },
+  permalink_url: `https://www.facebook.com/${PAGE_ID}/posts/2954961744718970/?comment_id=2966313500250461&reply_comment_id=2966313500251000`,
+};
+
+describe('listComments', () => {
+  it('reads every level with filter=stream, tolerating photo-only and author-less comments', async () => {
+    server.use(
+      http.get(`${API}/:object/comments`, ({ request, params }) => {
+        const bad = signed(request);
+        if (bad) return bad;
+        expect(params.object).toBe(POST_ID);
+        const q = new URL(request.url).searchParams;
+        expect(Object.fromEntries([...q].filter(([k]) => !k.startsWith('a')))).toEqual({
+          filter: 'stream',
+          order: 'reverse_chronological',
+          limit: '100',
+          fields: 'id,message,created_time,from{id,name},parent{id},attachment,permalink_url,is_hidden,can_comment,comment_count',
+        });
+        if (!q.get('after')) {
+          return HttpResponse.json({
+            data: [reply, fromless],
+            paging: {
+              cursors: { before: 'QVFIUb', after: 'QVFIUa' },
+              next: `${ELSEWHERE}/${V}/${POST_ID}/comments?access_token=${TOKEN}&appsecret_proof=old&appsecret_time=1&fields=id%2Cmessage&filter=stream&order=reverse_chronological&limit=100&after=QVFIUa`,
+            },
+            summary: { order: 'reverse_chronological', total_count: 3, can_comment: true },
+          });
+        }
+        return HttpResponse.json({ data: [], paging: { cursors: { before: 'QVFIUc', after: 'QVFIUd' } } });
+      }),
+      http.get(`${ELSEWHERE}/${V}/:object/comments`, ({ request }) => {
+        return signed(request) ?? HttpResponse.json({ data: [photoOnly], paging: { cursors: { before: 'x', after: 'y' } } });
+      }),
+    );
+    const pages = await collect(client().listComments(POST_ID, { newestFirst: true }));
+    expect(pages).toHaveLength(2);
+    const [first, second] = pages;
+    expect(first[0]).toEqual({
+      id: reply.id,
+      postId: POST_ID,
+      parentId: '2954961744718970_2966313500250461',
+      from: { id: PAGE_ID, name: 'Acme' },
+      message: 'Thanks!',
+      createdTime: '2026-03-01T10:00:00+0000',
+      permalinkUrl: reply.permalink_url,
+      isHidden: false,
+      canComment: true,
+      commentCount: 0,
+    });
+    expect(first[1].from).toBeUndefined();
+    expect(first[1]).toMatchObject({ message: 'Who am I?', isHidden: true, postId: POST_ID });
+    expect(second[0]).toMatchObject({
+      message: '',
+      from: { id: '2711636948859886', name: 'Kun Liu' },
+      attachment: {
+        type: 'photo',
+        url: 'https://www.facebook.com/photo.php?fbid=909150133277173',
+        imageUrl: 'https://scontent.xx.fbcdn.net/v/t39.1997-6/photo.jpg?oe=66B3',
+      },
+    });
+  });
+
+  it('asks chronological order by default and names a bad field', async () => {
+    server.use(
+      http.get(`${API}/:object/comments`, ({ request }) => {
+        const bad = signed(request);
+        if (bad) return bad;
+        expect(new URL(request.url).searchParams.get('order')).toBe('chronological');
+        return HttpResponse.json({ data: [photoOnly, { ...fromless, from: { name: 'No id' } }] });
+      }),
+    );
+    const error = await failure(collect(client().listComments(POST_ID)));
+    expect(error).toBeInstanceOf(MalformedResponseError);
+    expect(error.message).toBe(`Facebook answer to GET /${POST_ID}/comments: data[1].from.id is missing`);
+  });
+
+  it('fails on a repeated page of comments', async () => {
+    server.use(
+      http.get(`${API}/:object/comments`, ({ request }) => {
+        const bad = signed(request);
+        if (bad) return bad;
+        const after = new URL(request.url).searchParams.get('after') ?? '0';
+        // The NPE bug: every page holds the same comments, under ever new cursors.
+        return HttpResponse.json({ data: [photoOnly, fromless], paging: { next: `${API}/${POST_ID}/comments?access_token=${TOKEN}&limit=100&after=${Number(after) + 1}` } });
+      }),
+    );
+    const error = await failure(collect(client().listComments(POST_ID)));
+    expect(error).toBeInstanceOf(MalformedResponseError);
+    expect(error.message).toMatch(/^Facebook returned the same page of comments twice/);
+    expectNoSecrets(error);
+  });
+});
+
+describe('single reads', () => {
+  it('listReplies reads all pages newest first; getComment leaves postId empty', async () => {
+    const parent = '2954961744718970_2966313500250461';
+    server.use(
+      http.get(`${API}/:object/comments`, ({ request, params }) => {
+        const bad = signed(request);
+        if (bad) return bad;
+        expect(params.object).toBe(parent);
+        const q = new URL(request.url).searchParams;
+        expect(q.get('order')).toBe('reverse_chronological');
+        expect(q.get('filter')).toBe('stream');
+        if (!q.get('after')) return HttpResponse.json({ data: [reply], paging: { next: `${API}/${parent}/comments?order=reverse_chronological&filter=stream&access_token=${TOKEN}&after=X` } });
+        return HttpResponse.json({ data: [{ ...reply, id: '2954961744718970_1', message: 'Earlier' }] });
+      }),
+      http.get(`${API}/:id`, ({ request, params }) => {
+        const bad = signed(request);
+        if (bad) return bad;
+        expect(params.id).toBe(reply.id);
+        expect(new URL(request.url).searchParams.get('fields')).toContain('parent{id}');
+        return HttpResponse.json(reply);
+      }),
+    );
+    const fb = client();
+    const replies = await fb.listReplies(parent);
+    expect(replies.map((r) => r.message)).toEqual(['Thanks!', 'Earlier']);
+    expect(replies.every((r) => r.parentId === parent && r.postId === '')).toBe(true);
+    const one = await fb.getComment(reply.id);
+    expect(one).toMatchObject({ id: reply.id, postId: '', parentId: parent });
+  });
+
+  it('getPost reads the fields of the feed', async () => {
+    server.use(
+      http.get(`${API}/:id`, ({ request }) => {
+        const bad = signed(request);
+        if (bad) return bad;
+        expect(new URL(request.url).searchParams.get('fields')).toContain('comments.filter(stream).summary(true).limit(0)');
+        return HttpResponse.json(post(5, '2026-03-05T10:00:00+0000'));
+      }),
+    );
+    expect(await client().getPost(`${PAGE_ID}_10158407654325`)).toMatchObject({ id: `${PAGE_ID}_10158407654325`, commentCount: 5 });
+  });
+
+  it('getPicture gives the URL, nothing for a silhouette or a refusal, and still throws for auth', async () => {
+    const answers = [
+      () => HttpResponse.json({ data: { height: 200, is_silhouette: false, url: 'https://scontent.xx.fbcdn.net/pic.jpg?oe=1', width: 200 } }),
+      () => HttpResponse.json({ data: { height: 200, is_silhouette: true, url: 'https://static.xx.fbcdn.net/silhouette.gif', width: 200 } }),
+      () => graphError(400, 100, 'Unsupported get request. Object with ID \'42\' does not exist, cannot be loaded due to missing permissions, or does not support this operation.', { error_subcode: 33 }),
+      () => graphError(400, 190, 'Error validating access token: Session has expired on Friday, 06-Mar-26 10:00:00 PST.', { error_subcode: 463 }),
+    ];
+    let call = 0;
+    server.use(
+      http.get(`${API}/:user/picture`, ({ request }) => {
+        const bad = signed(request);
+        if (bad) return bad;
+        const q = new URL(request.url).searchParams;
+        expect([q.get('type'), q.get('redirect')]).toEqual(['large', 'false']);
+        return answers[call++]();
+      }),
+    );
+    const fb = client();
+    expect(await fb.getPicture('2711636948859886')).toBe('https://scontent.xx.fbcdn.net/pic.jpg?oe=1');
+    expect(await fb.getPicture('2711636948859886')).toBeUndefined();
+    expect(await fb.getPicture('42')).toBeUndefined();
+    await expect(fb.getPicture('2711636948859886')).rejects.toBeInstanceOf(AuthError);
+  });
+});
+
+// ---- writing -----------------------------------------------------------------------------------
+
+describe('reply', () => {
+  it('posts the message with the token and proof in the form body, never in the URL', async () => {
+    server.use(
+      http.post(`${API}/:comment/comments`, async ({ request, params }) => {
+        expect(params.comment).toBe(photoOnly.id);
+        expect(new URL(request.url).search).toBe('');
+        const form = new URLSearchParams(await request.text());
+        const bad = checkSignature(form);
+        if (bad) return bad;
+        expect(form.get('message')).toBe('Dzień dobry & thanks — see https://acme.test/?a=1');
+        expect(form.get('fields')).toBe('id,permalink_url');
+        return HttpResponse.json({
+          id: '2954961744718970_2966313500259999',
+          permalink_url: `https://www.facebook.com/${PAGE_ID}/posts/2954961744718970/?comment_id=2966313500250461&reply_comment_id=2966313500259999`,
+        });
+      }),
+    );
+    const fb = client();
+    expect(await fb.reply(photoOnly.id, 'Dzień dobry & thanks — see https://acme.test/?a=1')).toEqual({
+      id: '2954961744718970_2966313500259999',
+      permalinkUrl: `https://www.facebook.com/${PAGE_ID}/posts/2954961744718970/?comment_id=2966313500250461&reply_comment_id=2966313500259999`,
+    });
+  });
+
+  it('does not repeat a POST that got a 5xx: the outcome is unknown', async () => {
+    server.use(http.post(`${API}/:comment/comments`, () => new HttpResponse('<html><body>502 Bad Gateway</body></html>', { status: 502, headers: { 'content-type': 'text/html' } })));
+    const fb = client();
+    const error = await failure(fb.reply(photoOnly.id, 'Hello'));
+    expect(error).toBeInstanceOf(TransientError);
+    expect((error as TransientError).outcomeUnknown).toBe(true);
+    expect(error.message).toContain(`POST /${photoOnly.id}/comments`);
+    expect(fb.requestCount).toBe(1);
+  });
+
+  it('repeats a POST that Graph refused with an explicit temporary error (not applied)', async () => {
+    let calls = 0;
+    server.use(
+      http.post(`${API}/:comment/comments`, () =>
+        ++calls === 1
+          ? graphError(400, 2, 'An unexpected error has occurred. Please retry your request later.', { is_transient: true })
+          : HttpResponse.json({ id: '2954961744718970_7' }),
+      ),
+    );
+    const fb = client();
+    expect(await fb.reply(photoOnly.id, 'Hello')).toEqual({ id: '2954961744718970_7' });
+    expect(fb.requestCount).toBe(2);
+  });
+
+  it('treats a cut-off 2xx answer to a POST as possibly applied', async () => {
+    server.use(http.post(`${API}/:comment/comments`, () => new HttpResponse('{"id":"2954961744718970_29663', { status: 200, headers: { 'content-type': 'application/json' } })));
+    const fb = client();
+    const error = await failure(fb.reply(photoOnly.id, 'Hello'));
+    expect(error).toBeInstanceOf(TransientError);
+    expect((error as TransientError).outcomeUnknown).toBe(true);
+    expect(fb.requestCount).toBe(1);
+  });
+});
+
+// ---- retries -----------------------------------------------------------------------------------
+
+describe('retries of reads', () => {
+  it('retries a GET after a 500, with a valid proof on the retry', async () => {
+    let calls = 0;
+    server.use(
+      http.get(`${API}/:id`, ({ request }) => {
+        const bad = signed(request);
+        if (bad) return bad;
+        if (++calls === 1) return new HttpResponse('<!DOCTYPE html><html><body>Sorry, something went wrong.</body></html>', { status: 500, headers: { 'content-type': 'text/html' } });
+        return HttpResponse.json(post(4, '2026-03-04T10:00:00+0000'));
+      }),
+    );
+    const fb = client();
+    proofsSeen.length = 0;
+    expect((await fb.getPost(`${PAGE_ID}_10158407654324`)).commentCount).toBe(4);
+    expect(fb.requestCount).toBe(2);
+    expect(proofsSeen).toHaveLength(2);
+  });
+
+  it('retries a GET whose 200 answer was cut off, then gives up with a TransientError', async () => {
+    server.use(http.get(`${API}/:id`, ({ request }) => signed(request) ?? new HttpResponse('{"id":"2121008874780932_1","message":"Hel', { status: 200, headers: { 'content-type': 'application/json' } })));
+    const fb = client();
+    const error = await failure(fb.getPost(`${PAGE_ID}_1`));
+    expect(error).toBeInstanceOf(TransientError);
+    expect(error.message).toBe(`Facebook answered GET /${PAGE_ID}_1 with invalid or truncated JSON (HTTP 200)`);
+    expect(fb.requestCount).toBe(3);
+  });
+});
+
+// ---- errors ------------------------------------------------------------------------------------
+
+type ErrorClass = abstract new (...args: never[]) => RemoteError;
+
+const families: [string, () => Response, ErrorClass, RegExp?][] = [
+  ['190 expired', () => graphError(400, 190, 'Error validating access token: Session has expired on Friday, 06-Mar-26 10:00:00 PST.', { error_subcode: 463 }), AuthError, /^Facebook refused the Page access token \(the token has expired\)\. Run `fbsync reconnect`\./],
+  ['190 password changed', () => graphError(400, 190, 'Error validating access token: The session has been invalidated because the user changed their password.', { error_subcode: 460 }), AuthError, /password/],
+  ['190 no role', () => graphError(400, 190, 'Error validating access token: The user does not have a role on the Page.', { error_subcode: 492 }), AuthError, /no longer has a role on the Page/],
+  ['190 plain', () => graphError(401, 190, 'Invalid OAuth 2.0 Access Token'), AuthError, /Run `fbsync reconnect`/],
+  ['10', () => graphError(403, 10, '(#10) Requires pages_read_engagement permission to manage the object'), PermissionError, /pages_read_engagement.*fbsync reconnect/],
+  ['200', () => graphError(403, 200, '(#200) Requires pages_manage_engagement permission to manage the object'), PermissionError, /\(pages_manage_engagement\)/],
+  ['298', () => graphError(400, 298, '(#298) You must be an admin of the Page'), PermissionError, /fbsync reconnect/],
+  ['100 needing a permission', () => graphError(400, 100, "(#100) Object does not exist, cannot be loaded due to missing permission or reviewable feature, or does not support this operation. This endpoint requires the 'pages_read_engagement' permission or the 'Page Public Content Access' feature."), PermissionError, /pages_read_engagement/],
+  ['4', () => graphError(400, 4, '(#4) Application request limit reached', { is_transient: true }), ThrottledError],
+  ['17', () => graphError(400, 17, '(#17) User request limit reached'), ThrottledError],
+  ['32', () => graphError(400, 32, '(#32) Page request limit reached'), ThrottledError],
+  ['613', () => graphError(400, 613, 'Calls to this api have exceeded the rate limit.', { error_subcode: 1996 }), ThrottledError],
+  ['80001', () => graphError(400, 80001, 'There have been too many calls to this Page account. Wait a bit and try again.', {}, { 'x-business-use-case-usage': JSON.stringify({ [PAGE_ID]: [{ type: 'pages', call_count: 101, total_cputime: 12, total_time: 15, estimated_time_to_regain_access: 17 }] }) }), ThrottledError, /17 min/],
+  ['1', () => graphError(500, 1, 'An unknown error occurred'), TransientError],
+  ['2', () => graphError(503, 2, 'Service temporarily unavailable', { is_transient: true }), TransientError],
+  ['341 application limit', () => graphError(400, 341, '(#341) Application limit reached', { is_transient: true }), ThrottledError],
+  ['is_transient, other code', () => graphError(400, 9007, 'Temporary issue', { is_transient: true }), TransientError],
+  ['html 502', () => new HttpResponse('<html><head><title>502 Bad Gateway</title></head></html>', { status: 502, headers: { 'content-type': 'text/html' } }), TransientError, /an HTML page \(HTTP 502\)/],
+  ['100/33', () => graphError(400, 100, "Unsupported get request. Object with ID '2954961744718970_2966313500250461' does not exist, cannot be loaded due to missing permissions, or does not support this operation. Please read the Graph API documentation at https://developers.facebook.com/docs/graph-api", { error_subcode: 33, type: 'GraphMethodException' }), NotFoundError],
+  ['100 other', () => graphError(400, 100, '(#100) Tried accessing nonexisting field (bogus) on node type (Comment)'), RefusedError, /nonexisting field/],
+  ['1/99', () => graphError(500, 1, "Please reduce the amount of data you're asking for, then retry your request", { error_subcode: 99 }), RefusedError, /reduce the page size/],
+  ['368', () => graphError(400, 368, 'The action attempted has been deemed abusive or is otherwise disallowed'), RefusedError, /policy/],
+  ['506', () => graphError(400, 506, 'Duplicate status message'), RefusedError],
+  ['1705', () => graphError(400, 1705, 'There was an error posting to this wall'), RefusedError, /Page access token/],
+];
+
+describe('error mapping (by body code, not HTTP status)', () => {
+  it.each(families)('%s', async (_name, answer, Kind, pattern) => {
+    server.use(http.get(`${API}/:id`, ({ request }) => signed(request) ?? answer()));
+    const fb = client();
+    const error = await failure(fb.getComment('2954961744718970_2966313500250461'));
+    expect(error).toBeInstanceOf(Kind);
+    expect(error.message).toContain('GET /2954961744718970_2966313500250461');
+    if (pattern) expect(error.message).toMatch(pattern);
+    expectNoSecrets(error);
+    if (error instanceof ThrottledError) {
+      // the side is stopped: nothing more goes out this run
+      const sent = fb.requestCount;
+      await expect(fb.getPost('x')).rejects.toBeInstanceOf(ThrottledError);
+      expect(fb.requestCount).toBe(sent);
+    }
+  });
+
+  it('takes retryAfterMs from the usage headers of the throttled answer', async () => {
+    server.use(http.get(`${API}/:id`, ({ request }) => signed(request) ?? families.find(([name]) => name === '80001')![1]()));
+    const error = await failure(client().getComment('1_2'));
+    expect(error).toBeInstanceOf(ThrottledError);
+    expect((error as ThrottledError).retryAfterMs).toBe(17 * 60_000);
+    expect(error.apiCode).toBe(80001);
+  });
+
+  it('maps a 190 arriving with HTTP 200 (as inside batches) too', async () => {
+    server.use(http.get(`${API}/:id`, ({ request }) => signed(request) ?? HttpResponse.json({ error: { message: 'Error validating access token', type: 'OAuthException', code: 190, error_subcode: 467 } })));
+    await expect(client().getComment('1_2')).rejects.toBeInstanceOf(AuthError);
+  });
+});
+
+// ---- secrets -----------------------------------------------------------------------------------
+
+describe('secrets in errors', () => {
+  const nextWithToken = `${ELSEWHERE}/${V}/${PAGE_ID}/feed?fields=id&limit=1&access_token=${TOKEN}&appsecret_proof=deadbeef&appsecret_time=1600000000&after=QVFIUsecret`;
+  const firstPage = () => HttpResponse.json({ data: [post(2, '2026-03-02T10:00:00+0000')], paging: { next: nextWithToken } });
+
+  const failures: [string, () => Response][] = [
+    ['a Graph error that quotes the token', () => graphError(400, 190, `Malformed access token ${TOKEN}`)],
+    ['an HTML 500 page', () => new HttpResponse(`<html>500 at /feed?access_token=${TOKEN}</html>`, { status: 500 })],
+    ['a network failure', () => HttpResponse.error()],
+    ['a malformed page quoting the token', () => HttpResponse.json({ data: [{ id: '1_2', created_time: TOKEN }] })],
+    ['a 404 without a Graph error', () => HttpResponse.json({ not: 'graph' }, { status: 404 })],
+  ];
+
+  it.each(failures)('a failing paging.next carrying the token: %s', async (_name, answer) => {
+    server.use(
+      http.get(`${API}/:page/feed`, ({ request }) => signed(request) ?? firstPage()),
+      http.get(`${ELSEWHERE}/${V}/:page/feed`, () => answer()),
+    );
+    const error = await failure(collect(client().listPosts()));
+    expectNoSecrets(error);
+    expect(error.message).not.toContain('access_token=');
+  });
+});
+
+// ---- usage headers -----------------------------------------------------------------------------
+
+describe('usage headers', () => {
+  it('at ≥ 90 % the answer in hand is returned and no further request goes out', async () => {
+    server.use(
+      http.get(
+        `${API}/:id`,
+        ({ request }) =>
+          signed(request) ??
+          HttpResponse.json(post(1, '2026-03-01T10:00:00+0000'), {
+            headers: {
+              'x-app-usage': '{"call_count":12,"total_time":10,"total_cputime":9}',
+              'x-business-use-case-usage': JSON.stringify({ [PAGE_ID]: [{ type: 'pages', call_count: 93, total_cputime: 40, total_time: 41, estimated_time_to_regain_access: 0 }] }),
+            },
+          }),
+        { once: true },
+      ),
+    );
+    const fb = client();
+    expect((await fb.getPost(`${PAGE_ID}_10158407654321`)).id).toBe(`${PAGE_ID}_10158407654321`);
+    expect(fb.usage).toEqual({ percent: 93, regainAfterMinutes: 0 });
+    const error = await failure(fb.getPost(`${PAGE_ID}_10158407654321`));
+    expect(error).toBeInstanceOf(ThrottledError);
+    expect(error.message).toMatch(/93%/);
+    expect(fb.requestCount).toBe(1);
+    expect(fb.throttle.stopped).toBeInstanceOf(ThrottledError);
+  });
+
+  it('below 75 % nothing changes, and a malformed header is ignored', async () => {
+    server.use(
+      http.get(
+        `${API}/:id`,
+        ({ request }) =>
+          signed(request) ??
+          HttpResponse.json(post(1, '2026-03-01T10:00:00+0000'), { headers: { 'x-page-usage': '{"call_count":3,"total_cputime":1,"total_time":2}', 'x-app-usage': '{"call_count":99' } }),
+      ),
+    );
+    const fb = client();
+    await fb.getPost('a');
+    await fb.getPost('b');
+    expect(fb.usage).toEqual({ percent: 3, regainAfterMinutes: 0 });
+    expect(fb.throttle.stopped).toBeUndefined();
+    expect(fb.requestCount).toBe(2);
+  });
+});
