@@ -6,6 +6,9 @@ import { consoleOutput, type Output } from './commands/output.js';
 import { runCommand } from './commands/run.js';
 import { demoCommand } from './commands/demo.js';
 import { statusCommand } from './commands/status.js';
+import { backfillCommand } from './commands/backfill.js';
+import { doctorCommand } from './commands/doctor.js';
+import { reconnectCommand } from './commands/reconnect.js';
 import { FbsyncError } from './http/errors.js';
 import { redact } from './http/secrets.js';
 
@@ -58,6 +61,41 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .description('one cycle: Facebook → Planfix (new comments, edits), then Planfix → Facebook (replies)')
     .option('--json', 'print a machine-readable summary')
     .action(wrap((opts) => withConfig(opts, (config, output) => runCommand(config, { json: Boolean(opts.json) }, output))));
+
+  program
+    .command('backfill')
+    .description('import older posts and their comments under the same rules; resumable, with progress')
+    .requiredOption('--since <date>', 'oldest post creation date to import (YYYY-MM-DD or ISO time)')
+    .option('--until <date>', 'newest post creation date to import (default: now)')
+    .option('--dry-run', 'print what would be created and write nothing anywhere')
+    .option('--json', 'print the summary as JSON')
+    .action(
+      wrap((opts) =>
+        withConfig(opts, (config, output) =>
+          backfillCommand(config, { since: String(opts.since), until: opts.until as string | undefined, dryRun: Boolean(opts.dryRun), json: Boolean(opts.json) }, output),
+        ),
+      ),
+    );
+
+  program
+    .command('reconnect')
+    .description('(re)authorise with Facebook: OAuth login through a local callback, or a pasted token; stores the Page token')
+    .option('--token <token>', "a short-lived user token from the Graph API Explorer ('-' reads it from stdin)")
+    .option('--port <port>', 'port of the local callback server (default: any free port)', (v) => Number(v))
+    .option('--no-browser', 'only print the login URL, do not try to open a browser')
+    .action(
+      wrap((opts) =>
+        withConfig(opts, (config, output) =>
+          reconnectCommand(config, { token: opts.token as string | undefined, port: opts.port as number | undefined, noBrowser: opts.browser === false }, output),
+        ),
+      ),
+    );
+
+  program
+    .command('doctor')
+    .description('check configuration, store, tokens, permissions, the Page and the Planfix templates; changes nothing')
+    .option('--json', 'print the checklist as JSON')
+    .action(wrap((opts) => withConfig(opts, (config, output) => doctorCommand(config, { json: Boolean(opts.json) }, output))));
 
   program
     .command('status')
