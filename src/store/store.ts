@@ -223,10 +223,12 @@ export class Store {
       .run({ ...row, isHidden: row.isHidden ? 1 : 0, byPage: row.byPage ? 1 : 0 });
   }
 
-  /** The commenter's latest comment on a post (for replies from Planfix). */
+  /** The commenter's latest comment on a post (for replies from Planfix); a deleted one only when all are. */
   latestCommentBy(postId: string, authorId: string): CommentRow | undefined {
     return this.toComment(
-      this.db.prepare(`${COMMENT_SELECT} WHERE post_id = ? AND author_id = ? AND state != 'deleted' ORDER BY created_time DESC, id DESC LIMIT 1`).get(postId, authorId),
+      this.db
+        .prepare(`${COMMENT_SELECT} WHERE post_id = ? AND author_id = ? AND state != 'skipped' ORDER BY state = 'deleted', created_time DESC, id DESC LIMIT 1`)
+        .get(postId, authorId),
     );
   }
 

@@ -13,6 +13,8 @@ const OVERLAP_MS = 15 * 60_000;
 /** Kinds of effect whose result is a Planfix comment written by fbsync: never published back. */
 const OWN_COMMENT_KINDS = ['comment', 'comment.deleted', 'comment.hidden', 'comment.unhidden', 'reply.note'];
 
+const DELETED = 'the Facebook comment it answers was deleted.';
+
 interface Target {
   fbCommentId: string;
   authorName: string;
@@ -72,7 +74,8 @@ export class Replies {
         if (!latest) continue;
         const target: Target = { fbCommentId: latest.parentId ?? latest.id, authorName: contact.name };
         const done = store.getReply(comment.id, target.fbCommentId);
-        if (!done) await this.publish(taskId, comment, target);
+        if (!done && latest.state === 'deleted') await this.refuse({ planfixCommentId: comment.id, fbTargetId: target.fbCommentId, taskId, reason: DELETED }, target);
+        else if (!done) await this.publish(taskId, comment, target);
         // A crash may have come between the reply and its mark in the task.
         else if (store.journal.get(noteKey(done))?.state !== 'done') await this.markInTask(done, target.authorName);
       }
@@ -106,7 +109,7 @@ export class Replies {
       });
     } catch (error) {
       // Deleted comment, closed thread, policy block (368): tell the employee once, never retry.
-      if (error instanceof NotFoundError) await this.refuse({ ...base, reason: 'the Facebook comment it answers was deleted.' }, target);
+      if (error instanceof NotFoundError) await this.refuse({ ...base, reason: DELETED }, target);
       else if (error instanceof RefusedError) await this.refuse({ ...base, reason: `Facebook refused it: ${error.message}` }, target);
       else throw error;
       return;
