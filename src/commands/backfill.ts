@@ -1,5 +1,17 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
 import type { Config } from '../config/types.js';
+import { ConfigError } from '../http/errors.js';
+import { Store } from '../store/store.js';
+import { runBackfill } from '../sync/backfill.js';
+import { DryRunPlanfix } from '../sync/dry-run.js';
+import { makeContext } from '../sync/engine.js';
+import { makeGraphClient, makePlanfixClient, openSession, pageToken } from '../sync/session.js';
 import type { Output } from './output.js';
+import { ProgressDisplay } from './progress.js';
+import { summaryJson, summaryLine } from './summary.js';
 
 export interface BackfillOptions {
   since: string;
@@ -8,7 +20,94 @@ export interface BackfillOptions {
   json?: boolean;
 }
 
-export async function backfillCommand(_config: Config, _options: BackfillOptions, output: Output): Promise<number> {
-  output.err('fbsync backfill: not built yet');
-  return 1;
+/** Requests left for `run` when backfill stops for Planfix's daily budget (a day of cron runs with room to spare). */
+const PLANFIX_RESERVE = 1500;
+
+function parseDate(value: string, option: string): Date {
+  const date = /^\d{4}-\d{2}-\d{2}$/.test(value) ? new Date(`${value}T00:00:00Z`) : new Date(value);
+  if (Number.isNaN(date.getTime())) throw new ConfigError(`${option}: expected a date like 2026-01-31 or an ISO time, got "${value}"`, option);
+  return date;
+}
+
+export async function backfillCommand(config: Config, options: BackfillOptions, output: Output): Promise<number> {
+  const since = parseDate(options.since, '--since');
+  const until = options.until ? parseDate(options.until, '--until') : new Date();
+  if (since >= until) throw new ConfigError(`--since (${since.toISOString()}) must be before --until (${until.toISOString()})`, '--since');
+  return options.dryRun ? dryRun(config, { since, until }, output) : realRun(config, { since, until }, options, output);
+}
+
+async function realRun(config: Config, range: { since: Date; until: Date }, options: BackfillOptions, output: Output): Promise<number> {
+  const started = Date.now();
+  const session = openSession(config);
+  const ctx = makeContext(session, { ...config.sync, pageId: config.facebook.pageId, maxRunSeconds: 0, maxEffects: 0 });
+  const display = new ProgressDisplay(process.stderr, range);
+  let interrupts = 0;
+  const onSigint = () => {
+    interrupts++;
+    // The journal makes an abrupt exit safe too; the first Ctrl-C just lets the writes in flight finish.
+    if (interrupts > 1) process.exit(130);
+    ctx.budget.stop('interrupted');
+    process.stderr.write('\nfbsync backfill: stopping after the writes in flight (Ctrl-C again to quit at once); run the same command to resume.\n');
+  };
+  process.on('SIGINT', onSigint);
+  const runId = session.store.startRun('backfill');
+  try {
+    const result = await runBackfill(ctx, { ...range, planfixReserve: PLANFIX_RESERVE, onProgress: (p) => display.update(p) });
+    display.finish();
+    const requests = { facebook: session.fb.requestCount, planfix: session.pf.requestCount };
+    const code = ctx.report.stoppedEarly === 'interrupted' ? 130 : ctx.report.hasProblems || ctx.report.stoppedEarly ? 4 : 0;
+    const summary = { ...summaryJson(ctx.report, requests, code, Date.now() - started), progress: result.progress, historyEndedAt: result.historyEndedAt?.toISOString() ?? null };
+    session.store.finishRun(runId, code, summary);
+    if (options.json) output.json(summary);
+    else {
+      output.out(ctx.report.changed || ctx.report.hasProblems || ctx.report.stoppedEarly ? summaryLine(ctx.report, requests) : `fbsync: backfill found nothing new (${result.progress.postsSkipped} posts already imported) · requests: facebook ${requests.facebook}, planfix ${requests.planfix}`);
+      for (const f of ctx.report.failed) output.err(`  failed: ${f.item}: ${f.error}`);
+    }
+    if (ctx.report.stoppedEarly === 'planfixBudget' || ctx.report.throttled.planfix) {
+      const wait = ctx.report.throttled.planfix?.retryAfterSeconds;
+      output.err(`fbsync backfill: stopped to leave Planfix requests for \`fbsync run\` (${session.pf.remainingToday ?? 0} left today). Run the same command again ${wait ? `after ${new Date(Date.now() + wait * 1000).toISOString()}` : 'after the daily budget resets'}; it resumes where it stopped.`);
+    }
+    if (result.historyEndedAt) {
+      output.err(`fbsync backfill: Facebook returned no posts older than ${result.historyEndedAt.toISOString().slice(0, 10)}. The Graph API serves a limited history of a Page's feed (about 600 posts a year), so older posts may exist but cannot be read.`);
+    }
+    return code;
+  } finally {
+    process.off('SIGINT', onSigint);
+    session.close();
+  }
+}
+
+/** Works on a throw-away copy of the store and a Planfix that only records writes: nothing is written anywhere. */
+async function dryRun(config: Config, range: { since: Date; until: Date }, output: Output): Promise<number> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fbsync-dry-run-'));
+  const copy = path.join(dir, 'fbsync.db');
+  try {
+    if (fs.existsSync(config.store.path)) {
+      const source = new Database(config.store.path, { readonly: true, fileMustExist: true });
+      try {
+        await source.backup(copy);
+      } finally {
+        source.close();
+      }
+    }
+    const store = Store.open(copy);
+    try {
+      const counts = { contact: 0, task: 0, comment: 0, update: 0 };
+      const pf = new DryRunPlanfix(makePlanfixClient(config), (write) => {
+        counts[write.kind]++;
+        output.out(write.kind === 'update' ? `would ${write.text}` : `would create ${write.text}`);
+      });
+      const fb = makeGraphClient(config, pageToken(config, store));
+      const ctx = makeContext({ fb, pf, store }, { ...config.sync, pageId: config.facebook.pageId, maxRunSeconds: 0, maxEffects: 0 });
+      const result = await runBackfill(ctx, { ...range, planfixReserve: 0 });
+      output.out(
+        `fbsync backfill --dry-run: would create ${counts.contact} contacts, ${counts.task} tasks and ${counts.comment} comments (${result.progress.postsSeen} posts read, ${result.progress.postsSkipped} already imported); nothing was written.`,
+      );
+      return ctx.report.hasProblems ? 4 : 0;
+    } finally {
+      store.close();
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }

@@ -1,9 +1,17 @@
+import type { StopReason } from '../sync/budget.js';
 import type { RunReport } from '../sync/report.js';
 
 export interface Requests {
   facebook: number;
   planfix: number;
 }
+
+const STOP_REASONS: Record<StopReason, string> = {
+  time: 'sync.maxRunSeconds reached',
+  effects: 'sync.maxEffects reached',
+  interrupted: 'interrupted',
+  planfixBudget: "Planfix's daily request budget is nearly spent",
+};
 
 function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
@@ -34,7 +42,7 @@ export function summaryLine(report: RunReport, requests: Requests): string {
   if (e.recovered) parts.push(`${plural(e.recovered, 'interrupted write')} completed`);
   if (report.failed.length) parts.push(`${plural(report.failed.length, 'item')} failed (retried next run)`);
   for (const [side, t] of Object.entries(report.throttled)) parts.push(`${side} throttled, waiting ${t.retryAfterSeconds ?? '?'} s`);
-  if (report.stoppedEarly) parts.push(`stopped early (${report.stoppedEarly === 'time' ? 'sync.maxRunSeconds' : 'sync.maxEffects'} reached), the rest follows next run`);
+  if (report.stoppedEarly) parts.push(`stopped early (${STOP_REASONS[report.stoppedEarly]}), the rest follows next run`);
   return `fbsync: ${parts.join('; ')} · requests: facebook ${requests.facebook}, planfix ${requests.planfix}`;
 }
 

@@ -59,6 +59,8 @@ export interface NewComment {
 /** What the sync engine needs from Planfix. */
 export interface PlanfixAccount {
   readonly requestCount: number;
+  /** Requests left in today's budget (`X-RateLimit-Remaining`), once an answer said so. */
+  readonly remainingToday?: number;
   findContactByFacebookId(facebookId: string): Promise<PfContact | null>;
   createContact(contact: NewContact): Promise<PfContact>;
   /** Changes name/lastname only; other fields are left as employees set them. */

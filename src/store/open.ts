@@ -24,7 +24,7 @@ export function openDatabase(file: string, options: { readonly?: boolean } = {})
   const permissionWarning = checkPermissions(file);
   let db: Database.Database;
   try {
-    db = new Database(file, { readonly: options.readonly ?? false, fileMustExist: true });
+    db = options.readonly ? openReadonly(file) : new Database(file, { fileMustExist: true });
   } catch (error) {
     throw new StoreError(`Cannot open the store ${file}: ${(error as Error).message}`);
   }
@@ -55,6 +55,27 @@ export function openDatabase(file: string, options: { readonly?: boolean } = {})
       `The store ${file} is damaged or not an SQLite file (${(error as Error).message}); it was left untouched. Move it aside and run again to start a new one.`,
     );
   }
+}
+
+/**
+ * A read-only open must leave no trace (`doctor`, `status`): SQLite opening a WAL database
+ * read-only creates `-wal` and `-shm` files and leaves them behind. Without a `-wal` file the
+ * last writer checkpointed and closed, so the main file holds every committed transaction:
+ * read that snapshot into memory instead. With one, a writer is active (or crashed) and SQLite's
+ * own read-only open is the correct reader (the side files exist already).
+ */
+function openReadonly(file: string): Database.Database {
+  const wal = `${file}-wal`;
+  if (!fs.existsSync(wal)) {
+    const bytes = fs.readFileSync(file);
+    // Header bytes 18/19 = 2 mark WAL mode, which an in-memory copy cannot use: 1 = rollback journal.
+    if (bytes.length >= 20 && bytes.subarray(0, 16).toString('latin1') === 'SQLite format 3\0' && bytes[18] === 2 && bytes[19] === 2) {
+      bytes[18] = 1;
+      bytes[19] = 1;
+    }
+    if (!fs.existsSync(wal)) return new Database(bytes, { readonly: true });
+  }
+  return new Database(file, { readonly: true, fileMustExist: true });
 }
 
 function migrate(db: Database.Database, from: number): void {

@@ -22,7 +22,8 @@ export interface InboundOptions {
 export class Inbound {
   readonly contacts: ContactResolver;
   readonly tasks: TaskResolver;
-  private stop: unknown;
+  /** The error that ends this pass for every post (throttle, refused credentials, configuration). */
+  stop: unknown;
 
   constructor(private readonly ctx: SyncContext) {
     this.contacts = new ContactResolver(ctx);
@@ -37,21 +38,26 @@ export class Inbound {
     for await (const page of fb.listPosts({ since: options.since, until: options.until })) {
       for (const post of page) {
         report.postsChecked++;
-        const stored = store.getPost(post.id);
-        const changed = !stored || stored.updatedTime !== post.updatedTime || stored.commentCount !== (post.commentCount ?? null) || stored.syncedAt === null;
-        if (changed) work.push(limit(() => this.guarded(post, options)));
-        else unchanged.push(post);
+        if (this.needsSync(post)) work.push(limit(() => this.syncPostSafely(post, options)));
+        else if ((post.commentCount ?? 0) > 0) unchanged.push(post);
       }
       if (this.stop || this.ctx.budget.exhausted) break;
     }
     // Comments carry no updated time: edits and deletions show only by re-reading. Oldest scan first.
     unchanged.sort((a, b) => (store.getPost(a.id)?.fullScanAt ?? '').localeCompare(store.getPost(b.id)?.fullScanAt ?? ''));
-    for (const post of unchanged.slice(0, options.rescanPerRun)) work.push(limit(() => this.guarded(post, options, true)));
+    for (const post of unchanged.slice(0, options.rescanPerRun)) work.push(limit(() => this.syncPostSafely(post, options, true)));
     await Promise.all(work);
     if (this.stop) throw this.stop;
   }
 
-  private async guarded(post: FbPost, options: InboundOptions, rescan = false): Promise<void> {
+  /** A post is read again when Facebook says it changed (new comment, edit), or when an earlier pass did not finish it. */
+  needsSync(post: FbPost): boolean {
+    const stored = this.ctx.store.getPost(post.id);
+    return !stored || stored.updatedTime !== post.updatedTime || stored.commentCount !== (post.commentCount ?? null) || stored.syncedAt === null;
+  }
+
+  /** syncPost, with its failure recorded in the report instead of thrown; errors that end the pass are kept in `stop`. */
+  async syncPostSafely(post: FbPost, options: Pick<InboundOptions, 'onPostDone'>, rescan = false): Promise<void> {
     if (this.stop || this.ctx.budget.exhausted) return;
     try {
       const added = await this.syncPost(post, rescan);

@@ -1,4 +1,5 @@
 import type { Side } from '../http/errors.js';
+import type { StopReason } from './budget.js';
 
 export type EffectKind =
   | 'contact.created'
@@ -28,7 +29,7 @@ export class RunReport {
   readonly failed: FailedItem[] = [];
   readonly throttled: Partial<Record<Side, { retryAfterSeconds?: number; message: string }>> = {};
   readonly notes: string[] = [];
-  stoppedEarly: 'time' | 'effects' | undefined;
+  stoppedEarly: StopReason | undefined;
   postsChecked = 0;
   commentsSeen = 0;
 

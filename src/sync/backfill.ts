@@ -1,0 +1,88 @@
+import pLimit from 'p-limit';
+import type { FbPost } from '../facebook/types.js';
+import { ThrottledError } from '../http/errors.js';
+import type { SyncContext } from './context.js';
+import { recordThrottle } from './engine.js';
+import { parseGraphTime } from './format.js';
+import { Inbound } from './inbound.js';
+
+export interface BackfillProgress {
+  postsSeen: number;
+  postsDone: number;
+  postsSkipped: number;
+  commentsImported: number;
+  /** Created time of the oldest post listed so far. */
+  oldestSeen?: Date;
+}
+
+export interface BackfillOptions {
+  since: Date;
+  until: Date;
+  /** Stop starting new posts when Planfix says fewer requests than this are left today (room for `run`). */
+  planfixReserve: number;
+  onProgress?(progress: BackfillProgress): void;
+}
+
+export interface BackfillResult {
+  progress: BackfillProgress;
+  /** Facebook stopped returning posts before `since` was reached (it serves a limited history). */
+  historyEndedAt?: Date;
+}
+
+/**
+ * History import under the same rules and the same journal as `run` (it is Inbound.syncPost, post
+ * by post). Streams: one page of posts at a time, a bounded number of posts in flight, so memory
+ * does not grow with history. Resuming is re-listing: posts already imported and unchanged are skipped.
+ */
+export async function runBackfill(ctx: SyncContext, options: BackfillOptions): Promise<BackfillResult> {
+  const inbound = new Inbound(ctx);
+  const progress: BackfillProgress = { postsSeen: 0, postsDone: 0, postsSkipped: 0, commentsImported: 0 };
+  const limit = pLimit(Math.max(1, ctx.concurrency));
+  const inflight = new Set<Promise<void>>();
+  const report = () => options.onProgress?.({ ...progress });
+  let listedToTheEnd = true;
+
+  const onPostDone = (_post: FbPost, added: number) => {
+    progress.postsDone++;
+    progress.commentsImported += added;
+    report();
+  };
+
+  outer: for await (const page of ctx.fb.listPosts({ since: options.since, until: options.until, pageSize: 100 })) {
+    for (const post of page) {
+      if (inbound.stop || ctx.budget.exhausted) {
+        listedToTheEnd = false;
+        break outer;
+      }
+      const remaining = ctx.pf.remainingToday;
+      if (remaining !== undefined && remaining < options.planfixReserve) {
+        ctx.budget.stop('planfixBudget');
+        listedToTheEnd = false;
+        break outer;
+      }
+      progress.postsSeen++;
+      const created = parseGraphTime(post.createdTime);
+      if (!progress.oldestSeen || created < progress.oldestSeen) progress.oldestSeen = created;
+      if (!inbound.needsSync(post)) {
+        progress.postsSkipped++;
+        report();
+        continue;
+      }
+      const job = limit(() => inbound.syncPostSafely(post, { onPostDone }));
+      inflight.add(job);
+      void job.finally(() => inflight.delete(job));
+      // Back-pressure: read Facebook ahead of Planfix, but only a little.
+      while (limit.pendingCount > ctx.concurrency) await Promise.race(inflight);
+    }
+    report();
+  }
+  await Promise.all(inflight);
+  if (inbound.stop instanceof ThrottledError) recordThrottle(ctx, inbound.stop);
+  else if (inbound.stop) throw inbound.stop;
+  if (ctx.report.stoppedEarly === undefined && ctx.budget.exhausted) ctx.report.stoppedEarly = ctx.budget.exhausted;
+
+  const dayMs = 86_400_000;
+  const historyEndedAt =
+    listedToTheEnd && !inbound.stop && (!progress.oldestSeen || progress.oldestSeen.getTime() - options.since.getTime() > dayMs) ? (progress.oldestSeen ?? options.until) : undefined;
+  return { progress, historyEndedAt };
+}

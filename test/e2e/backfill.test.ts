@@ -1,0 +1,96 @@
+import fs from 'node:fs';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type E2E, startE2E } from './harness.js';
+import { checkExactlyOnce } from './invariants.js';
+
+const DAY = 86_400_000;
+
+/** Old posts (outside `run`'s 14-day window) with a few hundred comments in all. */
+function seedHistory(e2e: E2E, posts = 12, perPost = 25): void {
+  for (let p = 0; p < posts; p++) {
+    const created = new Date(Date.now() - (40 + p * 3) * DAY);
+    const post = e2e.sim.facebook.addPost({ message: `Archive post ${p}`, createdTime: created });
+    for (let c = 0; c < perPost; c++) {
+      e2e.sim.facebook.addComment(post.id, {
+        from: { id: `77000${c % 9}`, name: `Old Commenter ${c % 9}` },
+        message: `old comment ${p}.${c}`,
+        createdTime: new Date(created.getTime() + (c + 1) * 60_000),
+      });
+    }
+  }
+}
+
+const since = () => new Date(Date.now() - 90 * DAY).toISOString().slice(0, 10);
+const planfixWrites = (e2e: E2E) => e2e.sim.planfix.requestLog.filter((r) => r.method === 'POST' && !r.path.endsWith('/list')).length;
+
+describe('fbsync backfill', () => {
+  let e2e: E2E;
+  beforeEach(async () => {
+    e2e = await startE2E({ requestsPerSecond: 300 });
+  });
+  afterEach(async () => {
+    await e2e.close();
+  });
+
+  it('imports older posts that run does not watch, each comment exactly once, and resumes with nothing twice', async () => {
+    seedHistory(e2e, 4, 10);
+    expect((await e2e.run()).summary.effects).toEqual({});
+    const result = await e2e.cli(['backfill', '--since', since(), '--json', '--config', e2e.configPath]);
+    expect(result.code).toBe(0);
+    const summary = JSON.parse(result.stdout);
+    expect(summary.effects['comment.imported']).toBe(40);
+    expect(summary.progress.postsDone).toBe(4);
+    expect(checkExactlyOnce(e2e.sim)).toEqual({ lost: [], duplicated: [] });
+    const again = await e2e.cli(['backfill', '--since', since(), '--json', '--config', e2e.configPath]);
+    expect(JSON.parse(again.stdout).effects).toEqual({});
+    expect(e2e.sim.planfix.comments()).toHaveLength(40);
+  });
+
+  it('stops cleanly on SIGINT, and after SIGKILL, and the resumed backfill ends with each comment once', async () => {
+    seedHistory(e2e);
+    for (const signal of ['SIGINT', 'SIGKILL'] as const) {
+      const before = planfixWrites(e2e);
+      const child = e2e.spawn(['backfill', '--since', since(), '--config', e2e.configPath]);
+      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+      const timer = setInterval(() => {
+        if (planfixWrites(e2e) - before >= 40) {
+          child.kill(signal);
+          clearInterval(timer);
+        }
+      }, 2);
+      const code = await exited;
+      clearInterval(timer);
+      if (signal === 'SIGINT') expect(code).toBe(130);
+      else expect(child.signalCode).toBe('SIGKILL');
+    }
+    expect(e2e.sim.planfix.comments().length).toBeLessThan(300);
+    const resumed = await e2e.cli(['backfill', '--since', since(), '--json', '--config', e2e.configPath]);
+    expect(resumed.code).toBe(0);
+    expect(e2e.sim.facebook.comments()).toHaveLength(300);
+    expect(checkExactlyOnce(e2e.sim)).toEqual({ lost: [], duplicated: [] });
+  });
+
+  it('--dry-run prints what it would create and writes nothing anywhere', async () => {
+    seedHistory(e2e, 2, 3);
+    const result = await e2e.cli(['backfill', '--since', since(), '--dry-run', '--config', e2e.configPath]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('would create task Facebook: «Archive post 0»');
+    expect(result.stdout).toMatch(/would create contact Old Commenter 0/);
+    expect(result.stdout).toMatch(/would create 3 contacts, 2 tasks and 6 comments/);
+    expect(planfixWrites(e2e)).toBe(0);
+    expect(fs.existsSync(e2e.storePath)).toBe(false);
+  });
+
+  it('says when Facebook has no older posts to give', async () => {
+    seedHistory(e2e, 1, 1);
+    const result = await e2e.cli(['backfill', '--since', new Date(Date.now() - 300 * DAY).toISOString().slice(0, 10), '--config', e2e.configPath]);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/no posts older than .*limited history/);
+  });
+
+  it('rejects a bad date naming the option (exit 2)', async () => {
+    const result = await e2e.cli(['backfill', '--since', 'last tuesday', '--config', e2e.configPath]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--since');
+  });
+});
