@@ -6,8 +6,9 @@
 const pad = (n: number) => String(n).padStart(2, '0');
 
 /** `since` in UTC as `dd-mm-yyyy hh:mm`, rounded down to the minute (never later than asked). */
-export function formatFilterDate(since: Date): string {
-  if (Number.isNaN(since.getTime())) throw new TypeError('formatFilterDate: invalid Date');
+export function formatFilterDate(instant: Date, utcOffsetMinutes = 0): string {
+  if (Number.isNaN(instant.getTime())) throw new TypeError('formatFilterDate: invalid Date');
+  const since = new Date(instant.getTime() + utcOffsetMinutes * 60_000);
   return `${pad(since.getUTCDate())}-${pad(since.getUTCMonth() + 1)}-${since.getUTCFullYear()} ${pad(since.getUTCHours())}:${pad(since.getUTCMinutes())}`;
 }
 

@@ -170,6 +170,9 @@ export class AnswerReader {
       }
       const iso = isoFromTimePoint(dateTime && this.optString(dateTime.datetime, `${path}.dateTime.datetime`));
       if (iso !== undefined) comment.dateTime = iso;
+      const date = dateTime && this.optString(dateTime.date, `${path}.dateTime.date`);
+      const time = dateTime && this.optString(dateTime.time, `${path}.dateTime.time`);
+      if (date && time) comment.localTime = `${date} ${time}`;
       return comment;
     });
   }

@@ -211,7 +211,7 @@ export class PlanfixClient implements PlanfixAccount {
     this.refuseFailures(read, body);
   }
 
-  async listTasksChangedSince(since: Date): Promise<number[]> {
+  async listTasksChangedSince(since: Date, utcOffsetMinutes = 0): Promise<number[]> {
     const raw = await this.pages((offset) =>
       this.call({
         method: 'POST',
@@ -220,8 +220,11 @@ export class PlanfixClient implements PlanfixAccount {
           pageSize: PAGE,
           offset,
           fields: 'id',
-          // UTC, read by Planfix in the token employee's zone: the caller's overlap covers it (dates.ts).
-          filters: [this.templateFilter(), { type: FILTER_CHANGED, operator: 'gt', value: { dateType: 'otherDate_withTime', dateFrom: formatFilterDate(since) } }],
+          // Planfix reads it in the token employee's zone; the caller knows the offset or overlaps generously.
+          filters: [
+            this.templateFilter(),
+            { type: FILTER_CHANGED, operator: 'gt', value: { dateType: 'otherDate_withTime', dateFrom: formatFilterDate(since, utcOffsetMinutes) } },
+          ],
         },
       }).then(({ read, body }) => ({ read, items: read.tasks(body, this.options.fields.taskPostId) })),
     );

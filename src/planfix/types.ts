@@ -27,6 +27,8 @@ export interface PfComment {
   ownerName?: string;
   /** ISO time. */
   dateTime?: string;
+  /** `dd-mm-yyyy hh:mm` as Planfix shows it, in the token employee's time zone. */
+  localTime?: string;
   /** Prefixed ids of the people notified: `contact:7`, `user:5`. */
   recipientIds: string[];
   isDeleted: boolean;
@@ -75,8 +77,11 @@ export interface PlanfixAccount {
   updateComment(taskId: number, commentId: number, description: string): Promise<void>;
   /** All comments of a task, oldest first. */
   listComments(taskId: number): Promise<PfComment[]>;
-  /** Ids of tasks of the configured template changed or commented since `since` (filter 79). */
-  listTasksChangedSince(since: Date): Promise<number[]>;
+  /**
+   * Ids of tasks of the configured template changed or commented since `since` (filter 79).
+   * Planfix reads the filter date in the token employee's time zone: `utcOffsetMinutes` is that zone's offset.
+   */
+  listTasksChangedSince(since: Date, utcOffsetMinutes?: number): Promise<number[]>;
   /** A harmless read that proves the token works (GET /ping or similar). */
   ping(): Promise<void>;
 }

@@ -59,10 +59,12 @@ export class Journal {
     this.failStmt.run({ key, error, state, now: new Date().toISOString() });
   }
 
-  /** Was this remote object written by one of these kinds of effect? (fbsync's own Planfix comments) */
-  wrote(kinds: string[], remoteId: string): boolean {
+  /** The done effect of one of these kinds that wrote this remote object (fbsync's own Planfix comments). */
+  wrote(kinds: string[], remoteId: string): EffectRow | undefined {
     const marks = kinds.map(() => '?').join(',');
-    return this.db.prepare(`SELECT 1 FROM effect WHERE remote_id = ? AND state = 'done' AND kind IN (${marks})`).get(remoteId, ...kinds) !== undefined;
+    return this.db
+      .prepare(`SELECT key, kind, state, attempts, last_error AS lastError, remote_id AS remoteId, payload, updated_at AS updatedAt FROM effect WHERE remote_id = ? AND state = 'done' AND kind IN (${marks})`)
+      .get(remoteId, ...kinds) as EffectRow | undefined;
   }
 
   /** Effects of a kind whose key starts with a prefix and that are not done. */

@@ -74,8 +74,8 @@ export class DryRunPlanfix implements PlanfixAccount {
     return taskId < 0 ? [] : this.real.listComments(taskId);
   }
 
-  listTasksChangedSince(since: Date): Promise<number[]> {
-    return this.real.listTasksChangedSince(since);
+  listTasksChangedSince(since: Date, utcOffsetMinutes?: number): Promise<number[]> {
+    return this.real.listTasksChangedSince(since, utcOffsetMinutes);
   }
 
   ping(): Promise<void> {

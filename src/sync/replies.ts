@@ -8,8 +8,16 @@ import { htmlToText, replyRefusedNote, replySentNote, sameText } from './format.
 import type { ReplyRow } from '../store/store.js';
 
 export const REPLY_CURSOR = 'planfix.changedSince';
-/** Planfix filter dates have minute resolution and the token user's time zone (api-notes-planfix.md §1): look back with a margin, dedupe by id. */
-const OVERLAP_MS = 15 * 60_000;
+/** The token employee's UTC offset, learnt from the local times Planfix shows on fbsync's own comments. */
+export const OFFSET_META = 'planfix.utcOffsetMinutes';
+/**
+ * Planfix filter dates have minute resolution (`gt 12:10` skips 12:10:30) and are read in the token
+ * employee's time zone (api-notes-planfix.md §1): look back a minute for the resolution and two for
+ * clock skew, and dedupe by id. Until the zone is known, the margin covers every zone
+ * (UTC−12 … UTC+14), so no reply is ever missed.
+ */
+const OVERLAP_MS = 3 * 60_000;
+const UNKNOWN_ZONE_OVERLAP_MS = 14 * 3_600_000;
 /** Kinds of effect whose result is a Planfix comment written by fbsync: never published back. */
 const OWN_COMMENT_KINDS = ['comment', 'comment.deleted', 'comment.hidden', 'comment.unhidden', 'reply.note'];
 
@@ -35,8 +43,9 @@ export class Replies {
       store.setCursor(REPLY_CURSOR, startedAt.toISOString());
       return;
     }
-    const since = new Date(Date.parse(cursor) - OVERLAP_MS);
-    const taskIds = (await pf.listTasksChangedSince(since)).filter((id) => store.postOfTask(id) !== undefined);
+    const offset = store.getMeta(OFFSET_META);
+    const since = new Date(Date.parse(cursor) - (offset === undefined ? UNKNOWN_ZONE_OVERLAP_MS : OVERLAP_MS));
+    const taskIds = (await pf.listTasksChangedSince(since, offset === undefined ? 0 : Number(offset))).filter((id) => store.postOfTask(id) !== undefined);
     let complete = true;
     for (const taskId of taskIds) {
       if (this.ctx.budget.exhausted) {
@@ -65,8 +74,12 @@ export class Replies {
     if (first === undefined) return;
     const comments = await pf.listComments(taskId);
     for (const comment of comments) {
+      const own = store.journal.wrote(OWN_COMMENT_KINDS, String(comment.id));
+      if (own) {
+        this.learnZone(comment, own.updatedAt, own.attempts);
+        continue;
+      }
       if (comment.id <= first || comment.isDeleted || !comment.ownerId?.startsWith('user:')) continue;
-      if (store.journal.wrote(OWN_COMMENT_KINDS, String(comment.id))) continue;
       for (const contactRef of comment.recipientIds.filter((r) => r.startsWith('contact:'))) {
         const contact = store.contactByPlanfixId(Number(contactRef.slice('contact:'.length)));
         if (!contact) continue;
@@ -139,6 +152,17 @@ export class Replies {
       remoteId: (id) => String(id),
       commit: () => undefined,
     });
+  }
+
+  /** Planfix shows fbsync's own comment at local time T; fbsync wrote it at UTC time U: the zone is T − U. */
+  private learnZone(comment: PfComment, writtenAt: string, attempts: number): void {
+    const { store } = this.ctx;
+    if (attempts !== 1 || !comment.localTime || store.getMeta(OFFSET_META) !== undefined) return;
+    const m = /^(\d{2})-(\d{2})-(\d{4}) (\d{2}):(\d{2})/.exec(comment.localTime);
+    if (!m) return;
+    const localAsUtc = Date.UTC(Number(m[3]), Number(m[2]) - 1, Number(m[1]), Number(m[4]), Number(m[5]));
+    const minutes = Math.round((localAsUtc - Date.parse(writtenAt)) / 60_000 / 15) * 15;
+    if (Math.abs(minutes) <= 14 * 60) store.setMeta(OFFSET_META, String(minutes));
   }
 
   /**
