@@ -67,6 +67,7 @@ export const migrations: readonly string[] = [
     updated_at TEXT NOT NULL
   );
   CREATE INDEX effect_state ON effect(state);
+  INSERT INTO meta (key, value) VALUES ('store.createdAt', strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
   CREATE TABLE run (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     command TEXT NOT NULL,

@@ -37,12 +37,10 @@ export class Replies {
   async run(): Promise<void> {
     const { store, pf, report } = this.ctx;
     const startedAt = new Date();
-    const cursor = store.getCursor(REPLY_CURSOR);
-    if (!cursor) {
-      // First run: replies are what employees write from now on, not the account's history.
-      store.setCursor(REPLY_CURSOR, startedAt.toISOString());
-      return;
-    }
+    // Before the first scan, everything since the store began counts: an answer written between the
+    // first import and the first complete scan must not be lost. Older comments of a task are
+    // excluded anyway (only those after fbsync's first comment in it are answers).
+    const cursor = store.getCursor(REPLY_CURSOR) ?? store.getMeta('store.createdAt') ?? startedAt.toISOString();
     const offset = store.getMeta(OFFSET_META);
     const since = new Date(Date.parse(cursor) - (offset === undefined ? UNKNOWN_ZONE_OVERLAP_MS : OVERLAP_MS));
     const taskIds = (await pf.listTasksChangedSince(since, offset === undefined ? 0 : Number(offset))).filter((id) => store.postOfTask(id) !== undefined);

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type E2E, startE2E } from './harness.js';
-import { checkExactlyOnce } from './invariants.js';
+import { checkExactlyOnce, planfixWrites } from './invariants.js';
 
 const DAY = 86_400_000;
 
@@ -21,7 +21,6 @@ function seedHistory(e2e: E2E, posts = 12, perPost = 25): void {
 }
 
 const since = () => new Date(Date.now() - 90 * DAY).toISOString().slice(0, 10);
-const planfixWrites = (e2e: E2E) => e2e.sim.planfix.requestLog.filter((r) => r.method === 'POST' && !r.path.endsWith('/list')).length;
 
 describe('fbsync backfill', () => {
   let e2e: E2E;
@@ -49,11 +48,11 @@ describe('fbsync backfill', () => {
   it('stops cleanly on SIGINT, and after SIGKILL, and the resumed backfill ends with each comment once', async () => {
     seedHistory(e2e);
     for (const signal of ['SIGINT', 'SIGKILL'] as const) {
-      const before = planfixWrites(e2e);
+      const before = planfixWrites(e2e.sim);
       const child = e2e.spawn(['backfill', '--since', since(), '--config', e2e.configPath]);
       const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
       const timer = setInterval(() => {
-        if (planfixWrites(e2e) - before >= 40) {
+        if (planfixWrites(e2e.sim) - before >= 40) {
           child.kill(signal);
           clearInterval(timer);
         }
@@ -77,7 +76,7 @@ describe('fbsync backfill', () => {
     expect(result.stdout).toContain('would create task Facebook: «Archive post 0»');
     expect(result.stdout).toMatch(/would create contact Old Commenter 0/);
     expect(result.stdout).toMatch(/would create 3 contacts, 2 tasks and 6 comments/);
-    expect(planfixWrites(e2e)).toBe(0);
+    expect(planfixWrites(e2e.sim)).toBe(0);
     expect(fs.existsSync(e2e.storePath)).toBe(false);
   });
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type E2E, runUntilClean, startE2E } from './harness.js';
-import { checkExactlyOnce } from './invariants.js';
+import { checkExactlyOnce, checkRepliesOnce, planfixWrites } from './invariants.js';
 
 // Kills the real CLI with SIGKILL at many instants of a cycle, then runs it until clean, and checks
 // that every comment is in Planfix exactly once with one contact per person and one active task per post.
@@ -28,6 +28,11 @@ describe('crash safety under SIGKILL', () => {
         const c = e2e.sim.facebook.addComment(post.id, { from: people[(round + i) % people.length]!, message: `round ${round} comment ${i}` });
         if (i % 2 === 0) e2e.sim.facebook.addComment(c.id, { from: people[(round + i + 1) % people.length]!, message: `reply ${round}.${i}` });
       }
+      // Employees answer commenters in open tasks: each answer must reach Facebook exactly once.
+      if (round % 2 === 1) {
+        const open = e2e.sim.planfix.tasks().find((t) => t.isActive && !t.isDeleted && t.counterpartyContactId);
+        if (open) e2e.sim.planfix.quickReply(open.id, open.counterpartyContactId!, `answer in round ${round}`);
+      }
       if (round % 3 === 2) {
         const open = e2e.sim.planfix.tasks().find((t) => t.isActive);
         if (open) e2e.sim.planfix.setTaskStatus(open.id, 'Completed');
@@ -35,12 +40,12 @@ describe('crash safety under SIGKILL', () => {
         if (older) e2e.sim.facebook.addComment(older.id, { from: people[0]!, message: `late comment ${round}` });
       }
       // Kill after a varying number of Planfix writes, so the kill lands all over the cycle.
-      const writesBefore = planfixWrites(e2e);
+      const writesBefore = planfixWrites(e2e.sim);
       const killAfter = 1 + ((round * 7) % 12);
       const child = e2e.spawn(['run', '--config', e2e.configPath]);
       const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
       const timer = setInterval(() => {
-        if (planfixWrites(e2e) - writesBefore >= killAfter) child.kill('SIGKILL');
+        if (planfixWrites(e2e.sim) - writesBefore >= killAfter) child.kill('SIGKILL');
       }, 1);
       await exited;
       clearInterval(timer);
@@ -50,14 +55,18 @@ describe('crash safety under SIGKILL', () => {
     }
     const codes = await runUntilClean(e2e, 5);
     expect(codes.at(-1)).toBe(0);
-    const { lost, duplicated } = checkExactlyOnce(e2e.sim);
-    console.log(`crash harness: ${kills} kills over ${round} rounds, ${e2e.sim.facebook.comments().length} comments, lost ${lost.length}, duplicated ${duplicated.length}`);
+    const comments = checkExactlyOnce(e2e.sim);
+    const replies = checkRepliesOnce(e2e.sim);
+    const lost = [...comments.lost, ...replies.lost];
+    const duplicated = [...comments.duplicated, ...replies.duplicated];
+    const published = e2e.sim.facebook.comments().filter((c) => c.byPage).length;
+    console.log(
+      `crash harness: ${kills} kills over ${round} rounds, ${e2e.sim.facebook.comments().length - published} comments, ${published} replies, ` +
+        `${e2e.sim.planfix.contacts().length} contacts, ${e2e.sim.planfix.tasks().length} tasks; lost ${lost.length}, duplicated ${duplicated.length}`,
+    );
     expect(kills).toBeGreaterThanOrEqual(Math.min(KILLS, 1));
     expect(lost).toEqual([]);
     expect(duplicated).toEqual([]);
   });
 });
 
-function planfixWrites(e2e: E2E): number {
-  return e2e.sim.planfix.requestLog.filter((r) => r.method === 'POST' && !r.path.endsWith('/list')).length;
-}

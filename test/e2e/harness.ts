@@ -32,7 +32,7 @@ export interface E2E {
 }
 
 /** Fast retries and short timeouts so fault tests finish quickly; documented knobs, not test-only code paths. */
-export const FAST_ENV = { FBSYNC_RETRY_BASE_MS: '10', FBSYNC_HTTP_TIMEOUT_MS: '1500' };
+export const FAST_ENV = { FBSYNC_RETRY_BASE_MS: '10', FBSYNC_HTTP_TIMEOUT_MS: '4000' };
 
 export async function startE2E(options: { configExtra?: string; requestsPerSecond?: number; simulator?: Parameters<typeof startSimulator>[0] } = {}): Promise<E2E> {
   const buildError = inject('buildError');

@@ -31,3 +31,23 @@ export function checkExactlyOnce(sim: Simulator): { lost: string[]; duplicated: 
   for (const [postId, n] of activeByPost) if (n > 1) duplicated.push(`active task of ${postId} ×${n}`);
   return { lost, duplicated };
 }
+
+/** Every employee answer that notifies a commenter appears on Facebook exactly once per person notified. */
+export function checkRepliesOnce(sim: Simulator): { lost: string[]; duplicated: string[] } {
+  const lost: string[] = [];
+  const duplicated: string[] = [];
+  const pageReplies = sim.facebook.comments().filter((c) => c.byPage);
+  for (const answer of sim.planfix.comments().filter((c) => c.origin === 'ui' && c.recipients.some((r) => r.startsWith('contact:')))) {
+    const text = answer.description.replace(/<[^>]+>/g, '');
+    const n = pageReplies.filter((r) => r.message === text).length;
+    const expected = answer.recipients.filter((r) => r.startsWith('contact:')).length;
+    if (n < expected) lost.push(`reply "${text}" ×${n}/${expected}`);
+    if (n > expected) duplicated.push(`reply "${text}" ×${n}/${expected}`);
+  }
+  return { lost, duplicated };
+}
+
+/** Planfix writes the simulator has seen so far (list calls are reads). */
+export function planfixWrites(sim: Simulator): number {
+  return sim.planfix.requestLog.filter((r) => r.method === 'POST' && !r.path.endsWith('/list')).length;
+}
