@@ -1,4 +1,4 @@
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { loadConfig } from './config/load.js';
 import type { Config } from './config/types.js';
 import { EXIT, exitCodeOf } from './commands/exit-codes.js';
@@ -7,9 +7,9 @@ import { runCommand } from './commands/run.js';
 import { demoCommand } from './commands/demo.js';
 import { statusCommand } from './commands/status.js';
 import { backfillCommand } from './commands/backfill.js';
-import { doctorCommand } from './commands/doctor.js';
+import { doctorCommand, doctorConfigFailure } from './commands/doctor.js';
 import { reconnectCommand } from './commands/reconnect.js';
-import { FbsyncError } from './http/errors.js';
+import { ConfigError, FbsyncError } from './http/errors.js';
 import { redact } from './http/secrets.js';
 
 interface GlobalOptions {
@@ -32,6 +32,12 @@ async function withConfig(options: GlobalOptions, action: (config: Config, outpu
   const output = consoleOutput(options.debug);
   const config = await loadConfig({ configPath: options.config });
   return action(config, output);
+}
+
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isInteger(port) || port < 1 || port > 65535) throw new InvalidArgumentError('a port number from 1 to 65535');
+  return port;
 }
 
 export function buildProgram(setExit: (code: number) => void): Command {
@@ -80,9 +86,23 @@ export function buildProgram(setExit: (code: number) => void): Command {
   program
     .command('reconnect')
     .description('(re)authorise with Facebook: OAuth login through a local callback, or a pasted token; stores the Page token')
-    .option('--token <token>', "a short-lived user token from the Graph API Explorer ('-' reads it from stdin)")
-    .option('--port <port>', 'port of the local callback server (default: any free port)', (v) => Number(v))
+    .option('--token <token>', "a user access token (e.g. from the Graph API Explorer); '-' reads it from stdin, which is safer: a command line shows in `ps`")
+    .option('--port <port>', 'port of the local callback server on 127.0.0.1 (default: any free port)', parsePort)
     .option('--no-browser', 'only print the login URL, do not try to open a browser')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Without --token, fbsync prints the Facebook login address (and opens a browser on a terminal), then waits',
+        'for the login to come back to http://localhost:PORT/callback. An app in Live mode must list that exact',
+        'address under "Valid OAuth Redirect URIs": use a fixed --port then.',
+        'With --token - the token is read from stdin: `fbsync reconnect --token - < token.txt`, or paste it.',
+        '',
+        'Environment:',
+        '  FBSYNC_OAUTH_TIMEOUT_MS  how long to wait for the login (default 300000, 5 minutes)',
+        '  FBSYNC_DIALOG_URL        base address of the login dialog (default https://www.facebook.com; for tests)',
+      ].join('\n'),
+    )
     .action(
       wrap((opts) =>
         withConfig(opts, (config, output) =>
@@ -94,8 +114,23 @@ export function buildProgram(setExit: (code: number) => void): Command {
   program
     .command('doctor')
     .description('check configuration, store, tokens, permissions, the Page and the Planfix templates; changes nothing')
-    .option('--json', 'print the checklist as JSON')
-    .action(wrap((opts) => withConfig(opts, (config, output) => doctorCommand(config, { json: Boolean(opts.json) }, output))));
+    .option('--json', 'print the checklist as JSON: {ok, exitCode, checks: [{name, title, ok, status, detail, fix?}]}')
+    .addHelpText('after', '\nExit code: 0 all checks passed (warnings allowed); 3 a credential or permission check failed;\n2 the configuration or the store is wrong; 4 a check could not be done (network, rate limit).')
+    .action(
+      wrap(async (opts) => {
+        const output = consoleOutput(opts.debug);
+        const json = Boolean(opts.json);
+        let config: Config;
+        try {
+          config = await loadConfig({ configPath: opts.config });
+        } catch (error) {
+          // The checklist reports a configuration that does not load as its first failed check.
+          if (error instanceof ConfigError) return doctorConfigFailure(error, { json }, output);
+          throw error;
+        }
+        return doctorCommand(config, { json }, output);
+      }),
+    );
 
   program
     .command('status')

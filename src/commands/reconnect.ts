@@ -1,5 +1,29 @@
+// `fbsync reconnect` (behaviour.md § The commands; api-notes-facebook.md §6): get a user token —
+// through Facebook Login with a local callback page, or pasted — exchange it for a long-lived one,
+// get the Page token of facebook.pageId, check that every needed permission is granted for this
+// Page, verify the Planfix token, and store the Page token (and its expiry facts) in the store.
+//
+// Environment knobs:
+//   FBSYNC_DIALOG_URL         base of the login dialog (default https://www.facebook.com; tests point it elsewhere)
+//   FBSYNC_OAUTH_TIMEOUT_MS   how long to wait for the browser to come back (default 300000 = 5 min)
+
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
 import type { Config } from '../config/types.js';
+import { type MissingPermission, type OAuthClient, type TokenInfo, REQUIRED_PAGE_PERMISSIONS, loginDialogUrl, missingPagePermissions } from '../facebook/oauth.js';
+import { AuthError, ConfigError, LockedError, RefusedError, RemoteError } from '../http/errors.js';
+import { registerSecret } from '../http/secrets.js';
+import { StoreLock } from '../store/lock.js';
+import { Store } from '../store/store.js';
+import { PAGE_TOKEN_META, makePlanfixClient } from '../sync/session.js';
+import { EXIT, exitCodeOf } from './exit-codes.js';
+import { type TokenRoute, describeMissing, formatExpiry, makeOAuthClient, storedTokenInfo } from './facebook-token.js';
+import { startCallbackServer } from './oauth-callback.js';
 import type { Output } from './output.js';
+import { TOKEN_INFO_META } from './status.js';
 
 export interface ReconnectOptions {
   /** A short-lived user token pasted from the Graph API Explorer; '-' reads it from stdin. */
@@ -10,7 +34,241 @@ export interface ReconnectOptions {
   noBrowser?: boolean;
 }
 
-export async function reconnectCommand(_config: Config, _options: ReconnectOptions, output: Output): Promise<number> {
-  output.err('fbsync reconnect: not built yet');
-  return 1;
+export const DEFAULT_OAUTH_TIMEOUT_MS = 5 * 60_000;
+
+export async function reconnectCommand(config: Config, options: ReconnectOptions, output: Output): Promise<number> {
+  const oauth = makeOAuthClient(config);
+  try {
+    let userToken: string;
+    let route: TokenRoute;
+    if (options.token !== undefined) {
+      if (options.port !== undefined) throw new ConfigError('--port is for the login through the browser; leave it out with --token.', '--port');
+      route = 'pasted';
+      userToken = options.token === '-' ? await readTokenFromStdin(output) : checkToken(options.token);
+      if (options.token !== '-') output.err('hint: a token on the command line is visible to other users (ps, shell history); prefer `fbsync reconnect --token -` and paste it on stdin.');
+    } else {
+      route = 'login';
+      const login = await loginThroughBrowser(config, oauth, options, output);
+      if (typeof login === 'number') return login;
+      userToken = login;
+    }
+    return await connect(config, oauth, userToken, route, output);
+  } catch (error) {
+    // Facebook refusing the login code for its redirect URI is a refusal of credentials here, not a failed item.
+    if (error instanceof RefusedError && error.side === 'facebook') {
+      output.err(`fbsync: ${error.message}`);
+      return EXIT.credentials;
+    }
+    throw error;
+  }
+}
+
+/** From a short-lived (or long-lived) user token to a stored Page token. */
+async function connect(config: Config, oauth: OAuthClient, userToken: string, route: TokenRoute, output: Output): Promise<number> {
+  const pageId = config.facebook.pageId;
+  const long = await oauth.exchangeForLongLived(userToken);
+
+  // The user grant first: a Page not selected in the dialog is named here, before Facebook refuses its token.
+  const userInfo = await oauth.debugToken(long.accessToken);
+  if (!userInfo.isValid) {
+    throw new AuthError('facebook', `Facebook says the new user token is not valid (${userInfo.error?.message ?? 'no reason given'}). Run \`fbsync reconnect\` again.`);
+  }
+  const userMissing = missingPagePermissions(userInfo, pageId);
+  if (userMissing.length > 0) return reportMissing(userMissing, pageId, route, output);
+
+  const page = await oauth.getPageToken(long.accessToken, pageId);
+  registerSecret(page.accessToken);
+  const info = await oauth.debugToken(page.accessToken);
+  checkPageTokenInfo(info, pageId);
+  const missing = missingPagePermissions(info, pageId);
+  if (missing.length > 0) return reportMissing(missing, pageId, route, output);
+
+  // Planfix next; a refusal there does not undo a good Facebook login: the Page token is stored anyway.
+  let planfixProblem: unknown;
+  try {
+    await makePlanfixClient(config).ping();
+  } catch (error) {
+    if (!(error instanceof RemoteError) && !(error instanceof ConfigError)) throw error;
+    planfixProblem = error;
+  }
+
+  const locked = storeToken(config, page.accessToken, info, output);
+  if (locked !== undefined) return locked;
+
+  const pageName = page.name ? `"${page.name}" (${page.id})` : page.id;
+  output.out(`Connected the Facebook Page ${pageName}.`);
+  output.out(`  Page token:   stored in ${config.store.path}; expires: ${formatExpiry(info.expiresAt)}; data access until: ${formatExpiry(info.dataAccessExpiresAt)}`);
+  output.out(`  Permissions:  ${REQUIRED_PAGE_PERMISSIONS.join(', ')} — all granted for this Page`);
+  if (info.expiresAt) {
+    output.err(`warning: this Page token expires at ${info.expiresAt.toISOString()}; Facebook normally gives a Page token that never expires — run \`fbsync reconnect\` again if it keeps happening.`);
+  }
+  if (config.facebook.pageAccessToken) {
+    output.out('  Note:         facebook.pageAccessToken in the configuration is no longer used (the stored token wins); you may remove it.');
+  }
+  if (planfixProblem) {
+    output.out('  Planfix:      NOT OK (see below)');
+    output.err(`fbsync: the Facebook token was stored, but Planfix failed: ${(planfixProblem as Error).message}`);
+    return exitCodeOf(planfixProblem);
+  }
+  output.out(`  Planfix:      token OK (${config.planfix.url})`);
+  output.out('Next: `fbsync doctor` checks the rest of the setup; then `fbsync run`.');
+  return EXIT.ok;
+}
+
+function checkPageTokenInfo(info: TokenInfo, pageId: string): void {
+  if (!info.isValid) {
+    throw new AuthError('facebook', `Facebook says the Page token it just gave is not valid (${info.error?.message ?? 'no reason given'}). Run \`fbsync reconnect\` again.`);
+  }
+  if (info.type && info.type !== 'PAGE') {
+    throw new AuthError('facebook', `Facebook gave a ${info.type} token where a Page token was expected. Run \`fbsync reconnect\` again, logging in as someone with a role on Page ${pageId}.`);
+  }
+  if (info.profileId && info.profileId !== pageId) {
+    throw new AuthError('facebook', `Facebook gave a token of Page ${info.profileId}, not of facebook.pageId ${pageId}. Check facebook.pageId, then run \`fbsync reconnect\` again.`);
+  }
+}
+
+function reportMissing(missing: MissingPermission[], pageId: string, route: TokenRoute, output: Output): number {
+  output.err(`fbsync: Facebook did not grant everything fbsync needs on Page ${pageId}; nothing was stored.`);
+  for (const m of missing) {
+    const { problem, fix } = describeMissing(m, pageId, route);
+    output.err(`  ✗ ${problem}`);
+    output.err(`    fix: ${fix}`);
+  }
+  return EXIT.credentials;
+}
+
+/** Under the store lock; returns an exit code when the lock is held. */
+function storeToken(config: Config, token: string, info: TokenInfo, output: Output): number | undefined {
+  fs.mkdirSync(path.dirname(config.store.path), { recursive: true });
+  let lock: StoreLock;
+  try {
+    lock = StoreLock.acquire(config.store.path);
+  } catch (error) {
+    if (!(error instanceof LockedError)) throw error;
+    output.err(`fbsync: another fbsync run holds the lock of ${config.store.path}; the new token was not stored. Run \`fbsync reconnect\` again once it has finished.`);
+    return EXIT.locked;
+  }
+  try {
+    const store = Store.open(config.store.path);
+    try {
+      if (store.permissionWarning) output.err(store.permissionWarning);
+      const facts = JSON.stringify(storedTokenInfo(info));
+      store.transaction(() => {
+        store.setMeta(PAGE_TOKEN_META, token);
+        store.setMeta(TOKEN_INFO_META, facts);
+      });
+    } finally {
+      store.close();
+    }
+  } finally {
+    lock.release();
+  }
+  return undefined;
+}
+
+// ---- the two ways in ----
+
+async function loginThroughBrowser(config: Config, oauth: OAuthClient, options: ReconnectOptions, output: Output): Promise<string | number> {
+  const port = options.port ?? 0;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`--port must be a port number (1–65535), got ${String(options.port)}`, '--port');
+  const state = randomBytes(24).toString('base64url');
+  const server = await startCallbackServer({ port, state, onIgnored: (why) => output.err(`ignored ${why}; still waiting…`) });
+  try {
+    const url = loginDialogUrl({
+      appId: config.facebook.appId,
+      apiVersion: config.facebook.apiVersion,
+      redirectUri: server.redirectUri,
+      state,
+      scopes: REQUIRED_PAGE_PERMISSIONS,
+      dialogBase: process.env.FBSYNC_DIALOG_URL || undefined,
+      rerequest: true,
+    });
+    const timeoutMs = oauthTimeoutMs();
+    output.out(`Open this address in a browser and log in with Facebook; select Page ${config.facebook.pageId} and keep every permission ticked:`);
+    output.out('');
+    output.out(`  ${url}`);
+    output.out('');
+    output.out(`Waiting for the login to come back to ${server.redirectUri} (up to ${formatDuration(timeoutMs)}; Ctrl-C to give up).`);
+    output.out(
+      options.port
+        ? `(An app in Live mode must list ${server.redirectUri} under "Valid OAuth Redirect URIs" in its Facebook Login settings.)`
+        : '(An app in Live mode accepts only listed addresses: add e.g. http://localhost:8765/callback under "Valid OAuth Redirect URIs" in its Facebook Login settings and run `fbsync reconnect --port 8765`.)',
+    );
+    if (!options.noBrowser && process.stdout.isTTY) openBrowser(url);
+
+    const answer = await server.wait(timeoutMs);
+    switch (answer.kind) {
+      case 'timeout':
+        output.err(`fbsync: no login came back within ${formatDuration(timeoutMs)}; nothing was stored. Run \`fbsync reconnect\` again (or paste a token: \`fbsync reconnect --token -\`).`);
+        return EXIT.credentials;
+      case 'denied':
+        output.err(
+          `fbsync: the Facebook login was cancelled or the permissions were declined${answer.description ? ` (${answer.description})` : ''}; nothing was stored.\n` +
+            `  fbsync needs ${REQUIRED_PAGE_PERMISSIONS.join(', ')} on Page ${config.facebook.pageId}. Run \`fbsync reconnect\` again, choose Continue, select the Page and leave every permission ticked.`,
+        );
+        return EXIT.credentials;
+      case 'error':
+        output.err(
+          `fbsync: Facebook answered the login with an error: ${answer.error}${answer.reason ? ` (${answer.reason})` : ''}${answer.description ? `: ${answer.description}` : ''}; nothing was stored. ` +
+            'Check facebook.appId and the app\'s Facebook Login settings, then run `fbsync reconnect` again.',
+        );
+        return EXIT.credentials;
+      case 'code': {
+        output.out('Login received; checking the token…');
+        // redirect_uri byte-identical to the dialog's.
+        const grant = await oauth.exchangeCode({ code: answer.code, redirectUri: server.redirectUri });
+        return grant.accessToken;
+      }
+    }
+  } finally {
+    await server.close();
+  }
+}
+
+function oauthTimeoutMs(): number {
+  const value = Number(process.env.FBSYNC_OAUTH_TIMEOUT_MS);
+  return Number.isFinite(value) && value > 0 ? value : DEFAULT_OAUTH_TIMEOUT_MS;
+}
+
+function formatDuration(ms: number): string {
+  return ms >= 60_000 ? `${Math.round(ms / 60_000)} min` : `${Math.max(1, Math.round(ms / 1000))} s`;
+}
+
+/** Best effort: a missing opener or a headless machine is fine, the address is printed. */
+function openBrowser(url: string): void {
+  const [command, args] =
+    process.platform === 'darwin' ? ['open', [url]] : process.platform === 'win32' ? ['cmd', ['/c', 'start', '""', url.replace(/&/g, '^&')]] : ['xdg-open', [url]];
+  try {
+    const child = spawn(command, args as string[], { stdio: 'ignore', detached: true });
+    child.on('error', () => undefined);
+    child.unref();
+  } catch {
+    // nothing to do: the address is on the screen
+  }
+}
+
+async function readTokenFromStdin(output: Output): Promise<string> {
+  let text: string;
+  if (process.stdin.isTTY) {
+    output.err('Paste the user access token (from the Graph API Explorer) and press Enter:');
+    const rl = createInterface({ input: process.stdin, terminal: false });
+    text = await new Promise<string>((resolve) => {
+      rl.once('line', (line) => resolve(line));
+      rl.once('close', () => resolve(''));
+    });
+    rl.close();
+  } else {
+    const chunks: Buffer[] = [];
+    for await (const chunk of process.stdin) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
+    text = Buffer.concat(chunks).toString('utf8');
+  }
+  return checkToken(text);
+}
+
+function checkToken(raw: string): string {
+  const token = raw.trim();
+  if (token === '') throw new ConfigError('No token given: pass it on stdin with `--token -` (or run `fbsync reconnect` without --token to log in through the browser).', '--token');
+  registerSecret(token);
+  if (/\s/.test(token)) throw new ConfigError('The token given has spaces or several lines in it; paste only the access token.', '--token');
+  return token;
 }

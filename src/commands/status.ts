@@ -1,6 +1,7 @@
 import type { Config } from '../config/types.js';
 import { Store } from '../store/store.js';
 import { throttledUntil } from '../sync/engine.js';
+import { PAGE_TOKEN_META } from '../sync/session.js';
 import type { Output } from './output.js';
 
 /** Meta keys `reconnect` writes next to the token (never the token itself in any output). */
@@ -26,7 +27,7 @@ export function readStatus(config: Config): StatusReport {
     const pending = store.journal.list(['sending', 'failed']);
     const parked = store.journal.list(['parked']);
     const info = JSON.parse(store.getMeta(TOKEN_INFO_META) ?? '{}') as { expiresAt?: string | null; dataAccessExpiresAt?: string | null; checkedAt?: string };
-    const tokenSource = store.getMeta('facebook.pageToken') ? 'store' : config.facebook.pageAccessToken ? 'config' : 'none';
+    const tokenSource = store.getMeta(PAGE_TOKEN_META) ? 'store' : config.facebook.pageAccessToken ? 'config' : 'none';
     return {
       store: config.store.path,
       lastRun: last ? { command: last.command, startedAt: last.startedAt, finishedAt: last.finishedAt, exitCode: last.exitCode, summary: last.summary ? JSON.parse(last.summary) : null } : null,
