@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { loadConfig } from './config/load.js';
 import type { Config } from './config/types.js';
@@ -40,10 +41,19 @@ function parsePort(value: string): number {
   return port;
 }
 
+function packageVersion(): string {
+  try {
+    return (JSON.parse(fs.readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
 export function buildProgram(setExit: (code: number) => void): Command {
   const program = new Command('fbsync')
     .description('Answer Facebook Page commenters from Planfix: one sync cycle per run, made for cron.')
     .addOption(new Option('-c, --config <path>', 'configuration file (default: fbsync.yaml or another cosmiconfig place in the current folder)'))
+    .version(packageVersion(), '-V, --version')
     .option('--debug', 'print stack traces of errors')
     .showHelpAfterError()
     .exitOverride();

@@ -1,4 +1,5 @@
 import type { Config } from '../config/types.js';
+import { redact } from '../http/secrets.js';
 import { runCycle } from '../sync/engine.js';
 import { openSession } from '../sync/session.js';
 import type { Output } from './output.js';
@@ -36,7 +37,8 @@ export async function runCommand(config: Config, options: RunOptions, output: Ou
     }
     return exitCode;
   } catch (error) {
-    session.store.finishRun(runId, exitCodeOf(error), { error: (error as Error).message });
+    // The store is a readable dump too: never a secret in it, whatever error this is.
+    session.store.finishRun(runId, exitCodeOf(error), { error: redact(error instanceof Error ? error.message : String(error)) });
     throw error;
   } finally {
     session.close();

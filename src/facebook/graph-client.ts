@@ -75,6 +75,10 @@ export class GraphClient implements FacebookPage {
     return this.http.throttle;
   }
 
+  get throttledBy(): ThrottledError | undefined {
+    return this.http.throttle.stopped;
+  }
+
   get requestCount(): number {
     return this.http.requestCount;
   }

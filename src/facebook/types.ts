@@ -1,3 +1,5 @@
+import type { ThrottledError } from '../http/errors.js';
+
 // The Facebook Page as the sync engine sees it. Graph JSON is parsed into these shapes by the
 // client (graph-client.ts); nothing outside src/facebook knows Graph field names.
 
@@ -68,6 +70,8 @@ export interface CommentListOptions {
 export interface RequestCounter {
   /** Requests sent to this side since the client was made (retries included). */
   readonly requestCount: number;
+  /** Set once this side said "stop" (a throttle answer, or usage headers at the limit): nothing more is sent. */
+  readonly throttledBy?: ThrottledError;
 }
 
 /** What the sync engine needs from Facebook. */

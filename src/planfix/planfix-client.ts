@@ -3,7 +3,7 @@
 
 import type { BackoffPolicy } from '../http/backoff.js';
 import { type HttpMethod, type HttpRequest, type HttpResponse, HttpClient } from '../http/client.js';
-import { AuthError, ConfigError, NotFoundError, RefusedError, ThrottledError } from '../http/errors.js';
+import { AuthError, ConfigError, MalformedResponseError, NotFoundError, RefusedError, ThrottledError, TransientError } from '../http/errors.js';
 import { redact, registerSecret } from '../http/secrets.js';
 import type { Throttle } from '../http/throttle.js';
 import { formatFilterDate } from './dates.js';
@@ -89,6 +89,10 @@ export class PlanfixClient implements PlanfixAccount {
     return this.http.throttle;
   }
 
+  get throttledBy(): ThrottledError | undefined {
+    return this.http.throttle.stopped;
+  }
+
   get requestCount(): number {
     return this.http.requestCount;
   }
@@ -118,7 +122,7 @@ export class PlanfixClient implements PlanfixAccount {
 
   async createContact(contact: NewContact): Promise<PfContact> {
     const fileId = contact.photoUrl === undefined ? undefined : await this.uploadPhoto(contact.facebookId, contact.photoUrl);
-    const { read, body } = await this.call({
+    const id = await this.create({
       method: 'POST',
       path: 'contact/',
       json: {
@@ -129,7 +133,7 @@ export class PlanfixClient implements PlanfixAccount {
         ...(fileId === undefined ? {} : { files: [{ id: fileId }] }),
       },
     });
-    const out: PfContact = { id: read.createdId(body), name: contact.name };
+    const out: PfContact = { id, name: contact.name };
     if (contact.lastname !== undefined) out.lastname = contact.lastname;
     return out;
   }
@@ -140,8 +144,7 @@ export class PlanfixClient implements PlanfixAccount {
    */
   private async uploadPhoto(facebookId: string, url: string): Promise<number | undefined> {
     try {
-      const { read, body } = await this.call({ method: 'POST', path: 'file/from-url/', json: { name: `facebook-${facebookId}.jpg`, url } });
-      return read.createdId(body);
+      return await this.create({ method: 'POST', path: 'file/from-url/', json: { name: `facebook-${facebookId}.jpg`, url } });
     } catch (error) {
       if (error instanceof ThrottledError || error instanceof AuthError || error instanceof ConfigError) throw error;
       // PermissionError (no file_add scope), refused URL, transient trouble: the contact matters more.
@@ -191,7 +194,7 @@ export class PlanfixClient implements PlanfixAccount {
   }
 
   async createTask(task: NewTask): Promise<PfTask> {
-    const { read, body } = await this.call({
+    const id = await this.create({
       method: 'POST',
       path: 'task/',
       json: {
@@ -202,7 +205,7 @@ export class PlanfixClient implements PlanfixAccount {
         customFieldData: [{ field: { id: this.options.fields.taskPostId }, value: task.postId }],
       },
     });
-    return { id: read.createdId(body), name: task.name, isActive: true, isDeleted: false, postId: task.postId };
+    return { id, name: task.name, isActive: true, isDeleted: false, postId: task.postId };
   }
 
   /** 200 = applied, 202 = queued because the task is busy (notes §1): both are success. */
@@ -252,12 +255,12 @@ export class PlanfixClient implements PlanfixAccount {
   private async postComment(taskId: number, description: string, owner?: string): Promise<{ id: number }> {
     // No recipients: a notified contact is e-mailed (notes §4). No dateTime: the zone Planfix
     // reads it in is unverified (notes §1); the text carries the Facebook time.
-    const { read, body } = await this.call({
+    const id = await this.create({
       method: 'POST',
       path: `task/${taskId}/comments/`,
       json: { description, ...(owner === undefined ? {} : { owner: { id: owner } }) },
     });
-    return { id: read.createdId(body) };
+    return { id };
   }
 
   async updateComment(taskId: number, commentId: number, description: string): Promise<void> {
@@ -315,7 +318,28 @@ export class PlanfixClient implements PlanfixAccount {
     return { read, body: read.body(response) };
   }
 
-  /** Pages of 100 until a short one; items deduplicated by id (a page may shift under us). */
+  /**
+   * A create call; returns the new object's id. A 2xx answer that cannot be read (not a JSON
+   * object, no id) most likely comes after the object was made: it is reported as a write whose
+   * outcome is unknown, so the journal looks for the object before writing again — never as a
+   * plain failure, after which the write would be repeated blindly and the object made twice.
+   */
+  private async create(call: Call): Promise<number> {
+    try {
+      const { read, body } = await this.call(call);
+      return read.createdId(body);
+    } catch (error) {
+      if (!(error instanceof MalformedResponseError)) throw error;
+      throw new TransientError('planfix', redact(`${error.message}; the write may have been applied`), true, undefined, { cause: error });
+    }
+  }
+
+  /**
+   * Pages of 100 until a short one; items deduplicated by id (a page may shift under us). A full
+   * page of nothing but ids already listed means the offset is being ignored: that ends the
+   * listing with an error, not silently — a list cut short would hide a crashed write's result
+   * (and it would be written twice) or an employee's reply (and it would never be sent).
+   */
   private async pages<T extends { id: number }>(page: (offset: number) => Promise<{ read: AnswerReader; items: T[] }>): Promise<{ read: AnswerReader; item: T }[]> {
     const seen = new Map<number, { read: AnswerReader; item: T }>();
     for (let offset = 0; ; offset += PAGE) {
@@ -326,8 +350,13 @@ export class PlanfixClient implements PlanfixAccount {
         seen.set(item.id, { read, item });
         fresh++;
       }
-      // A full page of nothing new means offset is being ignored: stop rather than loop forever.
-      if (items.length < PAGE || fresh === 0) break;
+      if (items.length < PAGE) break;
+      if (fresh === 0) {
+        throw new MalformedResponseError(
+          'planfix',
+          redact(`Planfix returned the same page twice on ${read.where} (offset ${offset}: every id on it was already listed); stopped instead of looping — try again later`),
+        );
+      }
     }
     return [...seen.values()];
   }

@@ -1,3 +1,5 @@
+import type { ThrottledError } from '../http/errors.js';
+
 // The Planfix account as the sync engine sees it. REST JSON is parsed into these shapes by the
 // client (planfix-client.ts); nothing outside src/planfix knows Planfix field names.
 
@@ -63,6 +65,8 @@ export interface PlanfixAccount {
   readonly requestCount: number;
   /** Requests left in today's budget (`X-RateLimit-Remaining`), once an answer said so. */
   readonly remainingToday?: number;
+  /** Set once Planfix said "stop" (over the limit): nothing more is sent. */
+  readonly throttledBy?: ThrottledError;
   findContactByFacebookId(facebookId: string): Promise<PfContact | null>;
   createContact(contact: NewContact): Promise<PfContact>;
   /** Changes name/lastname only; other fields are left as employees set them. */

@@ -40,6 +40,18 @@ export function openDatabase(file: string, options: { readonly?: boolean } = {})
         `The store ${file} was written by a newer fbsync (schema ${version}, this one knows ${schemaVersion}); it was left untouched. Upgrade fbsync.`,
       );
     }
+    // Pages past the header can be damaged while the header reads fine (a disk error, a copy cut
+    // short): find out before anything is written, not as an "internal error" mid-cycle. About
+    // 3 ms per MB of store.
+    if (version > 0) {
+      const check = db.pragma('quick_check(1)', { simple: true });
+      if (check !== 'ok') {
+        const problem = String(check).replace(/\*\*\* in database \w+ \*\*\*/, '').replace(/\s+/g, ' ').trim().slice(0, 200);
+        throw new StoreError(
+          `The store ${file} is damaged (SQLite integrity check: ${problem}); it was left untouched. Move it aside (or restore a backup) and run again to start a new one.`,
+        );
+      }
+    }
     if (!options.readonly) {
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');

@@ -2,7 +2,7 @@ import pLimit from 'p-limit';
 import type { FbPost } from '../facebook/types.js';
 import { ThrottledError } from '../http/errors.js';
 import type { SyncContext } from './context.js';
-import { recordThrottle } from './engine.js';
+import { recordQuietStops, recordThrottle } from './engine.js';
 import { parseGraphTime } from './format.js';
 import { Inbound } from './inbound.js';
 
@@ -79,6 +79,7 @@ export async function runBackfill(ctx: SyncContext, options: BackfillOptions): P
   await Promise.all(inflight);
   if (inbound.stop instanceof ThrottledError) recordThrottle(ctx, inbound.stop);
   else if (inbound.stop) throw inbound.stop;
+  recordQuietStops(ctx);
   if (ctx.report.stoppedEarly === undefined && ctx.budget.exhausted) ctx.report.stoppedEarly = ctx.budget.exhausted;
 
   const dayMs = 86_400_000;

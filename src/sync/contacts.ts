@@ -38,9 +38,9 @@ export class ContactResolver {
         const found = await pf.findContactByFacebookId(user.id);
         return found ? { id: found.id, created: false } : undefined;
       },
-      write: async () => {
+      write: async (checked) => {
         // Rule 1 looks for an existing card first: the person may have a card from before fbsync.
-        const found = await pf.findContactByFacebookId(user.id);
+        const found = checked ? null : await pf.findContactByFacebookId(user.id);
         if (found) return { id: found.id, created: false };
         const photoUrl = hidden ? undefined : (user.pictureUrl ?? (await fb.getPicture(user.id)));
         const created = await pf.createContact({ ...(hidden ? { name: user.name } : splitName(user.name)), facebookId: user.id, photoUrl });

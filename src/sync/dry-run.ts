@@ -1,3 +1,4 @@
+import type { ThrottledError } from '../http/errors.js';
 import type { NewComment, NewContact, NewTask, PfComment, PfContact, PfTask, PlanfixAccount } from '../planfix/types.js';
 
 export interface PlannedWrite {
@@ -22,6 +23,10 @@ export class DryRunPlanfix implements PlanfixAccount {
 
   get remainingToday(): number | undefined {
     return this.real.remainingToday;
+  }
+
+  get throttledBy(): ThrottledError | undefined {
+    return this.real.throttledBy;
   }
 
   private plan(write: PlannedWrite): number {

@@ -55,6 +55,16 @@ export function recordThrottle(ctx: SyncContext, error: ThrottledError): void {
   ctx.report.throttled[error.side] = { retryAfterSeconds: Math.ceil(waitMs / 1000), message: error.message };
 }
 
+/**
+ * A side can say "stop" without an error: usage headers at the limit on the last answer of a run.
+ * The wait it named must still keep the next run away.
+ */
+export function recordQuietStops(ctx: SyncContext): void {
+  for (const stopped of [ctx.fb.throttledBy, ctx.pf.throttledBy]) {
+    if (stopped && !ctx.report.throttled[stopped.side]) recordThrottle(ctx, stopped);
+  }
+}
+
 /** One cycle: Facebook → Planfix, then Planfix → Facebook. Auth errors propagate (exit 3); throttling ends the cycle cleanly. */
 export async function runCycle(sides: Sides, options: CycleOptions): Promise<RunReport> {
   const ctx = makeContext(sides, options);
@@ -73,6 +83,7 @@ export async function runCycle(sides: Sides, options: CycleOptions): Promise<Run
     if (error instanceof ThrottledError) recordThrottle(ctx, error);
     else throw error;
   }
+  recordQuietStops(ctx);
   if (ctx.budget.exhausted) ctx.report.stoppedEarly ??= ctx.budget.exhausted;
   return ctx.report;
 }

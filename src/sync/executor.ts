@@ -11,7 +11,8 @@ export interface Effect<T> {
   payload?: string;
   /** Looks on the remote side for the result of an attempt whose outcome is unknown. */
   check(): Promise<T | undefined>;
-  write(): Promise<T>;
+  /** `checked`: the remote side was just searched and the result is not there. */
+  write(checked: boolean): Promise<T>;
   remoteId(result: T): string;
   /** Stores the result; runs inside the transaction that marks the effect done. */
   commit(result: T, how: 'written' | 'recovered'): void;
@@ -49,7 +50,7 @@ export class Executor {
       }
       this.journal.markSending(effect.key, effect.kind, effect.payload);
       try {
-        const result = await effect.write();
+        const result = await effect.write(mustCheck);
         this.journal.markDone(effect.key, effect.remoteId(result), () => effect.commit(result, 'written'));
         return result;
       } catch (error) {

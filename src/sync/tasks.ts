@@ -68,9 +68,9 @@ export class TaskResolver {
         const found = await findActive();
         return found ? { id: found.id, created: false } : undefined;
       },
-      write: async () => {
+      write: async (checked) => {
         // A post met for the first time may already have a task: an earlier install, or a lost store.
-        if (earlier.size === 0) {
+        if (earlier.size === 0 && !checked) {
           const found = await findActive();
           if (found) return { id: found.id, created: false };
         }

@@ -67,6 +67,6 @@ describe('crash safety under SIGKILL', () => {
     expect(kills).toBeGreaterThanOrEqual(Math.min(KILLS, 1));
     expect(lost).toEqual([]);
     expect(duplicated).toEqual([]);
-  });
+  }, 60_000 + KILLS * 5_000);
 });
 

@@ -270,6 +270,7 @@ describe('comments', () => {
       ownerId: 'user:2',
       ownerName: 'Alex',
       dateTime: '2022-06-01T12:25:00.000Z',
+      localTime: '01-06-2022 12:25',
       recipientIds: ['contact:5'],
       isDeleted: false,
       isHidden: false,

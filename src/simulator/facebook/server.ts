@@ -12,6 +12,7 @@ import { route } from './routes.js';
 import type { Usage } from './usage.js';
 import { runBatch } from './batch.js';
 import { splitVersion } from './versions.js';
+import { applyOverride, requestInfo, type ResponseOverride } from '../override.js';
 
 export interface RequestLogEntry {
   method: string;
@@ -22,6 +23,8 @@ export interface RequestLogEntry {
   /** Epoch ms when the request arrived. */
   time: number;
   faulted?: FaultKind;
+  /** Answered by the test hook (FacebookSim.setResponseOverride). */
+  overridden?: true;
 }
 
 export interface ServeHost {
@@ -36,6 +39,8 @@ export interface ServeHost {
   /** Answers that carried `paging.next`, keyed by the request that `next` leads to. */
   repeatCache: Map<string, Answer>;
   timers: Set<NodeJS.Timeout>;
+  /** The test hook, if one is set. */
+  override(): ResponseOverride | null;
 }
 
 interface Answer {
@@ -180,6 +185,12 @@ export async function serve(host: ServeHost, req: IncomingMessage, res: ServerRe
   const repeatKey = after ? `${url.pathname}|${after}` : undefined;
   const canRepeat = method === 'GET' && repeatKey !== undefined && host.repeatCache.has(repeatKey);
   if (!['GET', 'POST', 'DELETE'].includes(method)) return send(errorAnswer(GraphError.unknownPath(url.pathname), trace), undefined, served);
+
+  const overridden = applyOverride(host.override(), requestInfo(httpMethod, url, text), () => runRoute(host, greq, trace));
+  if (overridden) {
+    entry.overridden = true;
+    return later(host.latencyMs(), () => send({ status: overridden.status, headers: overridden.headers ?? {}, body: overridden.body }, undefined, served));
+  }
 
   const fault = host.nextFault(isWrite, canRepeat);
   if (fault) {

@@ -9,6 +9,7 @@ import { type RequestLogEntry, serve, type ServeHost } from './server.js';
 import { type Author, type CommentRec, type NewComment, type NewPost, PageState, type PostRec } from './state.js';
 import { type GrantInput, makeGrant, TokenStore, type TokenRec } from './tokens.js';
 import { Usage } from './usage.js';
+import type { ResponseOverride } from '../override.js';
 
 export interface FacebookSimOptions {
   pageId?: string;
@@ -53,6 +54,7 @@ export interface SimPost {
 }
 
 export type { FaultKind, FaultOptions, ThrottleCode, RequestLogEntry, GrantInput, Author };
+export type { ResponseOverride, SimAnswer, SimRequestInfo } from '../override.js';
 
 const commentView = (c: CommentRec): SimComment => ({
   id: c.id,
@@ -96,6 +98,7 @@ export class FacebookSim {
   private faults: FaultPlan | null = null;
   private readonly forcedThrottles: ThrottleCode[] = [];
   private clockOffsetMs = 0;
+  private responseOverride: ResponseOverride | null = null;
 
   constructor(opts: FacebookSimOptions = {}) {
     this.pageId = opts.pageId ?? '104857600000000';
@@ -130,6 +133,7 @@ export class FacebookSim {
       slowMs: () => this.faults?.slowMs ?? 15_000,
       repeatCache: new Map(),
       timers: new Set(),
+      override: () => this.responseOverride,
     };
   }
 
@@ -276,6 +280,15 @@ export class FacebookSim {
   /** The next Graph request gets this throttle answer, whatever the fault settings. */
   throttleNext(code: ThrottleCode = 80001): void {
     this.forcedThrottles.push(code);
+  }
+
+  /**
+   * Test hook: sees every Graph request before fault injection and may answer it instead (a
+   * malformed body, an HTML page, a repeated page) or alter the real answer; null removes it.
+   * See ../override.ts.
+   */
+  setResponseOverride(hook: ResponseOverride | null): void {
+    this.responseOverride = hook;
   }
 
   setCallBudget(calls: number): void {

@@ -33,7 +33,10 @@ export function unitRandom(seed: number, index: number, salt: number): number {
 export class FaultPlan {
   private opts: Required<FaultOptions> | null = null;
   private index = 0;
-  private forcedThrottles = 0;
+  /** timeToReset (seconds) of each forced over-limit answer still to come. */
+  private readonly forcedThrottles: number[] = [];
+  /** timeToReset of the over-limit answer `next()` just chose. */
+  throttleResetSeconds = 0;
 
   set(opts: FaultOptions | null): void {
     this.index = 0;
@@ -47,8 +50,8 @@ export class FaultPlan {
     this.opts = { rate: opts.rate, kinds: [...opts.kinds], seed: opts.seed ?? 1, slowMs: opts.slowMs ?? 15_000 };
   }
 
-  forceThrottle(): void {
-    this.forcedThrottles++;
+  forceThrottle(timeToResetSeconds: number): void {
+    this.forcedThrottles.push(timeToResetSeconds);
   }
 
   get slowMs(): number {
@@ -56,9 +59,11 @@ export class FaultPlan {
   }
 
   /** Draws the fate of the next request. Forced throttles do not consume a seeded draw. */
-  next(): FaultKind | undefined {
-    if (this.forcedThrottles > 0) {
-      this.forcedThrottles--;
+  next(defaultResetSeconds: number): FaultKind | undefined {
+    this.throttleResetSeconds = defaultResetSeconds;
+    const forced = this.forcedThrottles.shift();
+    if (forced !== undefined) {
+      this.throttleResetSeconds = forced;
       return 'throttle';
     }
     if (!this.opts) return undefined;

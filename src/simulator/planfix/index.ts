@@ -33,9 +33,11 @@ import { FaultPlan, type FaultKind, type FaultOptions } from './faults.js';
 import { DailyBudget, RpsLimiter } from './limits.js';
 import { createHandler, type RequestLogEntry } from './server.js';
 import { MANAGER_USER_ID, PlanfixState } from './state.js';
+import type { ResponseOverride } from '../override.js';
 
 export type { FaultKind, FaultOptions } from './faults.js';
 export type { RequestLogEntry } from './server.js';
+export type { ResponseOverride, SimAnswer, SimRequestInfo } from '../override.js';
 
 export interface PlanfixSimOptions {
   token?: string;
@@ -145,6 +147,7 @@ export class PlanfixSim {
   /** @internal */ readonly budget: DailyBudget;
   /** @internal */ readonly rps = new RpsLimiter();
   private latency: number;
+  /** @internal */ responseOverride: ResponseOverride | null = null;
 
   constructor(opts: PlanfixSimOptions = {}) {
     this.token = opts.token ?? 'planfix-sim-token';
@@ -334,9 +337,21 @@ export class PlanfixSim {
     this.faults.set(opts);
   }
 
-  /** The next request gets the over-limit answer, whatever the fault settings. */
-  throttleNext(): void {
-    this.faults.forceThrottle();
+  /**
+   * Test hook: sees every request before fault injection and may answer it instead (a malformed
+   * body, an HTML page with status 200, a repeated page) or alter the real answer; null removes
+   * it. See ../override.ts.
+   */
+  setResponseOverride(hook: ResponseOverride | null): void {
+    this.responseOverride = hook;
+  }
+
+  /**
+   * The next request gets the over-limit answer, whatever the fault settings; its timeToReset is
+   * `timeToResetSeconds` (default 2 s, as for injected throttle faults).
+   */
+  throttleNext(options: { timeToResetSeconds?: number } = {}): void {
+    this.faults.forceThrottle(options.timeToResetSeconds ?? 2);
   }
 
   /** Requests above n in a rolling second get a code-22 "too many requests per second"; null = off. */
@@ -406,6 +421,7 @@ export async function startPlanfixSim(opts: PlanfixSimOptions = {}): Promise<{ s
     log: sim.requestLog,
     latencyMs: () => sim.latencyMs,
     sleep,
+    override: () => sim.responseOverride,
   });
   const server = createServer((req, res) => {
     handler(req, res).catch(() => {

@@ -7,6 +7,7 @@ import type { FaultKind, FaultPlan } from './faults.js';
 import type { DailyBudget, RpsLimiter } from './limits.js';
 import { matchRoute } from './routes.js';
 import type { PlanfixState } from './state.js';
+import { applyOverride, requestInfo, type ResponseOverride, type SimAnswer } from '../override.js';
 
 export interface RequestLogEntry {
   method: string;
@@ -19,6 +20,8 @@ export interface RequestLogEntry {
   /** Planfix `code` of a fail answer. */
   code?: number;
   faulted?: FaultKind;
+  /** Answered by the test hook (PlanfixSim.setResponseOverride). */
+  overridden?: true;
 }
 
 export interface ServerDeps {
@@ -30,6 +33,8 @@ export interface ServerDeps {
   log: RequestLogEntry[];
   latencyMs: () => number;
   sleep: (ms: number) => Promise<void>;
+  /** The test hook, if one is set. */
+  override: () => ResponseOverride | null;
 }
 
 interface Answer {
@@ -115,7 +120,13 @@ export function createHandler(deps: ServerDeps) {
     const entry: RequestLogEntry = { method: req.method ?? 'GET', path: logPath(url), status: 0, time: deps.state.now() };
     deps.log.push(entry);
     const raw = await readBody(req).catch(() => '');
-    const fault = deps.faults.next();
+    const realAnswer = (): SimAnswer => {
+      const a = answerFor(deps, req, url, raw);
+      return { status: a.status, headers: { 'content-type': 'application/json; charset=utf-8' }, body: JSON.stringify(a.body) };
+    };
+    // Before the fault draw, and without consuming one: an answered request is not faulted.
+    const overridden = applyOverride(deps.override(), requestInfo(req.method ?? 'GET', url, raw), realAnswer);
+    const fault = overridden ? undefined : deps.faults.next(THROTTLE_RESET_S);
     if (fault) entry.faulted = fault;
 
     const latency = deps.latencyMs();
@@ -138,6 +149,13 @@ export function createHandler(deps: ServerDeps) {
       sendRaw(status, 'application/json; charset=utf-8', JSON.stringify(body));
     };
 
+    if (overridden) {
+      entry.overridden = true;
+      const code = /"result"\s*:\s*"fail"/.test(overridden.body) ? /"code"\s*:\s*(\d+)/.exec(overridden.body)?.[1] : undefined;
+      if (code !== undefined) entry.code = Number(code);
+      return sendRaw(overridden.status, overridden.headers?.['content-type'] ?? 'application/json; charset=utf-8', overridden.body);
+    }
+
     switch (fault) {
       case 'reset':
         return drop();
@@ -151,7 +169,7 @@ export function createHandler(deps: ServerDeps) {
       case 'http500':
         return sendJson(500, failBody(0, 'Unknown error'));
       case 'throttle':
-        return sendJson(200, overLimit(0, THROTTLE_RESET_S, false));
+        return sendJson(200, overLimit(0, deps.faults.throttleResetSeconds, false));
     }
 
     const answer = answerFor(deps, req, url, raw);

@@ -1,0 +1,104 @@
+import type { ChildProcess } from 'node:child_process';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type E2E, startE2E } from './harness.js';
+import { checkExactlyOnce } from './invariants.js';
+
+// behaviour.md § Guarantees, "one run at a time", and exit code 75: overlapping cron runs do not
+// both work, and a run killed while holding the lock does not block the next one.
+
+const people = Array.from({ length: 4 }, (_, i) => ({ id: `93000000${i}`, name: `Person${i} Locktest` }));
+
+function backlog(e2e: E2E, posts: number, commentsPerPost: number): void {
+  for (let p = 0; p < posts; p++) {
+    const post = e2e.sim.facebook.addPost({ message: `Lock test post ${p}` });
+    for (let c = 0; c < commentsPerPost; c++) e2e.sim.facebook.addComment(post.id, { from: people[(p + c) % people.length]!, message: `post ${p} comment ${c}` });
+  }
+}
+
+interface Finished {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+function finished(child: ChildProcess): Promise<Finished> {
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (d) => (stdout += d));
+  child.stderr!.on('data', (d) => (stderr += d));
+  child.stdin!.end();
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+}
+
+function runsRecorded(storePath: string): number {
+  const db = new Database(storePath, { readonly: true });
+  try {
+    return (db.prepare('SELECT count(*) AS n FROM run').get() as { n: number }).n;
+  } finally {
+    db.close();
+  }
+}
+
+describe('one run per store', () => {
+  let e2e: E2E;
+  afterEach(async () => {
+    await e2e?.close();
+  });
+
+  it('10 simultaneous runs: exactly one works, the other 9 exit 75 at once and touch nothing', async () => {
+    // Latency on every answer makes the working run last seconds (~40 paced Planfix requests),
+    // far longer than the others need to start, meet the lock and exit.
+    e2e = await startE2E({ simulator: { planfix: { latencyMs: 150 }, facebook: { latencyMs: 30 } } });
+    backlog(e2e, 4, 4);
+    const results = await Promise.all(Array.from({ length: 10 }, () => finished(e2e.spawn(['run', '--json', '--config', e2e.configPath]))));
+
+    const codes = results.map((r) => r.code).sort((a, b) => (a ?? -1) - (b ?? -1));
+    expect(codes).toEqual([0, 75, 75, 75, 75, 75, 75, 75, 75, 75]);
+    const winner = results.find((r) => r.code === 0)!;
+    for (const loser of results.filter((r) => r.code === 75)) {
+      expect(loser.stderr).toMatch(/another fbsync run holds the lock of .*fbsync\.db; nothing was done/i);
+      expect(loser.stdout).toBe('');
+      expect(loser.stderr).not.toMatch(/^\s+at /m);
+    }
+    for (const r of results) for (const secret of e2e.secrets()) expect(r.stdout + r.stderr).not.toContain(secret);
+
+    // The simulators saw exactly the requests the working run counted: the others sent none.
+    const summary = JSON.parse(winner.stdout);
+    expect(summary.effects['comment.imported']).toBe(16);
+    expect(e2e.sim.facebook.requestLog.length).toBe(summary.requests.facebook);
+    expect(e2e.sim.planfix.requestLog.length).toBe(summary.requests.planfix);
+    // …and only the working run is in the store's run history.
+    expect(runsRecorded(e2e.storePath)).toBe(1);
+    expect(checkExactlyOnce(e2e.sim)).toEqual({ lost: [], duplicated: [] });
+    console.log(`lock: 1 of 10 runs worked (facebook ${summary.requests.facebook}, planfix ${summary.requests.planfix} requests, ${summary.durationMs} ms); 9 exited 75`);
+  });
+
+  it('a run killed with SIGKILL while holding the lock does not block the next run', async () => {
+    e2e = await startE2E({ simulator: { planfix: { latencyMs: 50 } } });
+    backlog(e2e, 3, 4);
+    const child = e2e.spawn(['run', '--config', e2e.configPath]);
+    const done = finished(child);
+    // Kill it mid-cycle, once it has started writing to Planfix (it holds the lock by then).
+    await new Promise<void>((resolve) => {
+      const timer = setInterval(() => {
+        if (e2e.sim.planfix.requestLog.filter((r) => r.method === 'POST' && !r.path.endsWith('/list')).length >= 3) {
+          clearInterval(timer);
+          child.kill('SIGKILL');
+          resolve();
+        }
+      }, 2);
+    });
+    expect((await done).signal).toBe('SIGKILL');
+
+    const next = await e2e.run();
+    expect(next.code).toBe(0);
+    expect(next.stderr).not.toMatch(/lock/i);
+    expect(checkExactlyOnce(e2e.sim)).toEqual({ lost: [], duplicated: [] });
+    expect(e2e.sim.planfix.comments().filter((c) => c.description.includes('fb:'))).toHaveLength(12);
+  });
+});
