@@ -6,6 +6,7 @@ import type { Config } from '../config/types.js';
 import { ConfigError } from '../http/errors.js';
 import { Store } from '../store/store.js';
 import { runBackfill } from '../sync/backfill.js';
+import { OFFSET_META } from '../sync/replies.js';
 import { DryRunPlanfix } from '../sync/dry-run.js';
 import { makeContext } from '../sync/engine.js';
 import { makeGraphClient, makePlanfixClient, openSession, pageToken } from '../sync/session.js';
@@ -22,6 +23,13 @@ export interface BackfillOptions {
 
 /** Requests left for `run` when backfill stops for Planfix's daily budget (a day of cron runs with room to spare). */
 const PLANFIX_RESERVE = 1500;
+
+/** The next midnight in a zone `utcOffsetMinutes` from UTC, as an instant. */
+function nextMidnight(utcOffsetMinutes: number, now = Date.now()): Date {
+  const local = new Date(now + utcOffsetMinutes * 60_000);
+  const midnight = Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate() + 1);
+  return new Date(midnight - utcOffsetMinutes * 60_000);
+}
 
 function parseDate(value: string, option: string): Date {
   const date = /^\d{4}-\d{2}-\d{2}$/.test(value) ? new Date(`${value}T00:00:00Z`) : new Date(value);
@@ -65,7 +73,13 @@ async function realRun(config: Config, range: { since: Date; until: Date }, opti
     }
     if (ctx.report.stoppedEarly === 'planfixBudget' || ctx.report.throttled.planfix) {
       const wait = ctx.report.throttled.planfix?.retryAfterSeconds;
-      output.err(`fbsync backfill: stopped to leave Planfix requests for \`fbsync run\` (${session.pf.remainingToday ?? 0} left today). Run the same command again ${wait ? `after ${new Date(Date.now() + wait * 1000).toISOString()}` : 'after the daily budget resets'}; it resumes where it stopped.`);
+      const offset = session.store.getMeta(OFFSET_META);
+      const when = wait
+        ? `after ${new Date(Date.now() + wait * 1000).toISOString()}`
+        : offset !== undefined
+          ? `after ${nextMidnight(Number(offset)).toISOString()} (midnight in the Planfix account's time zone, when the daily budget resets)`
+          : 'after the daily budget resets (once a day, at midnight in the Planfix account’s time zone)';
+      output.err(`fbsync backfill: stopped to leave Planfix requests for \`fbsync run\` (${session.pf.remainingToday ?? 0} left today). Run the same command again ${when}; it resumes where it stopped.`);
     }
     if (result.historyEndedAt) {
       output.err(`fbsync backfill: Facebook returned no posts older than ${result.historyEndedAt.toISOString().slice(0, 10)}. The Graph API serves a limited history of a Page's feed (about 600 posts a year), so older posts may exist but cannot be read.`);

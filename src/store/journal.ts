@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { statementCache } from './statements.js';
 
 export type EffectState = 'sending' | 'done' | 'failed' | 'parked';
 
@@ -25,7 +26,10 @@ export class Journal {
   private readonly doneStmt;
   private readonly failStmt;
 
-  constructor(private readonly db: Database.Database) {
+  constructor(
+    private readonly db: Database.Database,
+    private readonly sql: (text: string) => Database.Statement = statementCache(db),
+  ) {
     this.getStmt = db.prepare('SELECT key, kind, state, attempts, last_error AS lastError, remote_id AS remoteId, payload, updated_at AS updatedAt FROM effect WHERE key = ?');
     this.sendingStmt = db.prepare(`
       INSERT INTO effect (key, kind, state, attempts, payload, updated_at) VALUES (@key, @kind, 'sending', 1, @payload, @now)
@@ -62,27 +66,27 @@ export class Journal {
   /** The done effect of one of these kinds that wrote this remote object (fbsync's own Planfix comments). */
   wrote(kinds: string[], remoteId: string): EffectRow | undefined {
     const marks = kinds.map(() => '?').join(',');
-    return this.db
-      .prepare(`SELECT key, kind, state, attempts, last_error AS lastError, remote_id AS remoteId, payload, updated_at AS updatedAt FROM effect WHERE remote_id = ? AND state = 'done' AND kind IN (${marks})`)
+    return this
+      .sql(`SELECT key, kind, state, attempts, last_error AS lastError, remote_id AS remoteId, payload, updated_at AS updatedAt FROM effect WHERE remote_id = ? AND state = 'done' AND kind IN (${marks})`)
       .get(remoteId, ...kinds) as EffectRow | undefined;
   }
 
   /** Effects of a kind whose key starts with a prefix and that are not done. */
   unfinished(kind: string, keyPrefix: string): EffectRow[] {
-    return this.db
-      .prepare(`SELECT key, kind, state, attempts, last_error AS lastError, remote_id AS remoteId, payload, updated_at AS updatedAt FROM effect WHERE kind = ? AND state != 'done' AND key LIKE ? ESCAPE '\\'`)
+    return this
+      .sql(`SELECT key, kind, state, attempts, last_error AS lastError, remote_id AS remoteId, payload, updated_at AS updatedAt FROM effect WHERE kind = ? AND state != 'done' AND key LIKE ? ESCAPE '\\'`)
       .all(kind, keyPrefix.replace(/[%_\\]/g, '\\$&') + '%') as EffectRow[];
   }
 
   list(states: EffectState[]): EffectRow[] {
     const marks = states.map(() => '?').join(',');
-    return this.db
-      .prepare(`SELECT key, kind, state, attempts, last_error AS lastError, remote_id AS remoteId, payload, updated_at AS updatedAt FROM effect WHERE state IN (${marks}) ORDER BY updated_at`)
+    return this
+      .sql(`SELECT key, kind, state, attempts, last_error AS lastError, remote_id AS remoteId, payload, updated_at AS updatedAt FROM effect WHERE state IN (${marks}) ORDER BY updated_at`)
       .all(...states) as EffectRow[];
   }
 
   countByState(): Record<EffectState, number> {
-    const rows = this.db.prepare('SELECT state, count(*) AS n FROM effect GROUP BY state').all() as { state: EffectState; n: number }[];
+    const rows = this.sql('SELECT state, count(*) AS n FROM effect GROUP BY state').all() as { state: EffectState; n: number }[];
     const out: Record<EffectState, number> = { sending: 0, done: 0, failed: 0, parked: 0 };
     for (const r of rows) out[r.state] = r.n;
     return out;

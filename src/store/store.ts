@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { Journal } from './journal.js';
 import { openDatabase } from './open.js';
+import { statementCache } from './statements.js';
 
 export interface PostRow {
   id: string;
@@ -71,8 +72,11 @@ export class Store {
   readonly journal: Journal;
   readonly permissionWarning?: string;
 
+  private readonly sql: (text: string) => Database.Statement;
+
   private constructor(readonly db: Database.Database, readonly path: string, permissionWarning?: string) {
-    this.journal = new Journal(db);
+    this.sql = statementCache(db);
+    this.journal = new Journal(db, this.sql);
     this.permissionWarning = permissionWarning;
   }
 
@@ -92,35 +96,35 @@ export class Store {
   // meta and cursors
 
   getMeta(key: string): string | undefined {
-    return (this.db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined)?.value;
+    return (this.sql('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined)?.value;
   }
 
   setMeta(key: string, value: string): void {
-    this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
+    this.sql('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
   }
 
   deleteMeta(key: string): void {
-    this.db.prepare('DELETE FROM meta WHERE key = ?').run(key);
+    this.sql('DELETE FROM meta WHERE key = ?').run(key);
   }
 
   getCursor(name: string): string | undefined {
-    return (this.db.prepare('SELECT value FROM cursor WHERE name = ?').get(name) as { value: string } | undefined)?.value;
+    return (this.sql('SELECT value FROM cursor WHERE name = ?').get(name) as { value: string } | undefined)?.value;
   }
 
   setCursor(name: string, value: string): void {
-    this.db.prepare('INSERT INTO cursor (name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value').run(name, value);
+    this.sql('INSERT INTO cursor (name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value').run(name, value);
   }
 
   cursors(): Record<string, string> {
-    const rows = this.db.prepare('SELECT name, value FROM cursor ORDER BY name').all() as { name: string; value: string }[];
+    const rows = this.sql('SELECT name, value FROM cursor ORDER BY name').all() as { name: string; value: string }[];
     return Object.fromEntries(rows.map((r) => [r.name, r.value]));
   }
 
   // posts
 
   getPost(id: string): PostRow | undefined {
-    const row = this.db
-      .prepare(
+    const row = this
+      .sql(
         `SELECT id, created_time AS createdTime, updated_time AS updatedTime, comment_count AS commentCount, message_hash AS messageHash,
                 permalink_url AS permalinkUrl, synced_at AS syncedAt, full_scan_at AS fullScanAt FROM post WHERE id = ?`,
       )
@@ -129,8 +133,8 @@ export class Store {
   }
 
   savePost(row: PostRow): void {
-    this.db
-      .prepare(
+    this
+      .sql(
         `INSERT INTO post (id, created_time, updated_time, comment_count, message_hash, permalink_url, synced_at, full_scan_at)
          VALUES (@id, @createdTime, @updatedTime, @commentCount, @messageHash, @permalinkUrl, @syncedAt, @fullScanAt)
          ON CONFLICT(id) DO UPDATE SET created_time = excluded.created_time, updated_time = excluded.updated_time,
@@ -143,34 +147,34 @@ export class Store {
   // post → task
 
   latestTask(postId: string): PostTaskRow | undefined {
-    return this.db
-      .prepare('SELECT post_id AS postId, seq, task_id AS taskId, created_at AS createdAt, closed_at AS closedAt FROM post_task WHERE post_id = ? ORDER BY seq DESC LIMIT 1')
+    return this
+      .sql('SELECT post_id AS postId, seq, task_id AS taskId, created_at AS createdAt, closed_at AS closedAt FROM post_task WHERE post_id = ? ORDER BY seq DESC LIMIT 1')
       .get(postId) as PostTaskRow | undefined;
   }
 
   tasksOfPost(postId: string): PostTaskRow[] {
-    return this.db
-      .prepare('SELECT post_id AS postId, seq, task_id AS taskId, created_at AS createdAt, closed_at AS closedAt FROM post_task WHERE post_id = ? ORDER BY seq')
+    return this
+      .sql('SELECT post_id AS postId, seq, task_id AS taskId, created_at AS createdAt, closed_at AS closedAt FROM post_task WHERE post_id = ? ORDER BY seq')
       .all(postId) as PostTaskRow[];
   }
 
   postOfTask(taskId: number): string | undefined {
-    return (this.db.prepare('SELECT post_id AS postId FROM post_task WHERE task_id = ?').get(taskId) as { postId: string } | undefined)?.postId;
+    return (this.sql('SELECT post_id AS postId FROM post_task WHERE task_id = ?').get(taskId) as { postId: string } | undefined)?.postId;
   }
 
   addPostTask(postId: string, seq: number, taskId: number): void {
-    this.db
-      .prepare('INSERT OR IGNORE INTO post_task (post_id, seq, task_id, created_at) VALUES (?, ?, ?, ?)')
+    this
+      .sql('INSERT OR IGNORE INTO post_task (post_id, seq, task_id, created_at) VALUES (?, ?, ?, ?)')
       .run(postId, seq, taskId, new Date().toISOString());
   }
 
   closePostTask(postId: string, seq: number): void {
-    this.db.prepare('UPDATE post_task SET closed_at = ? WHERE post_id = ? AND seq = ? AND closed_at IS NULL').run(new Date().toISOString(), postId, seq);
+    this.sql('UPDATE post_task SET closed_at = ? WHERE post_id = ? AND seq = ? AND closed_at IS NULL').run(new Date().toISOString(), postId, seq);
   }
 
   openTasks(): PostTaskRow[] {
-    return this.db
-      .prepare(
+    return this
+      .sql(
         `SELECT t.post_id AS postId, t.seq, t.task_id AS taskId, t.created_at AS createdAt, t.closed_at AS closedAt FROM post_task t
          WHERE t.closed_at IS NULL AND t.seq = (SELECT max(seq) FROM post_task u WHERE u.post_id = t.post_id)`,
       )
@@ -180,15 +184,15 @@ export class Store {
   // contacts
 
   getContact(fbUserId: string): ContactRow | undefined {
-    const row = this.db
-      .prepare('SELECT fb_user_id AS fbUserId, planfix_contact_id AS planfixContactId, name, created_by_fbsync AS createdByFbsync FROM contact WHERE fb_user_id = ?')
+    const row = this
+      .sql('SELECT fb_user_id AS fbUserId, planfix_contact_id AS planfixContactId, name, created_by_fbsync AS createdByFbsync FROM contact WHERE fb_user_id = ?')
       .get(fbUserId) as (Omit<ContactRow, 'createdByFbsync'> & { createdByFbsync: number }) | undefined;
     return row && { ...row, createdByFbsync: row.createdByFbsync === 1 };
   }
 
   putContact(row: ContactRow): void {
-    this.db
-      .prepare(
+    this
+      .sql(
         `INSERT INTO contact (fb_user_id, planfix_contact_id, name, created_by_fbsync) VALUES (?, ?, ?, ?)
          ON CONFLICT(fb_user_id) DO UPDATE SET planfix_contact_id = excluded.planfix_contact_id, name = excluded.name`,
       )
@@ -196,8 +200,8 @@ export class Store {
   }
 
   contactByPlanfixId(contactId: number): ContactRow | undefined {
-    const row = this.db
-      .prepare('SELECT fb_user_id AS fbUserId, planfix_contact_id AS planfixContactId, name, created_by_fbsync AS createdByFbsync FROM contact WHERE planfix_contact_id = ?')
+    const row = this
+      .sql('SELECT fb_user_id AS fbUserId, planfix_contact_id AS planfixContactId, name, created_by_fbsync AS createdByFbsync FROM contact WHERE planfix_contact_id = ?')
       .get(contactId) as (Omit<ContactRow, 'createdByFbsync'> & { createdByFbsync: number }) | undefined;
     return row && { ...row, createdByFbsync: row.createdByFbsync === 1 };
   }
@@ -205,16 +209,16 @@ export class Store {
   // Facebook comments
 
   getComment(id: string): CommentRow | undefined {
-    return this.toComment(this.db.prepare(`${COMMENT_SELECT} WHERE id = ?`).get(id));
+    return this.toComment(this.sql(`${COMMENT_SELECT} WHERE id = ?`).get(id));
   }
 
   commentsOfPost(postId: string): CommentRow[] {
-    return (this.db.prepare(`${COMMENT_SELECT} WHERE post_id = ? ORDER BY created_time, id`).all(postId) as unknown[]).map((r) => this.toComment(r)!);
+    return (this.sql(`${COMMENT_SELECT} WHERE post_id = ? ORDER BY created_time, id`).all(postId) as unknown[]).map((r) => this.toComment(r)!);
   }
 
   putComment(row: CommentRow): void {
-    this.db
-      .prepare(
+    this
+      .sql(
         `INSERT INTO fb_comment (id, post_id, parent_id, author_id, author_name, created_time, message_hash, is_hidden, state, task_id, planfix_comment_id, by_page)
          VALUES (@id, @postId, @parentId, @authorId, @authorName, @createdTime, @messageHash, @isHidden, @state, @taskId, @planfixCommentId, @byPage)
          ON CONFLICT(id) DO UPDATE SET author_name = excluded.author_name, message_hash = excluded.message_hash, is_hidden = excluded.is_hidden,
@@ -226,9 +230,7 @@ export class Store {
   /** The commenter's latest comment on a post (for replies from Planfix); a deleted one only when all are. */
   latestCommentBy(postId: string, authorId: string): CommentRow | undefined {
     return this.toComment(
-      this.db
-        .prepare(`${COMMENT_SELECT} WHERE post_id = ? AND author_id = ? AND state != 'skipped' ORDER BY state = 'deleted', created_time DESC, id DESC LIMIT 1`)
-        .get(postId, authorId),
+      this.sql(`${COMMENT_SELECT} WHERE post_id = ? AND author_id = ? AND state != 'skipped' ORDER BY state = 'deleted', created_time DESC, id DESC LIMIT 1`).get(postId, authorId),
     );
   }
 
@@ -240,26 +242,26 @@ export class Store {
 
   /** The first comment fbsync put into a task: employees' comments before it are not answers to Facebook. */
   firstImportedCommentId(taskId: number): number | undefined {
-    return (this.db.prepare('SELECT min(planfix_comment_id) AS id FROM fb_comment WHERE task_id = ?').get(taskId) as { id: number | null }).id ?? undefined;
+    return (this.sql('SELECT min(planfix_comment_id) AS id FROM fb_comment WHERE task_id = ?').get(taskId) as { id: number | null }).id ?? undefined;
   }
 
   // replies published from Planfix
 
   getReply(planfixCommentId: number, fbTargetId: string): ReplyRow | undefined {
-    return this.db.prepare(`${REPLY_SELECT} WHERE planfix_comment_id = ? AND fb_target_id = ?`).get(planfixCommentId, fbTargetId) as ReplyRow | undefined;
+    return this.sql(`${REPLY_SELECT} WHERE planfix_comment_id = ? AND fb_target_id = ?`).get(planfixCommentId, fbTargetId) as ReplyRow | undefined;
   }
 
   repliesOf(planfixCommentId: number): ReplyRow[] {
-    return this.db.prepare(`${REPLY_SELECT} WHERE planfix_comment_id = ?`).all(planfixCommentId) as ReplyRow[];
+    return this.sql(`${REPLY_SELECT} WHERE planfix_comment_id = ?`).all(planfixCommentId) as ReplyRow[];
   }
 
   isOurReply(fbCommentId: string): boolean {
-    return this.db.prepare('SELECT 1 FROM reply WHERE fb_reply_id = ?').get(fbCommentId) !== undefined;
+    return this.sql('SELECT 1 FROM reply WHERE fb_reply_id = ?').get(fbCommentId) !== undefined;
   }
 
   putReply(row: ReplyRow): void {
-    this.db
-      .prepare(
+    this
+      .sql(
         `INSERT INTO reply (planfix_comment_id, fb_target_id, task_id, fb_reply_id, permalink_url, state, reason)
          VALUES (@planfixCommentId, @fbTargetId, @taskId, @fbReplyId, @permalinkUrl, @state, @reason)
          ON CONFLICT(planfix_comment_id, fb_target_id) DO UPDATE SET fb_reply_id = excluded.fb_reply_id, permalink_url = excluded.permalink_url,
@@ -271,22 +273,22 @@ export class Store {
   // runs
 
   startRun(command: string): number {
-    return Number(this.db.prepare('INSERT INTO run (command, started_at) VALUES (?, ?)').run(command, new Date().toISOString()).lastInsertRowid);
+    return Number(this.sql('INSERT INTO run (command, started_at) VALUES (?, ?)').run(command, new Date().toISOString()).lastInsertRowid);
   }
 
   finishRun(id: number, exitCode: number, summary: unknown): void {
-    this.db.prepare('UPDATE run SET finished_at = ?, exit_code = ?, summary = ? WHERE id = ?').run(new Date().toISOString(), exitCode, JSON.stringify(summary), id);
+    this.sql('UPDATE run SET finished_at = ?, exit_code = ?, summary = ? WHERE id = ?').run(new Date().toISOString(), exitCode, JSON.stringify(summary), id);
   }
 
   lastRun(options: { successful?: boolean } = {}): RunRow | undefined {
     const where = options.successful ? 'WHERE finished_at IS NOT NULL AND exit_code = 0' : 'WHERE finished_at IS NOT NULL';
-    return this.db
-      .prepare(`SELECT id, command, started_at AS startedAt, finished_at AS finishedAt, exit_code AS exitCode, summary FROM run ${where} ORDER BY id DESC LIMIT 1`)
+    return this
+      .sql(`SELECT id, command, started_at AS startedAt, finished_at AS finishedAt, exit_code AS exitCode, summary FROM run ${where} ORDER BY id DESC LIMIT 1`)
       .get() as RunRow | undefined;
   }
 
   counts(): Record<string, number> {
-    const one = (sql: string) => (this.db.prepare(sql).get() as { n: number }).n;
+    const one = (sql: string) => (this.sql(sql).get() as { n: number }).n;
     return {
       posts: one('SELECT count(*) AS n FROM post'),
       comments: one("SELECT count(*) AS n FROM fb_comment WHERE state != 'skipped'"),

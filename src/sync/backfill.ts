@@ -48,15 +48,12 @@ export async function runBackfill(ctx: SyncContext, options: BackfillOptions): P
     report();
   };
 
+  // Before every write, not only when a post starts: one post can hold more comments than the headroom.
+  ctx.budget.guard = () => ((ctx.pf.remainingToday ?? Number.POSITIVE_INFINITY) < options.planfixReserve ? 'planfixBudget' : undefined);
+
   outer: for await (const page of ctx.fb.listPosts({ since: options.since, until: options.until, pageSize: 100 })) {
     for (const post of page) {
       if (inbound.stop || ctx.budget.exhausted) {
-        listedToTheEnd = false;
-        break outer;
-      }
-      const remaining = ctx.pf.remainingToday;
-      if (remaining !== undefined && remaining < options.planfixReserve) {
-        ctx.budget.stop('planfixBudget');
         listedToTheEnd = false;
         break outer;
       }

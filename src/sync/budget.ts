@@ -11,10 +11,14 @@ export class RunBudget {
   }
 
   /** Takes a slot for one remote write, or says why not. */
+  /** One more stop condition, asked before every write (backfill: Planfix's reserve for `run`). */
+  guard: (() => StopReason | undefined) | undefined;
+
   take(): StopReason | undefined {
     if (!this.exhaustedBy) {
       if (Date.now() >= this.deadline) this.exhaustedBy = 'time';
       else if (this.maxEffects > 0 && this.effects >= this.maxEffects) this.exhaustedBy = 'effects';
+      else this.exhaustedBy = this.guard?.();
     }
     if (this.exhaustedBy) return this.exhaustedBy;
     this.effects++;
