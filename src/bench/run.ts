@@ -14,7 +14,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startSimulator, type Simulator } from '../simulator/index.js';
-import { analyseRequests, CREATION_KINDS, type RequestFigures } from './analyse.js';
+import { analyseRequests, CREATION_KINDS } from './analyse.js';
 import { type CliRun, makeWorkdir, ROOT, runCli, type Workdir } from './cli.js';
 import { MB } from './rss.js';
 import { seedHistory, type Seeded } from './seed.js';

@@ -27,7 +27,7 @@ export async function updatePostDescription(ctx: SyncContext, tasks: TaskResolve
  * Rule 5: after a full re-read of a post's comments, edits replace the text of the Planfix entry
  * (marked edited), deletions and hiding are noted on the timeline; nothing in Planfix is deleted.
  */
-export async function reconcileKnownComments(ctx: SyncContext, _tasks: TaskResolver, post: FbPost, live: FbComment[]): Promise<void> {
+export async function reconcileKnownComments(ctx: SyncContext, post: FbPost, live: FbComment[]): Promise<void> {
   const byId = new Map(live.map((c) => [c.id, c]));
   for (const row of ctx.store.commentsOfPost(post.id)) {
     if (row.state === 'skipped' || row.state === 'deleted' || row.taskId === null || row.planfixCommentId === null) continue;

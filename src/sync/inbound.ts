@@ -90,7 +90,7 @@ export class Inbound {
     const fresh = comments.filter((c) => !store.getComment(c.id));
 
     if (stored && stored.messageHash !== postHash(post)) await updatePostDescription(this.ctx, this.tasks, post);
-    if (full && stored) await reconcileKnownComments(this.ctx, this.tasks, post, comments);
+    if (full && stored) await reconcileKnownComments(this.ctx, post, comments);
     for (const comment of fresh) await this.importComment(post, comment, byId);
 
     const now = new Date().toISOString();

@@ -66,7 +66,7 @@ export class Replies {
   }
 
   private async scanTask(taskId: number): Promise<void> {
-    const { store, pf, executor } = this.ctx;
+    const { store, pf } = this.ctx;
     const postId = store.postOfTask(taskId)!;
     const first = store.firstImportedCommentId(taskId);
     if (first === undefined) return;
