@@ -2,13 +2,13 @@
 // pacing, retries and the throttle are HttpClient's; errors are graph-errors.ts'; shapes parse.ts'.
 
 import type { BackoffPolicy } from '../http/backoff.js';
-import { type HttpRequest, HttpClient, parseJson } from '../http/client.js';
+import { type HttpRequest, type HttpResponse, HttpClient, parseJson } from '../http/client.js';
 import { AuthError, MalformedResponseError, RemoteError, ThrottledError, TransientError } from '../http/errors.js';
 import { redact, registerSecret } from '../http/secrets.js';
 import type { Throttle } from '../http/throttle.js';
 import { classifyGraphAnswer, describeRequest } from './graph-errors.js';
 import { type At, type Page, at, graphTimeToDate, parseComment, parseCreated, parseList, parsePicture, parsePost } from './parse.js';
-import { signatureParams, withParams, withoutSignature } from './proof.js';
+import { classicSignatureParams, signatureParams, withParams, withoutSignature } from './proof.js';
 import type { CommentListOptions, FacebookPage, FbComment, FbPost, PostListOptions } from './types.js';
 import { type Usage, applyUsage, readUsage } from './usage.js';
 
@@ -153,7 +153,7 @@ export class GraphClient implements FacebookPage {
   async reply(commentId: string, message: string): Promise<{ id: string; permalinkUrl?: string }> {
     const request: HttpRequest = { method: 'POST', url: `${this.base}/${encodePath(commentId)}/comments`, form: { message, fields: 'id,permalink_url' } };
     const what = this.describe('POST', request.url);
-    const response = await this.http.send(request);
+    const response = await this.send(request);
     const parsed = parseJson(response.body);
     try {
       if (!parsed) throw new MalformedResponseError('facebook', `Facebook answer to ${what} is not JSON`);
@@ -173,11 +173,33 @@ export class GraphClient implements FacebookPage {
     return `${this.base}/${encodePath(path)}?${query}`;
   }
 
-  /** Fresh token + timestamped proof on every try: in the query for GET, in the form body for writes. */
+  /**
+   * Fresh token + timestamped proof on every try: in the query for GET, in the form body for writes.
+   * If Graph refuses the timestamped proof, the classic one is used for the client's life (the notes
+   * could not confirm which form every setup accepts: api-notes-facebook.md §9.9).
+   */
+  private proofForm: 'timestamped' | 'classic' = 'timestamped';
+
   private sign(request: HttpRequest): HttpRequest {
-    const signature = signatureParams(this.options.accessToken, this.options.appSecret);
-    if (request.method === 'GET') return { ...request, url: withParams(request.url, { ...signature }) };
-    return { ...request, form: { ...request.form, ...signature } };
+    const signature: Record<string, string> =
+      this.proofForm === 'timestamped'
+        ? { ...signatureParams(this.options.accessToken, this.options.appSecret) }
+        : { ...classicSignatureParams(this.options.accessToken, this.options.appSecret) };
+    if (request.method === 'GET') return { ...request, url: withParams(request.url, signature) };
+    const form = { ...request.form, ...signature };
+    if (this.proofForm === 'classic') delete form.appsecret_time;
+    return { ...request, form };
+  }
+
+  /** A refusal of the proof itself was not applied, so repeating the request with the other form is safe. */
+  private async send(request: HttpRequest): Promise<HttpResponse> {
+    try {
+      return await this.http.send(request);
+    } catch (error) {
+      if (this.proofForm === 'classic' || !(error instanceof AuthError) || !/appsecret/i.test(error.message)) throw error;
+      this.proofForm = 'classic';
+      return this.http.send(request);
+    }
   }
 
   private describe(method: HttpRequest['method'], url: string): string {
@@ -185,7 +207,7 @@ export class GraphClient implements FacebookPage {
   }
 
   private async getJson(url: string): Promise<unknown> {
-    const response = await this.http.send({ method: 'GET', url });
+    const response = await this.send({ method: 'GET', url });
     const parsed = parseJson(response.body);
     // classify already turned non-JSON answers into TransientErrors; this is the belt to its braces.
     if (!parsed) throw new MalformedResponseError('facebook', `Facebook answer to ${this.describe('GET', url)} is not JSON`);

@@ -17,6 +17,14 @@ export function appsecretProof(accessToken: string, appSecret: string, unixTime:
   return createHmac('sha256', appSecret).update(`${accessToken}|${unixTime}`).digest('hex');
 }
 
+/**
+ * The classic proof, hex(HMAC-SHA256(app secret, token)) with no time: what older Graph setups and
+ * most client libraries send. Used only after Graph refused the timestamped form.
+ */
+export function classicSignatureParams(accessToken: string, appSecret: string): Omit<SignedParams, 'appsecret_time'> {
+  return { access_token: accessToken, appsecret_proof: createHmac('sha256', appSecret).update(accessToken).digest('hex') };
+}
+
 export function signatureParams(accessToken: string, appSecret: string, now: Date = new Date()): SignedParams {
   const time = Math.floor(now.getTime() / 1000);
   return { access_token: accessToken, appsecret_proof: appsecretProof(accessToken, appSecret, time), appsecret_time: String(time) };
@@ -33,7 +41,8 @@ export function withParams(url: string, params: Record<string, string>): string 
   const queryAt = withoutHash.indexOf('?');
   const base = queryAt === -1 ? withoutHash : withoutHash.slice(0, queryAt);
   const query = queryAt === -1 ? '' : withoutHash.slice(queryAt + 1);
-  const replaced = new Set(Object.keys(params));
+  // Every signature key is replaced (or dropped): a stale appsecret_time must not travel with a classic proof.
+  const replaced = new Set([...Object.keys(params), ...SIGNATURE_PARAMS]);
   const kept = query.split('&').filter((part) => part !== '' && !replaced.has(decodeKey(part)));
   const added = Object.entries(params).map(([key, value]) => `${encodeURIComponent(key)}=${encodeURIComponent(value)}`);
   return `${base}?${[...kept, ...added].join('&')}`;
