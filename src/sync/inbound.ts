@@ -53,7 +53,9 @@ export class Inbound {
   /** A post is read again when Facebook says it changed (new comment, edit), or when an earlier pass did not finish it. */
   needsSync(post: FbPost): boolean {
     const stored = this.ctx.store.getPost(post.id);
-    return !stored || stored.updatedTime !== post.updatedTime || stored.commentCount !== (post.commentCount ?? null) || stored.syncedAt === null;
+    // Without the comment-count summary a new reply may not move updated_time (api-notes-facebook.md §9.3): read it.
+    if (post.commentCount === undefined) return true;
+    return !stored || stored.updatedTime !== post.updatedTime || stored.commentCount !== post.commentCount || stored.syncedAt === null;
   }
 
   /** syncPost, with its failure recorded in the report instead of thrown; errors that end the pass are kept in `stop`. */
@@ -83,7 +85,8 @@ export class Inbound {
       comments.push(...page);
       this.ctx.report.commentsSeen += page.length;
       // Newest first: once a whole page is known, everything older is too (they were imported in order).
-      if (!full && page.every((c) => store.getComment(c.id))) break;
+      // Only when the page really is newest first: a Graph that ignored `order` would otherwise hide new comments.
+      if (!full && newestFirst(page) && page.every((c) => store.getComment(c.id))) break;
     }
     comments.sort((a, b) => a.createdTime.localeCompare(b.createdTime) || a.id.localeCompare(b.id));
     const byId = new Map(comments.map((c) => [c.id, c]));
@@ -151,4 +154,10 @@ function skipped(post: FbPost, comment: FbComment, pageName: string) {
     planfixCommentId: null,
     byPage: true,
   };
+}
+
+/** A page sorted newest first, with at least two distinct times to tell by. */
+function newestFirst(page: FbComment[]): boolean {
+  if (page.length < 2 || page[0]!.createdTime === page[page.length - 1]!.createdTime) return false;
+  return page.every((c, i) => i === 0 || page[i - 1]!.createdTime >= c.createdTime);
 }
