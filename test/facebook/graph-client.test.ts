@@ -27,7 +27,7 @@ const API = `${GRAPH}/${V}`;
 const ELSEWHERE = 'http://127.0.0.1:4999';
 const PAGE_ID = '2121008874780932';
 const APP_ID = '1234567890';
-const TOKEN = 'EAAGm0PX4ZCpsBAPageTokenXyZ123456789';
+const TOKEN = 'fake-page-token-for-tests-0123456789';
 const APP_SECRET = 'f00dfacecafebabe0123456789abcdef';
 const FAST = { retries: 2, baseMs: 1, capMs: 2 };
 

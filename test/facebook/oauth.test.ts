@@ -17,9 +17,9 @@ const PAGE_ID = '2121008874780932';
 const OTHER_PAGE = '112130216863063';
 const CODE = 'AQDcodeFromTheDialog_xyz987';
 const REDIRECT = 'http://localhost:8765/callback';
-const SHORT = 'EAAshortUserToken111111';
-const LONG = 'EAAlongUserToken2222222';
-const PAGE_TOKEN = 'EAApageToken33333333';
+const SHORT = 'fake-short-user-token-1';
+const LONG = 'fake-long-user-token-2';
+const PAGE_TOKEN = 'fake-page-token-3';
 
 const server = setupServer();
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
@@ -162,7 +162,7 @@ describe('getPageToken', () => {
         expect(q.get('fields')).toBe('id,name,access_token,tasks');
         if (!q.get('after')) {
           return HttpResponse.json({
-            data: [{ access_token: 'EAAotherPage', category: 'Media', category_list: [{ id: '2700', name: 'Media' }], name: 'Other', id: OTHER_PAGE, tasks: ['ANALYZE'] }],
+            data: [{ access_token: 'fake-other-page-token', category: 'Media', category_list: [{ id: '2700', name: 'Media' }], name: 'Other', id: OTHER_PAGE, tasks: ['ANALYZE'] }],
             paging: { cursors: { before: 'QVFIb', after: 'QVFIa' }, next: `${API}/me/accounts?access_token=${LONG}&fields=id%2Cname%2Caccess_token%2Ctasks&limit=100&after=QVFIa` },
           });
         }

@@ -7,7 +7,7 @@ import { GraphClient } from '../../src/facebook/graph-client.js';
 // A Graph that accepts only the classic proof (HMAC of the token alone) refuses the timestamped one
 // with an OAuthException about appsecret_proof; the client then signs the classic way, once switched for good.
 
-const TOKEN = 'EAApagetoken123';
+const TOKEN = 'fake-page-token-123';
 const SECRET = 'app-secret-xyz';
 const classic = createHmac('sha256', SECRET).update(TOKEN).digest('hex');
 const seen: { proof: string | null; time: string | null }[] = [];

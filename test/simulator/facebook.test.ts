@@ -241,7 +241,7 @@ describe('tokens and appsecret_proof', () => {
     expect(revoked.status).toBe(400);
     expect(revoked.body.error).toMatchObject({ code: 190, error_subcode: 460, type: 'OAuthException' });
     expect(revoked.body.error.message).toMatch(/^Error validating access token: /);
-    const unknown = await get(`/v24.0/${sim.pageId}/feed`, {}, 'EAAnonsense');
+    const unknown = await get(`/v24.0/${sim.pageId}/feed`, {}, 'fake-nonsense-token');
     expect(unknown.body.error.code).toBe(190);
   });
 
