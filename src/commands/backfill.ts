@@ -1,14 +1,13 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import type { Config } from '../config/types.js';
 import { ConfigError } from '../http/errors.js';
 import { Store } from '../store/store.js';
 import { runBackfill } from '../sync/backfill.js';
 import { OFFSET_META } from '../sync/replies.js';
 import { DryRunPlanfix } from '../sync/dry-run.js';
-import { makeContext } from '../sync/engine.js';
+import { makeContext, type Sides } from '../sync/engine.js';
 import { makeGraphClient, makePlanfixClient, openSession, pageToken } from '../sync/session.js';
 import type { Output } from './output.js';
 import { ProgressDisplay } from './progress.js';
@@ -31,6 +30,11 @@ function nextMidnight(utcOffsetMinutes: number, now = Date.now()): Date {
   return new Date(midnight - utcOffsetMinutes * 60_000);
 }
 
+/** Backfill is long by nature: neither sync.maxRunSeconds nor sync.maxEffects bounds it. */
+function backfillContext(config: Config, sides: Sides) {
+  return makeContext(sides, { ...config.sync, pageId: config.facebook.pageId, maxRunSeconds: 0, maxEffects: 0 });
+}
+
 function parseDate(value: string, option: string): Date {
   const date = /^\d{4}-\d{2}-\d{2}$/.test(value) ? new Date(`${value}T00:00:00Z`) : new Date(value);
   if (Number.isNaN(date.getTime())) throw new ConfigError(`${option}: expected a date like 2026-01-31 or an ISO time, got "${value}"`, option);
@@ -47,7 +51,7 @@ export async function backfillCommand(config: Config, options: BackfillOptions, 
 async function realRun(config: Config, range: { since: Date; until: Date }, options: BackfillOptions, output: Output): Promise<number> {
   const started = Date.now();
   const session = openSession(config);
-  const ctx = makeContext(session, { ...config.sync, pageId: config.facebook.pageId, maxRunSeconds: 0, maxEffects: 0 });
+  const ctx = backfillContext(config, session);
   const display = new ProgressDisplay(process.stderr, range);
   let interrupts = 0;
   const onSigint = () => {
@@ -97,9 +101,10 @@ async function dryRun(config: Config, range: { since: Date; until: Date }, outpu
   const copy = path.join(dir, 'fbsync.db');
   try {
     if (fs.existsSync(config.store.path)) {
-      const source = new Database(config.store.path, { readonly: true, fileMustExist: true });
+      // Store.open's read-only path: the same refusals (foreign, newer, damaged) and no -wal/-shm left behind.
+      const source = Store.open(config.store.path, { readonly: true });
       try {
-        await source.backup(copy);
+        await source.db.backup(copy);
       } finally {
         source.close();
       }
@@ -112,7 +117,7 @@ async function dryRun(config: Config, range: { since: Date; until: Date }, outpu
         output.out(write.kind === 'update' ? `would ${write.text}` : `would create ${write.text}`);
       });
       const fb = makeGraphClient(config, pageToken(config, store));
-      const ctx = makeContext({ fb, pf, store }, { ...config.sync, pageId: config.facebook.pageId, maxRunSeconds: 0, maxEffects: 0 });
+      const ctx = backfillContext(config, { fb, pf, store });
       const result = await runBackfill(ctx, { ...range, planfixReserve: 0 });
       output.out(
         `fbsync backfill --dry-run: would create ${counts.contact} contacts, ${counts.task} tasks and ${counts.comment} comments (${result.progress.postsSeen} posts read, ${result.progress.postsSkipped} already imported); nothing was written.`,

@@ -183,12 +183,11 @@ export class GraphClient implements FacebookPage {
   private sign(request: HttpRequest): HttpRequest {
     const signature: Record<string, string> =
       this.proofForm === 'timestamped'
-        ? { ...signatureParams(this.options.accessToken, this.options.appSecret) }
-        : { ...classicSignatureParams(this.options.accessToken, this.options.appSecret) };
+        ? signatureParams(this.options.accessToken, this.options.appSecret)
+        : classicSignatureParams(this.options.accessToken, this.options.appSecret);
+    // HttpClient signs the unsigned request on every try, so no earlier signature is in it.
     if (request.method === 'GET') return { ...request, url: withParams(request.url, signature) };
-    const form = { ...request.form, ...signature };
-    if (this.proofForm === 'classic') delete form.appsecret_time;
-    return { ...request, form };
+    return { ...request, form: { ...request.form, ...signature } };
   }
 
   /** A refusal of the proof itself was not applied, so repeating the request with the other form is safe. */

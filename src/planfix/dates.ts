@@ -5,11 +5,11 @@
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
-/** `since` in UTC as `dd-mm-yyyy hh:mm`, rounded down to the minute (never later than asked). */
+/** `instant` as `dd-mm-yyyy hh:mm` in the zone `utcOffsetMinutes` from UTC, rounded down to the minute (never later than asked). */
 export function formatFilterDate(instant: Date, utcOffsetMinutes = 0): string {
   if (Number.isNaN(instant.getTime())) throw new TypeError('formatFilterDate: invalid Date');
-  const since = new Date(instant.getTime() + utcOffsetMinutes * 60_000);
-  return `${pad(since.getUTCDate())}-${pad(since.getUTCMonth() + 1)}-${since.getUTCFullYear()} ${pad(since.getUTCHours())}:${pad(since.getUTCMinutes())}`;
+  const local = new Date(instant.getTime() + utcOffsetMinutes * 60_000);
+  return `${pad(local.getUTCDate())}-${pad(local.getUTCMonth() + 1)}-${local.getUTCFullYear()} ${pad(local.getUTCHours())}:${pad(local.getUTCMinutes())}`;
 }
 
 /** A TimePoint's `datetime` ("2022-06-01T12:25Z") as a full ISO string, or undefined when unreadable. */

@@ -1,6 +1,8 @@
 import type Database from 'better-sqlite3';
 import { statementCache } from './statements.js';
 
+const EFFECT_SELECT = 'SELECT key, kind, state, attempts, last_error AS lastError, remote_id AS remoteId, payload, updated_at AS updatedAt FROM effect';
+
 export type EffectState = 'sending' | 'done' | 'failed' | 'parked';
 
 export interface EffectRow {
@@ -30,7 +32,7 @@ export class Journal {
     private readonly db: Database.Database,
     private readonly sql: (text: string) => Database.Statement = statementCache(db),
   ) {
-    this.getStmt = db.prepare('SELECT key, kind, state, attempts, last_error AS lastError, remote_id AS remoteId, payload, updated_at AS updatedAt FROM effect WHERE key = ?');
+    this.getStmt = db.prepare(`${EFFECT_SELECT} WHERE key = ?`);
     this.sendingStmt = db.prepare(`
       INSERT INTO effect (key, kind, state, attempts, payload, updated_at) VALUES (@key, @kind, 'sending', 1, @payload, @now)
       ON CONFLICT(key) DO UPDATE SET state = 'sending', attempts = attempts + 1, payload = @payload, updated_at = @now`);
@@ -67,21 +69,21 @@ export class Journal {
   wrote(kinds: string[], remoteId: string): EffectRow | undefined {
     const marks = kinds.map(() => '?').join(',');
     return this
-      .sql(`SELECT key, kind, state, attempts, last_error AS lastError, remote_id AS remoteId, payload, updated_at AS updatedAt FROM effect WHERE remote_id = ? AND state = 'done' AND kind IN (${marks})`)
+      .sql(`${EFFECT_SELECT} WHERE remote_id = ? AND state = 'done' AND kind IN (${marks})`)
       .get(remoteId, ...kinds) as EffectRow | undefined;
   }
 
   /** Effects of a kind whose key starts with a prefix and that are not done. */
   unfinished(kind: string, keyPrefix: string): EffectRow[] {
     return this
-      .sql(`SELECT key, kind, state, attempts, last_error AS lastError, remote_id AS remoteId, payload, updated_at AS updatedAt FROM effect WHERE kind = ? AND state != 'done' AND key LIKE ? ESCAPE '\\'`)
+      .sql(`${EFFECT_SELECT} WHERE kind = ? AND state != 'done' AND key LIKE ? ESCAPE '\\'`)
       .all(kind, keyPrefix.replace(/[%_\\]/g, '\\$&') + '%') as EffectRow[];
   }
 
   list(states: EffectState[]): EffectRow[] {
     const marks = states.map(() => '?').join(',');
     return this
-      .sql(`SELECT key, kind, state, attempts, last_error AS lastError, remote_id AS remoteId, payload, updated_at AS updatedAt FROM effect WHERE state IN (${marks}) ORDER BY updated_at`)
+      .sql(`${EFFECT_SELECT} WHERE state IN (${marks}) ORDER BY updated_at`)
       .all(...states) as EffectRow[];
   }
 

@@ -18,7 +18,7 @@ export interface BackfillProgress {
 export interface BackfillOptions {
   since: Date;
   until: Date;
-  /** Stop starting new posts when Planfix says fewer requests than this are left today (room for `run`). */
+  /** Start no new write once Planfix says fewer requests than this are left today (room for `run`). */
   planfixReserve: number;
   onProgress?(progress: BackfillProgress): void;
 }

@@ -10,10 +10,10 @@ export class RunBudget {
     this.deadline = maxRunSeconds > 0 ? now + maxRunSeconds * 1000 : Number.POSITIVE_INFINITY;
   }
 
-  /** Takes a slot for one remote write, or says why not. */
   /** One more stop condition, asked before every write (backfill: Planfix's reserve for `run`). */
   guard: (() => StopReason | undefined) | undefined;
 
+  /** Takes a slot for one remote write, or says why not. */
   take(): StopReason | undefined {
     if (!this.exhaustedBy) {
       if (Date.now() >= this.deadline) this.exhaustedBy = 'time';

@@ -11,7 +11,6 @@ export interface PlannedWrite {
  * found as a real run would find them), writes are only recorded and answered with made-up ids.
  */
 export class DryRunPlanfix implements PlanfixAccount {
-  readonly planned: PlannedWrite[] = [];
   private nextId = -1;
   private readonly madeTasks = new Map<number, PfTask>();
 
@@ -30,7 +29,6 @@ export class DryRunPlanfix implements PlanfixAccount {
   }
 
   private plan(write: PlannedWrite): number {
-    this.planned.push(write);
     this.onPlan(write);
     return this.nextId--;
   }

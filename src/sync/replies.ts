@@ -5,6 +5,7 @@ import { BudgetExhausted } from './budget.js';
 import type { SyncContext } from './context.js';
 import { isSideStopper } from './executor.js';
 import { htmlToText, replyRefusedNote, replySentNote, sameText } from './format.js';
+import { STORE_CREATED_META } from '../store/migrations.js';
 import type { ReplyRow } from '../store/store.js';
 
 export const REPLY_CURSOR = 'planfix.changedSince';
@@ -30,6 +31,9 @@ interface Target {
 
 /** Planfix → Facebook (rule 4): employees' comments notifying a commenter's contact become Page replies. */
 export class Replies {
+  /** Set once per run from the store, and when learnt: the zone is learnt once, not on every comment. */
+  private zoneKnown = false;
+
   constructor(private readonly ctx: SyncContext) {
     ctx.adoptEcho = (comment) => this.adoptEcho(comment);
   }
@@ -40,8 +44,9 @@ export class Replies {
     // Before the first scan, everything since the store began counts: an answer written between the
     // first import and the first complete scan must not be lost. Older comments of a task are
     // excluded anyway (only those after fbsync's first comment in it are answers).
-    const cursor = store.getCursor(REPLY_CURSOR) ?? store.getMeta('store.createdAt') ?? startedAt.toISOString();
+    const cursor = store.getCursor(REPLY_CURSOR) ?? store.getMeta(STORE_CREATED_META) ?? startedAt.toISOString();
     const offset = store.getMeta(OFFSET_META);
+    this.zoneKnown = offset !== undefined;
     const since = new Date(Date.parse(cursor) - (offset === undefined ? UNKNOWN_ZONE_OVERLAP_MS : OVERLAP_MS));
     const taskIds = (await pf.listTasksChangedSince(since, offset === undefined ? 0 : Number(offset))).filter((id) => store.postOfTask(id) !== undefined);
     let complete = true;
@@ -74,7 +79,7 @@ export class Replies {
     for (const comment of comments) {
       const own = store.journal.wrote(OWN_COMMENT_KINDS, String(comment.id));
       if (own) {
-        this.learnZone(comment, own.updatedAt, own.attempts);
+        if (!this.zoneKnown) this.learnZone(comment, own.updatedAt, own.attempts);
         continue;
       }
       if (comment.id <= first || comment.isDeleted || !comment.ownerId?.startsWith('user:')) continue;
@@ -154,13 +159,14 @@ export class Replies {
 
   /** Planfix shows fbsync's own comment at local time T; fbsync wrote it at UTC time U: the zone is T − U. */
   private learnZone(comment: PfComment, writtenAt: string, attempts: number): void {
-    const { store } = this.ctx;
-    if (attempts !== 1 || !comment.localTime || store.getMeta(OFFSET_META) !== undefined) return;
+    if (attempts !== 1 || !comment.localTime) return;
     const m = /^(\d{2})-(\d{2})-(\d{4}) (\d{2}):(\d{2})/.exec(comment.localTime);
     if (!m) return;
     const localAsUtc = Date.UTC(Number(m[3]), Number(m[2]) - 1, Number(m[1]), Number(m[4]), Number(m[5]));
     const minutes = Math.round((localAsUtc - Date.parse(writtenAt)) / 60_000 / 15) * 15;
-    if (Math.abs(minutes) <= 14 * 60) store.setMeta(OFFSET_META, String(minutes));
+    if (Math.abs(minutes) > 14 * 60) return;
+    this.ctx.store.setMeta(OFFSET_META, String(minutes));
+    this.zoneKnown = true;
   }
 
   /**
