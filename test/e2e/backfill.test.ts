@@ -49,18 +49,9 @@ describe('fbsync backfill', () => {
     seedHistory(e2e);
     for (const signal of ['SIGINT', 'SIGKILL'] as const) {
       const before = planfixWrites(e2e.sim);
-      const child = e2e.spawn(['backfill', '--since', since(), '--config', e2e.configPath]);
-      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-      const timer = setInterval(() => {
-        if (planfixWrites(e2e.sim) - before >= 40) {
-          child.kill(signal);
-          clearInterval(timer);
-        }
-      }, 2);
-      const code = await exited;
-      clearInterval(timer);
-      if (signal === 'SIGINT') expect(code).toBe(130);
-      else expect(child.signalCode).toBe('SIGKILL');
+      const exit = await e2e.killWhen(['backfill', '--since', since(), '--config', e2e.configPath], () => planfixWrites(e2e.sim) - before >= 40, signal);
+      if (signal === 'SIGINT') expect(exit.code).toBe(130);
+      else expect(exit.signal).toBe('SIGKILL');
     }
     expect(e2e.sim.planfix.comments().length).toBeLessThan(300);
     const resumed = await e2e.cli(['backfill', '--since', since(), '--json', '--config', e2e.configPath]);
@@ -78,6 +69,20 @@ describe('fbsync backfill', () => {
     expect(result.stdout).toMatch(/would create 3 contacts, 2 tasks and 6 comments/);
     expect(planfixWrites(e2e.sim)).toBe(0);
     expect(fs.existsSync(e2e.storePath)).toBe(false);
+  });
+
+  it('--dry-run over an existing store counts what is already imported and leaves the store as it was', async () => {
+    seedHistory(e2e, 2, 3);
+    expect((await e2e.cli(['backfill', '--since', since(), '--config', e2e.configPath])).code).toBe(0);
+    seedHistory(e2e, 1, 2);
+    const before = fs.readFileSync(e2e.storePath);
+    const writes = planfixWrites(e2e.sim);
+    const result = await e2e.cli(['backfill', '--since', since(), '--dry-run', '--config', e2e.configPath]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/would create 0 contacts, 1 tasks and 2 comments \(3 posts read, 2 already imported\)/);
+    expect(planfixWrites(e2e.sim)).toBe(writes);
+    expect(fs.readFileSync(e2e.storePath).equals(before)).toBe(true);
+    expect(fs.existsSync(`${e2e.storePath}-wal`)).toBe(false);
   });
 
   it('says when Facebook has no older posts to give', async () => {

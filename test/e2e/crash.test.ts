@@ -42,14 +42,8 @@ describe('crash safety under SIGKILL', () => {
       // Kill after a varying number of Planfix writes, so the kill lands all over the cycle.
       const writesBefore = planfixWrites(e2e.sim);
       const killAfter = 1 + ((round * 7) % 12);
-      const child = e2e.spawn(['run', '--config', e2e.configPath]);
-      const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
-      const timer = setInterval(() => {
-        if (planfixWrites(e2e.sim) - writesBefore >= killAfter) child.kill('SIGKILL');
-      }, 1);
-      await exited;
-      clearInterval(timer);
-      if (child.signalCode === 'SIGKILL') kills++;
+      const exit = await e2e.killWhen(['run', '--config', e2e.configPath], () => planfixWrites(e2e.sim) - writesBefore >= killAfter, 'SIGKILL');
+      if (exit.signal === 'SIGKILL') kills++;
       round++;
       if (round > KILLS * 4) break;
     }

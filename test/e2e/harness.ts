@@ -26,6 +26,8 @@ export interface E2E {
   /** `fbsync run --json`, parsed. */
   run(extraArgs?: string[]): Promise<CliResult & { summary?: any }>;
   spawn(args: string[], options?: { env?: NodeJS.ProcessEnv }): ChildProcess;
+  /** Spawns the CLI and sends `signal` once, the moment `when()` holds (polled every 1 ms); resolves on exit. */
+  killWhen(args: string[], when: () => boolean, signal: NodeJS.Signals, options?: { env?: NodeJS.ProcessEnv }): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   writeConfig(yaml: string): void;
   secrets(): string[];
   close(): Promise<void>;
@@ -92,6 +94,20 @@ export async function startE2E(options: { configExtra?: string; requestsPerSecon
       return { ...result, summary };
     },
     spawn: spawnCli,
+    killWhen(args, when, signal, opts = {}) {
+      const child = spawnCli(args, opts);
+      return new Promise((resolve) => {
+        const timer = setInterval(() => {
+          if (!when()) return;
+          clearInterval(timer);
+          child.kill(signal);
+        }, 1);
+        child.on('exit', (code, exitSignal) => {
+          clearInterval(timer);
+          resolve({ code, signal: exitSignal });
+        });
+      });
+    },
     writeConfig: (yaml) => fs.writeFileSync(configPath, yaml),
     secrets,
     async close() {

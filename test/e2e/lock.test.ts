@@ -2,7 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type E2E, startE2E } from './harness.js';
-import { checkExactlyOnce } from './invariants.js';
+import { checkExactlyOnce, planfixWrites } from './invariants.js';
 
 // behaviour.md § Guarantees, "one run at a time", and exit code 75: overlapping cron runs do not
 // both work, and a run killed while holding the lock does not block the next one.
@@ -81,19 +81,9 @@ describe('one run per store', () => {
   it('a run killed with SIGKILL while holding the lock does not block the next run', async () => {
     e2e = await startE2E({ simulator: { planfix: { latencyMs: 50 } } });
     backlog(e2e, 3, 4);
-    const child = e2e.spawn(['run', '--config', e2e.configPath]);
-    const done = finished(child);
     // Kill it mid-cycle, once it has started writing to Planfix (it holds the lock by then).
-    await new Promise<void>((resolve) => {
-      const timer = setInterval(() => {
-        if (e2e.sim.planfix.requestLog.filter((r) => r.method === 'POST' && !r.path.endsWith('/list')).length >= 3) {
-          clearInterval(timer);
-          child.kill('SIGKILL');
-          resolve();
-        }
-      }, 2);
-    });
-    expect((await done).signal).toBe('SIGKILL');
+    const killed = await e2e.killWhen(['run', '--config', e2e.configPath], () => planfixWrites(e2e.sim) >= 3, 'SIGKILL');
+    expect(killed.signal).toBe('SIGKILL');
 
     const next = await e2e.run();
     expect(next.code).toBe(0);

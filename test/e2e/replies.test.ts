@@ -156,14 +156,10 @@ describe('fbsync run: Planfix → Facebook and changes after the fact', () => {
     const second = e2e.sim.planfix.quickReply(task.id, contact.id, 'Killed mid-flight.');
     // The simulator applies a write before its latency: the reply exists on Facebook while the CLI still waits.
     e2e.sim.facebook.latencyMs = 800;
-    const child = e2e.spawn(['run', '--config', e2e.configPath], { env: { FBSYNC_HTTP_TIMEOUT_MS: '20000' } });
-    const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
-    const timer = setInterval(() => {
-      if (pageReplies().some((r) => r.message === 'Killed mid-flight.')) child.kill('SIGKILL');
-    }, 2);
-    await exited;
-    clearInterval(timer);
-    expect(child.signalCode).toBe('SIGKILL');
+    const exit = await e2e.killWhen(['run', '--config', e2e.configPath], () => pageReplies().some((r) => r.message === 'Killed mid-flight.'), 'SIGKILL', {
+      env: { FBSYNC_HTTP_TIMEOUT_MS: '20000' },
+    });
+    expect(exit.signal).toBe('SIGKILL');
     e2e.sim.facebook.latencyMs = 0;
     expect((await e2e.run()).code).toBe(0);
     expect((await e2e.run()).code).toBe(0);
