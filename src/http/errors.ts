@@ -90,3 +90,19 @@ export class LockedError extends FbsyncError {
 export class StoreError extends FbsyncError {
   override readonly code = 'STORE';
 }
+
+/**
+ * The API refused this write for now, not for good (Graph 368 "temporarily blocked for policy
+ * violations"): nothing was written; the item is retried on a later run, with back-off.
+ */
+export class PostponedError extends RemoteError {
+  override readonly code = 'POSTPONED';
+}
+
+/**
+ * The answer was too heavy for the API to build (Graph code 1 "Please reduce the amount of data
+ * you're asking for", "request too large"): the same read with a smaller page may succeed at once.
+ */
+export class TooMuchDataError extends RemoteError {
+  override readonly code = 'TOO_MUCH_DATA';
+}
