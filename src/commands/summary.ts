@@ -34,6 +34,7 @@ export function summaryLine(report: RunReport, requests: Requests): string {
   }
   if (e['reply.published']) parts.push(`published ${plural(e['reply.published'], 'reply', 'replies')}`);
   if (e['reply.refused']) parts.push(`${plural(e['reply.refused'], 'reply', 'replies')} refused by Facebook`);
+  if (e['reply.postponed']) parts.push(`${plural(e['reply.postponed'], 'reply', 'replies')} postponed (Facebook is blocking the Page's replies for now)`);
   if (e['comment.edited']) parts.push(`${plural(e['comment.edited'], 'edit')}`);
   if (e['comment.deleted']) parts.push(`${plural(e['comment.deleted'], 'deletion')}`);
   if (e['comment.hidden']) parts.push(`${plural(e['comment.hidden'], 'hide/unhide', 'hides/unhides')}`);

@@ -80,6 +80,21 @@ export const migrations: readonly string[] = [
     summary TEXT
   );
   `,
+  // 2: an answer's target is decided once (behaviour.md rule 4, "one answer, one reply"); temporary refusals wait
+  `
+  CREATE TABLE reply_target (
+    planfix_comment_id INTEGER NOT NULL,
+    fb_user_id TEXT NOT NULL,
+    fb_comment_id TEXT NOT NULL,
+    fb_target_id TEXT NOT NULL,
+    task_id INTEGER NOT NULL,
+    decided_at TEXT NOT NULL,
+    PRIMARY KEY (planfix_comment_id, fb_user_id)
+  );
+  ALTER TABLE reply ADD COLUMN retry_at TEXT;
+  ALTER TABLE reply ADD COLUMN blocked_since TEXT;
+  CREATE INDEX reply_retry ON reply(retry_at) WHERE state = 'postponed';
+  `,
 ];
 
 export const schemaVersion = migrations.length;

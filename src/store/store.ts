@@ -54,8 +54,24 @@ export interface ReplyRow {
   taskId: number;
   fbReplyId: string | null;
   permalinkUrl: string | null;
-  state: 'sent' | 'refused';
+  /** `postponed`: Facebook refused for now (Graph 368); tried again from `retryAt`, given up 24 h after `blockedSince`. */
+  state: 'sent' | 'refused' | 'postponed';
   reason: string | null;
+  retryAt?: string | null;
+  blockedSince?: string | null;
+}
+
+/**
+ * Where one employee answer goes for one notified person, decided the first time fbsync sees the
+ * answer and never again: `fbCommentId` is the person's comment it answers, `fbTargetId` the thread
+ * the Page's reply goes under.
+ */
+export interface ReplyTargetRow {
+  planfixCommentId: number;
+  fbUserId: string;
+  fbCommentId: string;
+  fbTargetId: string;
+  taskId: number;
 }
 
 export interface RunRow {
@@ -184,10 +200,7 @@ export class Store {
   // contacts
 
   getContact(fbUserId: string): ContactRow | undefined {
-    const row = this
-      .sql('SELECT fb_user_id AS fbUserId, planfix_contact_id AS planfixContactId, name, created_by_fbsync AS createdByFbsync FROM contact WHERE fb_user_id = ?')
-      .get(fbUserId) as (Omit<ContactRow, 'createdByFbsync'> & { createdByFbsync: number }) | undefined;
-    return row && { ...row, createdByFbsync: row.createdByFbsync === 1 };
+    return toContact(this.sql(`${CONTACT_SELECT} WHERE fb_user_id = ?`).get(fbUserId));
   }
 
   putContact(row: ContactRow): void {
@@ -200,10 +213,7 @@ export class Store {
   }
 
   contactByPlanfixId(contactId: number): ContactRow | undefined {
-    const row = this
-      .sql('SELECT fb_user_id AS fbUserId, planfix_contact_id AS planfixContactId, name, created_by_fbsync AS createdByFbsync FROM contact WHERE planfix_contact_id = ?')
-      .get(contactId) as (Omit<ContactRow, 'createdByFbsync'> & { createdByFbsync: number }) | undefined;
-    return row && { ...row, createdByFbsync: row.createdByFbsync === 1 };
+    return toContact(this.sql(`${CONTACT_SELECT} WHERE planfix_contact_id = ?`).get(contactId));
   }
 
   // Facebook comments
@@ -227,11 +237,24 @@ export class Store {
       .run({ ...row, isHidden: row.isHidden ? 1 : 0, byPage: row.byPage ? 1 : 0 });
   }
 
-  /** The commenter's latest comment on a post (for replies from Planfix); a deleted one only when all are. */
-  latestCommentBy(postId: string, authorId: string): CommentRow | undefined {
+  /**
+   * The person's comment an answer written as Planfix comment `beforePlanfixCommentId` was meant for:
+   * their latest one on the post already in Planfix when the answer was written (Planfix ids grow),
+   * a deleted one only when all are deleted.
+   */
+  commentAnsweredBy(postId: string, authorId: string, beforePlanfixCommentId = Number.MAX_SAFE_INTEGER): CommentRow | undefined {
     return this.toComment(
-      this.sql(`${COMMENT_SELECT} WHERE post_id = ? AND author_id = ? AND state != 'skipped' ORDER BY state = 'deleted', created_time DESC, id DESC LIMIT 1`).get(postId, authorId),
+      this.sql(
+        `${COMMENT_SELECT} WHERE post_id = ? AND author_id = ? AND state != 'skipped' AND planfix_comment_id < ?
+         ORDER BY state = 'deleted', created_time DESC, id DESC LIMIT 1`,
+      ).get(postId, authorId, beforePlanfixCommentId),
     );
+  }
+
+  /** The threads (top-level comment ids) a person wrote in under a post. */
+  threadsOf(postId: string, authorId: string): Set<string> {
+    const rows = this.sql(`SELECT DISTINCT coalesce(parent_id, id) AS thread FROM fb_comment WHERE post_id = ? AND author_id = ?`).all(postId, authorId) as { thread: string }[];
+    return new Set(rows.map((r) => r.thread));
   }
 
   private toComment(raw: unknown): CommentRow | undefined {
@@ -251,6 +274,35 @@ export class Store {
     return this.sql(`${REPLY_SELECT} WHERE planfix_comment_id = ? AND fb_target_id = ?`).get(planfixCommentId, fbTargetId) as ReplyRow | undefined;
   }
 
+  getReplyTarget(planfixCommentId: number, fbUserId: string): ReplyTargetRow | undefined {
+    return this.sql(`${REPLY_TARGET_SELECT} WHERE planfix_comment_id = ? AND fb_user_id = ?`).get(planfixCommentId, fbUserId) as ReplyTargetRow | undefined;
+  }
+
+  /** Records a decision; the first one stands (a second call for the same answer and person changes nothing). */
+  putReplyTarget(row: ReplyTargetRow): ReplyTargetRow {
+    this
+      .sql(
+        `INSERT OR IGNORE INTO reply_target (planfix_comment_id, fb_user_id, fb_comment_id, fb_target_id, task_id, decided_at)
+         VALUES (@planfixCommentId, @fbUserId, @fbCommentId, @fbTargetId, @taskId, @now)`,
+      )
+      .run({ ...row, now: new Date().toISOString() });
+    return this.getReplyTarget(row.planfixCommentId, row.fbUserId)!;
+  }
+
+  /** The person a reply was decided for (the first, when the answer notified several in one thread). */
+  contactOfReply(planfixCommentId: number, fbTargetId: string): ContactRow | undefined {
+    return toContact(
+      this.sql(
+        `${CONTACT_SELECT} WHERE fb_user_id = (SELECT fb_user_id FROM reply_target WHERE planfix_comment_id = ? AND fb_target_id = ? ORDER BY decided_at LIMIT 1)`,
+      ).get(planfixCommentId, fbTargetId),
+    );
+  }
+
+  /** Postponed replies whose wait is over, oldest first. */
+  dueReplies(nowIso: string): ReplyRow[] {
+    return this.sql(`${REPLY_SELECT} WHERE state = 'postponed' AND retry_at <= ? ORDER BY retry_at`).all(nowIso) as ReplyRow[];
+  }
+
   repliesOf(planfixCommentId: number): ReplyRow[] {
     return this.sql(`${REPLY_SELECT} WHERE planfix_comment_id = ?`).all(planfixCommentId) as ReplyRow[];
   }
@@ -262,12 +314,12 @@ export class Store {
   putReply(row: ReplyRow): void {
     this
       .sql(
-        `INSERT INTO reply (planfix_comment_id, fb_target_id, task_id, fb_reply_id, permalink_url, state, reason)
-         VALUES (@planfixCommentId, @fbTargetId, @taskId, @fbReplyId, @permalinkUrl, @state, @reason)
+        `INSERT INTO reply (planfix_comment_id, fb_target_id, task_id, fb_reply_id, permalink_url, state, reason, retry_at, blocked_since)
+         VALUES (@planfixCommentId, @fbTargetId, @taskId, @fbReplyId, @permalinkUrl, @state, @reason, @retryAt, @blockedSince)
          ON CONFLICT(planfix_comment_id, fb_target_id) DO UPDATE SET fb_reply_id = excluded.fb_reply_id, permalink_url = excluded.permalink_url,
-           state = excluded.state, reason = excluded.reason`,
+           state = excluded.state, reason = excluded.reason, retry_at = excluded.retry_at, blocked_since = excluded.blocked_since`,
       )
-      .run(row);
+      .run({ retryAt: null, blockedSince: null, ...row });
   }
 
   // runs
@@ -299,7 +351,17 @@ export class Store {
   }
 }
 
+const CONTACT_SELECT = 'SELECT fb_user_id AS fbUserId, planfix_contact_id AS planfixContactId, name, created_by_fbsync AS createdByFbsync FROM contact';
+
+function toContact(raw: unknown): ContactRow | undefined {
+  const row = raw as (Omit<ContactRow, 'createdByFbsync'> & { createdByFbsync: number }) | undefined;
+  return row && { ...row, createdByFbsync: row.createdByFbsync === 1 };
+}
+
 const COMMENT_SELECT = `SELECT id, post_id AS postId, parent_id AS parentId, author_id AS authorId, author_name AS authorName, created_time AS createdTime,
   message_hash AS messageHash, is_hidden AS isHidden, state, task_id AS taskId, planfix_comment_id AS planfixCommentId, by_page AS byPage FROM fb_comment`;
 
-const REPLY_SELECT = `SELECT planfix_comment_id AS planfixCommentId, fb_target_id AS fbTargetId, task_id AS taskId, fb_reply_id AS fbReplyId, permalink_url AS permalinkUrl, state, reason FROM reply`;
+const REPLY_SELECT = `SELECT planfix_comment_id AS planfixCommentId, fb_target_id AS fbTargetId, task_id AS taskId, fb_reply_id AS fbReplyId, permalink_url AS permalinkUrl, state, reason,
+  retry_at AS retryAt, blocked_since AS blockedSince FROM reply`;
+
+const REPLY_TARGET_SELECT = `SELECT planfix_comment_id AS planfixCommentId, fb_user_id AS fbUserId, fb_comment_id AS fbCommentId, fb_target_id AS fbTargetId, task_id AS taskId FROM reply_target`;

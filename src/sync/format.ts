@@ -142,3 +142,7 @@ export function replySentNote(marker: string, authorName: string, permalink: str
 export function replyRefusedNote(marker: string, authorName: string, reason: string): string {
   return `<i>✗ Not published on Facebook (reply to ${escapeHtml(authorName)}): ${escapeHtml(reason)} It will not be retried; write a new comment to try again.</i><br><small>fbsync · ${marker}</small>`;
 }
+
+export function replyPostponedNote(marker: string, authorName: string, reason: string): string {
+  return `<i>! Not yet on Facebook (reply to ${escapeHtml(authorName)}): Facebook is blocking the Page's replies for now (${escapeHtml(reason)}); fbsync will retry.</i><br><small>fbsync · ${marker}</small>`;
+}

@@ -1,12 +1,12 @@
 import type { FbComment } from '../facebook/types.js';
-import { NotFoundError, RefusedError } from '../http/errors.js';
+import { NotFoundError, PostponedError, RefusedError } from '../http/errors.js';
 import type { PfComment } from '../planfix/types.js';
 import { BudgetExhausted } from './budget.js';
-import type { SyncContext } from './context.js';
+import { HIDDEN_AUTHOR, type SyncContext } from './context.js';
 import { isSideStopper } from './executor.js';
-import { htmlToText, replyRefusedNote, replySentNote, sameText } from './format.js';
+import { htmlToText, replyPostponedNote, replyRefusedNote, replySentNote, sameText } from './format.js';
 import { STORE_CREATED_META } from '../store/migrations.js';
-import type { ReplyRow } from '../store/store.js';
+import type { ReplyRow, ReplyTargetRow } from '../store/store.js';
 
 export const REPLY_CURSOR = 'planfix.changedSince';
 /** The token employee's UTC offset, learnt from the local times Planfix shows on fbsync's own comments. */
@@ -28,6 +28,12 @@ interface Target {
   fbCommentId: string;
   authorName: string;
 }
+
+type ReplyBase = Pick<ReplyRow, 'planfixCommentId' | 'fbTargetId' | 'taskId'>;
+
+const POSTPONE_MIN_WAIT_MS = 15 * 60_000;
+const POSTPONE_MAX_WAIT_MS = 8 * 3_600_000;
+const POSTPONE_GIVE_UP_MS = 24 * 3_600_000;
 
 /** Planfix → Facebook (rule 4): employees' comments notifying a commenter's contact become Page replies. */
 export class Replies {
@@ -68,6 +74,12 @@ export class Replies {
       }
     }
     if (complete) store.setCursor(REPLY_CURSOR, startedAt.toISOString());
+    try {
+      if (!this.ctx.budget.exhausted) await this.retryPostponed(startedAt);
+    } catch (error) {
+      if (!(error instanceof BudgetExhausted)) throw error;
+      report.stoppedEarly ??= error.reason;
+    }
   }
 
   private async scanTask(taskId: number): Promise<void> {
@@ -86,29 +98,86 @@ export class Replies {
       for (const contactRef of comment.recipientIds.filter((r) => r.startsWith('contact:'))) {
         const contact = store.contactByPlanfixId(Number(contactRef.slice('contact:'.length)));
         if (!contact) continue;
-        const latest = store.latestCommentBy(postId, contact.fbUserId);
-        if (!latest) continue;
-        const target: Target = { fbCommentId: latest.parentId ?? latest.id, authorName: contact.name };
-        const done = store.getReply(comment.id, target.fbCommentId);
-        if (!done && latest.state === 'deleted') await this.refuse({ planfixCommentId: comment.id, fbTargetId: target.fbCommentId, taskId, reason: DELETED }, target);
-        else if (!done) await this.publish(taskId, comment, target);
-        // A crash may have come between the reply and its mark in the task.
-        else if (store.journal.get(noteKey(done))?.state !== 'done') await this.markInTask(done, target.authorName);
+        const decided = this.decideTarget(taskId, postId, comment.id, contact.fbUserId);
+        if (!decided) continue;
+        await this.settle(decided, { fbCommentId: decided.fbTargetId, authorName: contact.name }, () => htmlToText(comment.description));
       }
     }
   }
 
-  private async publish(taskId: number, comment: PfComment, target: Target): Promise<void> {
+  /**
+   * Rule 4, "one answer, one reply": the comment an answer is for is chosen the first time fbsync
+   * sees the answer and stored; later comments of the person, re-reads and crashes never move it.
+   * The choice is the person's latest comment already in the task when the employee wrote the answer.
+   */
+  private decideTarget(taskId: number, postId: string, planfixCommentId: number, fbUserId: string): ReplyTargetRow | undefined {
+    const { store } = this.ctx;
+    const known = store.getReplyTarget(planfixCommentId, fbUserId);
+    if (known) return known;
+    const legacy = this.legacyTarget(postId, planfixCommentId, fbUserId);
+    const answered = legacy ? undefined : (store.commentAnsweredBy(postId, fbUserId, planfixCommentId) ?? store.commentAnsweredBy(postId, fbUserId));
+    const target = legacy ?? (answered && { fbCommentId: answered.id, fbTargetId: answered.parentId ?? answered.id });
+    if (!target) return undefined;
+    return store.putReplyTarget({ planfixCommentId, fbUserId, taskId, ...target });
+  }
+
+  /** A store from before decisions were recorded: an answer already published (or under way) into one of the person's threads keeps that thread. */
+  private legacyTarget(postId: string, planfixCommentId: number, fbUserId: string): { fbCommentId: string; fbTargetId: string } | undefined {
+    const { store } = this.ctx;
+    const threads = store.threadsOf(postId, fbUserId);
+    const targets = [
+      ...store.repliesOf(planfixCommentId).map((r) => r.fbTargetId),
+      ...store.journal.unfinished('reply', `reply:${planfixCommentId}:`).map((e) => e.key.split(':')[2]!),
+    ];
+    const thread = targets.find((t) => threads.has(t));
+    return thread === undefined ? undefined : { fbCommentId: thread, fbTargetId: thread };
+  }
+
+  /** Brings one decided answer to its end: published, refused, or waiting out a temporary block. */
+  private async settle(decided: ReplyTargetRow, target: Target, text: () => string): Promise<void> {
+    const { store } = this.ctx;
+    const done = store.getReply(decided.planfixCommentId, decided.fbTargetId);
+    const base = { planfixCommentId: decided.planfixCommentId, fbTargetId: decided.fbTargetId, taskId: decided.taskId };
+    if (!done) {
+      const answered = store.getComment(decided.fbCommentId);
+      if (answered?.state === 'deleted' || store.getComment(decided.fbTargetId)?.state === 'deleted') await this.refuse({ ...base, reason: DELETED }, target);
+      else await this.publish(base, text(), target);
+    } else if (done.state === 'postponed') {
+      // Waits for its time in `retryPostponed`; the scan of a changed task does not hurry it.
+      if (store.journal.get(noteKey(done))?.state !== 'done') await this.markInTask(done, target.authorName);
+    } else if (store.journal.get(noteKey(done))?.state !== 'done') {
+      // A crash may have come between the reply and its mark in the task.
+      await this.markInTask(done, target.authorName);
+    }
+  }
+
+  /** Replies Facebook blocked for a while (368) are tried again when their wait is over, whether or not their task changed. */
+  private async retryPostponed(now: Date): Promise<void> {
+    const { store } = this.ctx;
+    for (const reply of store.dueReplies(now.toISOString())) {
+      if (this.ctx.budget.exhausted) return;
+      const text = store.journal.get(replyKey(reply))?.payload;
+      const authorName = store.contactOfReply(reply.planfixCommentId, reply.fbTargetId)?.name ?? HIDDEN_AUTHOR.name;
+      const base = { planfixCommentId: reply.planfixCommentId, fbTargetId: reply.fbTargetId, taskId: reply.taskId };
+      try {
+        if (!text) await this.refuse({ ...base, reason: 'its text was not kept (a store from an older fbsync).' }, { fbCommentId: reply.fbTargetId, authorName });
+        else await this.publish(base, text, { fbCommentId: reply.fbTargetId, authorName }, reply);
+      } catch (error) {
+        if (error instanceof BudgetExhausted || isSideStopper(error)) throw error;
+        this.ctx.report.fail(`reply:${reply.planfixCommentId}`, (error as Error).message, (error as { side?: 'facebook' | 'planfix' }).side);
+      }
+    }
+  }
+
+  private async publish(base: ReplyBase, text: string, target: Target, postponed?: ReplyRow): Promise<void> {
     const { store, fb, executor, report, pageId } = this.ctx;
-    const text = htmlToText(comment.description);
-    const base = { planfixCommentId: comment.id, fbTargetId: target.fbCommentId, taskId };
     if (!text) {
       await this.refuse({ ...base, reason: 'the comment has no text to publish (attachments are not sent to Facebook).' }, target);
       return;
     }
     try {
       await executor.perform({
-        key: `reply:${comment.id}:${target.fbCommentId}`,
+        key: replyKey(base),
         kind: 'reply',
         payload: text,
         check: async () => {
@@ -124,16 +193,36 @@ export class Replies {
         },
       });
     } catch (error) {
-      // Deleted comment, closed thread, policy block (368): tell the employee once, never retry.
-      if (error instanceof NotFoundError) await this.refuse({ ...base, reason: DELETED }, target);
+      // Deleted comment, closed thread: tell the employee once, never retry. A block Facebook calls temporary (368) waits.
+      if (error instanceof PostponedError) await this.postpone(base, target, error.message, postponed);
+      else if (error instanceof NotFoundError) await this.refuse({ ...base, reason: DELETED }, target);
       else if (error instanceof RefusedError) await this.refuse({ ...base, reason: `Facebook refused it: ${error.message}` }, target);
       else throw error;
       return;
     }
-    await this.markInTask(store.getReply(comment.id, target.fbCommentId)!, target.authorName);
+    await this.markInTask(store.getReply(base.planfixCommentId, base.fbTargetId)!, target.authorName);
   }
 
-  private async refuse(reply: { planfixCommentId: number; fbTargetId: string; taskId: number; reason: string }, target: Target): Promise<void> {
+  /**
+   * Waits as long again as the block has lasted (at least 15 minutes, at most 8 hours between tries);
+   * after 24 hours of blocks the reply is refused with a note, like a permanent refusal.
+   */
+  private async postpone(base: ReplyBase, target: Target, reason: string, earlier?: ReplyRow): Promise<void> {
+    const now = Date.now();
+    const blockedSince = earlier?.blockedSince ?? new Date(now).toISOString();
+    const blockedFor = now - Date.parse(blockedSince);
+    if (blockedFor >= POSTPONE_GIVE_UP_MS) {
+      await this.refuse({ ...base, reason: `Facebook kept blocking the Page's replies for ${Math.round(blockedFor / 3_600_000)} hours (${reason}).` }, target);
+      return;
+    }
+    const wait = Math.min(Math.max(blockedFor, POSTPONE_MIN_WAIT_MS), POSTPONE_MAX_WAIT_MS);
+    const row: ReplyRow = { ...base, fbReplyId: null, permalinkUrl: null, state: 'postponed', reason, retryAt: new Date(now + wait).toISOString(), blockedSince };
+    this.ctx.store.putReply(row);
+    this.ctx.report.count('reply.postponed');
+    await this.markInTask(row, target.authorName);
+  }
+
+  private async refuse(reply: ReplyBase & { reason: string }, target: Target): Promise<void> {
     this.ctx.store.putReply({ ...reply, fbReplyId: null, permalinkUrl: null, state: 'refused' });
     this.ctx.report.count('reply.refused');
     await this.markInTask(this.ctx.store.getReply(reply.planfixCommentId, reply.fbTargetId)!, target.authorName);
@@ -143,10 +232,13 @@ export class Replies {
   private async markInTask(reply: ReplyRow, authorName: string): Promise<void> {
     const { pf, executor } = this.ctx;
     const marker = noteMarker(reply);
+    const reason = reply.reason ?? 'unknown reason';
     const description =
       reply.state === 'sent'
         ? replySentNote(marker, authorName, reply.permalinkUrl ?? undefined)
-        : replyRefusedNote(marker, authorName, reply.reason ?? 'unknown reason');
+        : reply.state === 'postponed'
+          ? replyPostponedNote(marker, authorName, reason)
+          : replyRefusedNote(marker, authorName, reason);
     await executor.perform({
       key: noteKey(reply),
       kind: 'reply.note',
@@ -191,7 +283,12 @@ export class Replies {
 }
 
 function noteMarker(reply: ReplyRow): string {
-  return `fbreply:${reply.planfixCommentId}:${reply.fbTargetId}${reply.state === 'refused' ? ':refused' : ''}`;
+  return `fbreply:${reply.planfixCommentId}:${reply.fbTargetId}${reply.state === 'sent' ? '' : `:${reply.state}`}`;
+}
+
+/** Built from the decided target only, so it never moves (architecture.md § Read → plan → execute). */
+function replyKey(reply: ReplyBase): string {
+  return `reply:${reply.planfixCommentId}:${reply.fbTargetId}`;
 }
 
 function noteKey(reply: ReplyRow): string {

@@ -15,6 +15,7 @@ export type EffectKind =
   | 'comment.hidden'
   | 'reply.published'
   | 'reply.refused'
+  | 'reply.postponed'
   | 'recovered';
 
 export interface FailedItem {

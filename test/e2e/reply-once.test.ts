@@ -1,0 +1,94 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type E2E, startE2E } from './harness.js';
+
+// Rule 4, "one answer, one reply": an employee's answer is published once per notified person,
+// under the comment chosen the first time fbsync saw it — whatever the person writes afterwards,
+// however often the task is re-read.
+
+const anna = { id: '9200000001', name: 'Anna Nowak' };
+const bob = { id: '9200000002', name: 'Bob Stone' };
+
+describe('one answer, one reply', () => {
+  let e2e: E2E;
+  beforeEach(async () => {
+    e2e = await startE2E();
+  });
+  afterEach(async () => {
+    await e2e.close();
+  });
+
+  const pageReplies = (text: string) => e2e.sim.facebook.comments().filter((c) => c.byPage && c.message === text);
+  const contactOf = (person: { id: string }) => e2e.sim.planfix.contacts().find((c) => c.facebookId === person.id)!;
+  async function runOk() {
+    const run = await e2e.run();
+    expect(run.code, run.stderr).toBe(0);
+    return run;
+  }
+
+  it('an answer stands once after the person writes a new top-level comment and the task is re-read many times', async () => {
+    const post = e2e.sim.facebook.addPost({ message: 'Spring sale' });
+    const first = e2e.sim.facebook.addComment(post.id, { from: anna, message: 'Is the sale online too?' });
+    await runOk();
+    const task = e2e.sim.planfix.tasks()[0]!;
+    e2e.sim.planfix.quickReply(task.id, contactOf(anna).id, 'Yes, online as well.');
+    await runOk();
+    expect(pageReplies('Yes, online as well.').map((r) => r.parentId)).toEqual([first.id]);
+
+    // Anna writes again; the task changes again and again (new comments, an internal note).
+    e2e.sim.facebook.addComment(post.id, { from: anna, message: 'Thanks! And delivery?' });
+    await runOk();
+    e2e.sim.planfix.addEmployeeComment(task.id, { description: 'Internal: ask the warehouse', notifyUserIds: [5] });
+    e2e.sim.facebook.addComment(post.id, { from: bob, message: 'Me too' });
+    await runOk();
+    e2e.sim.facebook.addComment(post.id, { from: anna, message: 'Still waiting' });
+    await runOk();
+    await runOk();
+    expect(pageReplies('Yes, online as well.').map((r) => r.parentId)).toEqual([first.id]);
+    expect(e2e.sim.planfix.comments(task.id).filter((c) => c.description.includes('Sent to Facebook'))).toHaveLength(1);
+  });
+
+  it('answers the comment the employee saw, not one the person wrote before fbsync read the answer', async () => {
+    const post = e2e.sim.facebook.addPost({ message: 'Opening hours' });
+    const asked = e2e.sim.facebook.addComment(post.id, { from: anna, message: 'Open on Sunday?' });
+    await runOk();
+    const task = e2e.sim.planfix.tasks()[0]!;
+    e2e.sim.planfix.quickReply(task.id, contactOf(anna).id, 'Yes, 10 to 16.');
+    // Anna starts a new thread before the next run: the same run imports it and then reads the answer.
+    e2e.sim.facebook.addComment(post.id, { from: anna, message: 'Another question: parking?' });
+    await runOk();
+    await runOk();
+    expect(pageReplies('Yes, 10 to 16.').map((r) => r.parentId)).toEqual([asked.id]);
+  });
+
+  it('a person with several threads on one post gets the answer once, in the thread of their latest comment before it', async () => {
+    const post = e2e.sim.facebook.addPost({ message: 'New menu' });
+    const own = e2e.sim.facebook.addComment(post.id, { from: anna, message: 'Vegan options?' });
+    const bobs = e2e.sim.facebook.addComment(post.id, { from: bob, message: 'Gluten free?' });
+    e2e.sim.facebook.addComment(bobs.id, { from: anna, message: 'Same question as Bob' });
+    await runOk();
+    const task = e2e.sim.planfix.tasks()[0]!;
+    e2e.sim.planfix.quickReply(task.id, contactOf(anna).id, 'Both, from Monday.');
+    await runOk();
+    expect(pageReplies('Both, from Monday.').map((r) => r.parentId)).toEqual([bobs.id]);
+    // She writes in her own thread now; the answer does not follow her there.
+    e2e.sim.facebook.addComment(own.id, { from: anna, message: 'Any news?' });
+    await runOk();
+    await runOk();
+    expect(pageReplies('Both, from Monday.').map((r) => r.parentId)).toEqual([bobs.id]);
+  });
+
+  it('an answer to two people in one comment is published once for each, and stays so when both write again', async () => {
+    const post = e2e.sim.facebook.addPost({ message: 'Workshop' });
+    const a = e2e.sim.facebook.addComment(post.id, { from: anna, message: 'What time?' });
+    const b = e2e.sim.facebook.addComment(post.id, { from: bob, message: 'Where?' });
+    await runOk();
+    const task = e2e.sim.planfix.tasks()[0]!;
+    e2e.sim.planfix.addEmployeeComment(task.id, { description: 'At 18:00 in the library.', notifyContactIds: [contactOf(anna).id, contactOf(bob).id] });
+    await runOk();
+    e2e.sim.facebook.addComment(post.id, { from: anna, message: 'Thanks' });
+    e2e.sim.facebook.addComment(post.id, { from: bob, message: 'See you' });
+    await runOk();
+    await runOk();
+    expect(pageReplies('At 18:00 in the library.').map((r) => r.parentId).sort()).toEqual([a.id, b.id].sort());
+  });
+});
