@@ -62,7 +62,7 @@ export class Replies {
         break;
       }
       try {
-        await this.scanTask(taskId);
+        if (!(await this.scanTask(taskId))) complete = false;
       } catch (error) {
         complete = false;
         if (error instanceof BudgetExhausted) {
@@ -82,11 +82,13 @@ export class Replies {
     }
   }
 
-  private async scanTask(taskId: number): Promise<void> {
-    const { store, pf } = this.ctx;
+  /** Returns false when an answer had to wait (its person's comment on the post failed to import this run). */
+  private async scanTask(taskId: number): Promise<boolean> {
+    const { store, pf, report } = this.ctx;
     const postId = store.postOfTask(taskId)!;
     const first = store.firstImportedCommentId(taskId);
-    if (first === undefined) return;
+    if (first === undefined) return true;
+    let complete = true;
     const comments = await pf.listComments(taskId);
     for (const comment of comments) {
       const own = store.journal.wrote(OWN_COMMENT_KINDS, String(comment.id));
@@ -99,10 +101,12 @@ export class Replies {
         const contact = store.contactByPlanfixId(Number(contactRef.slice('contact:'.length)));
         if (!contact) continue;
         const decided = this.decideTarget(taskId, postId, comment.id, contact.fbUserId);
-        if (!decided) continue;
-        await this.settle(decided, { fbCommentId: decided.fbTargetId, authorName: contact.name }, () => htmlToText(comment.description));
+        if (decided) await this.settle(decided, { fbCommentId: decided.fbTargetId, authorName: contact.name }, () => htmlToText(comment.description));
+        // The person's comment may be what failed to import: look again next run instead of passing the answer by.
+        else if (report.failed.some((f) => f.item === `post:${postId}`)) complete = false;
       }
     }
+    return complete;
   }
 
   /**

@@ -32,17 +32,30 @@ export function checkExactlyOnce(sim: Simulator): { lost: string[]; duplicated: 
   return { lost, duplicated };
 }
 
-/** Every employee answer that notifies a commenter appears on Facebook exactly once per person notified. */
+/**
+ * Every employee answer stands on Facebook once per person it notified, in one of that person's
+ * threads under the task's post; never twice in one thread, never more often than people notified.
+ */
 export function checkRepliesOnce(sim: Simulator): { lost: string[]; duplicated: string[] } {
   const lost: string[] = [];
   const duplicated: string[] = [];
   const pageReplies = sim.facebook.comments().filter((c) => c.byPage);
+  const tasks = new Map(sim.planfix.tasks().map((t) => [t.id, t]));
+  const facebookIdOf = new Map(sim.planfix.contacts().map((c) => [`contact:${c.id}`, c.facebookId]));
   for (const answer of sim.planfix.comments().filter((c) => c.origin === 'ui' && c.recipients.some((r) => r.startsWith('contact:')))) {
     const text = answer.description.replace(/<[^>]+>/g, '');
-    const n = pageReplies.filter((r) => r.message === text).length;
-    const expected = answer.recipients.filter((r) => r.startsWith('contact:')).length;
-    if (n < expected) lost.push(`reply "${text}" ×${n}/${expected}`);
-    if (n > expected) duplicated.push(`reply "${text}" ×${n}/${expected}`);
+    const postId = tasks.get(answer.taskId)?.postId;
+    const published = pageReplies.filter((r) => r.message === text);
+    const notified = answer.recipients.filter((r) => r.startsWith('contact:'));
+    for (const contact of notified) {
+      const mine = sim.facebook.comments(postId).filter((c) => !c.byPage && c.from?.id === facebookIdOf.get(contact));
+      const threads = new Set(mine.map((c) => c.parentId ?? c.id));
+      if (mine.length > 0 && !published.some((r) => threads.has(r.parentId!))) lost.push(`reply "${text}" to ${contact}`);
+    }
+    const perThread = new Map<string, number>();
+    for (const r of published) perThread.set(r.parentId!, (perThread.get(r.parentId!) ?? 0) + 1);
+    for (const [thread, n] of perThread) if (n > 1) duplicated.push(`reply "${text}" ×${n} under ${thread}`);
+    if (published.length > notified.length) duplicated.push(`reply "${text}" ×${published.length} for ${notified.length} people`);
   }
   return { lost, duplicated };
 }
