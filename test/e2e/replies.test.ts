@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type E2E, startE2E } from './harness.js';
 
@@ -101,17 +102,60 @@ describe('fbsync run: Planfix → Facebook and changes after the fact', () => {
     expect(pageReplies()).toEqual([]);
   });
 
-  it('explains a reply Facebook blocks for policy (368) once, and goes on', async () => {
-    const { task, contact } = await imported();
-    e2e.sim.planfix.quickReply(task.id, contact.id, 'Blocked text');
+  /** Moves a postponed reply's clock back, as if `hours` had passed since Facebook first blocked it. */
+  function age(hours: number) {
+    const db = new Database(e2e.storePath);
+    const past = (h: number) => new Date(Date.now() - h * 3_600_000).toISOString();
+    db.prepare("UPDATE reply SET retry_at = ?, blocked_since = ? WHERE state = 'postponed'").run(past(0.01), past(hours));
+    db.close();
+  }
+
+  it('postpones a reply Facebook blocks for now (368) with one note, leaves it alone during the wait, and publishes it once the block lifts', async () => {
+    const { comment, task, contact } = await imported();
+    e2e.sim.planfix.quickReply(task.id, contact.id, 'Blocked for now');
     e2e.sim.facebook.setPolicyBlock(true);
     const run = await e2e.run();
     expect(run.code).toBe(0);
-    expect(run.summary.effects['reply.refused']).toBe(1);
-    const notes = e2e.sim.planfix.comments(task.id).filter((c) => c.description.includes('Not published on Facebook'));
-    expect(notes).toHaveLength(1);
-    expect(notes[0]!.description).toMatch(/368|abusive|disallowed/);
+    expect(run.summary.effects['reply.postponed']).toBe(1);
+    expect(run.summary.effects['reply.refused']).toBeUndefined();
+    const waitNotes = () => e2e.sim.planfix.comments(task.id).filter((c) => c.description.includes('blocking the Page'));
+    expect(waitNotes()).toHaveLength(1);
+    expect(waitNotes()[0]!.description).toContain('fbsync will retry');
+
+    // During the wait: no new attempt, no second note, even when the task changes.
+    const graphCalls = e2e.sim.facebook.callCount;
+    e2e.sim.planfix.addEmployeeComment(task.id, { description: 'Internal: waiting for Facebook', notifyUserIds: [5] });
+    const waiting = await e2e.run();
+    expect(waiting.code).toBe(0);
+    expect(waiting.summary.effects['reply.postponed']).toBeUndefined();
+    expect(e2e.sim.facebook.callCount - graphCalls).toBeLessThan(5);
+    expect(waitNotes()).toHaveLength(1);
+
     e2e.sim.facebook.setPolicyBlock(false);
+    age(1);
+    const lifted = await e2e.run();
+    expect(lifted.code).toBe(0);
+    expect(lifted.summary.effects['reply.published']).toBe(1);
+    expect(pageReplies()).toEqual([expect.objectContaining({ parentId: comment.id, message: 'Blocked for now' })]);
+    expect(e2e.sim.planfix.comments(task.id).filter((c) => c.description.includes('Sent to Facebook'))).toHaveLength(1);
+    await e2e.run();
+    expect(pageReplies()).toHaveLength(1);
+  });
+
+  it('refuses a reply with a note when Facebook has blocked it for 24 hours', async () => {
+    const { task, contact } = await imported();
+    e2e.sim.planfix.quickReply(task.id, contact.id, 'Blocked for good');
+    e2e.sim.facebook.setPolicyBlock(true);
+    expect((await e2e.run()).summary.effects['reply.postponed']).toBe(1);
+    age(25);
+    const run = await e2e.run();
+    expect(run.code).toBe(0);
+    expect(run.summary.effects['reply.refused']).toBe(1);
+    const refused = e2e.sim.planfix.comments(task.id).filter((c) => c.description.includes('Not published on Facebook'));
+    expect(refused).toHaveLength(1);
+    expect(refused[0]!.description).toContain('kept blocking');
+    e2e.sim.facebook.setPolicyBlock(false);
+    age(26);
     await e2e.run();
     expect(pageReplies()).toEqual([]);
   });
