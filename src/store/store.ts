@@ -237,24 +237,9 @@ export class Store {
       .run({ ...row, isHidden: row.isHidden ? 1 : 0, byPage: row.byPage ? 1 : 0 });
   }
 
-  /**
-   * The person's comment an answer written as Planfix comment `beforePlanfixCommentId` was meant for:
-   * their latest one on the post already in Planfix when the answer was written (Planfix ids grow),
-   * a deleted one only when all are deleted.
-   */
-  commentAnsweredBy(postId: string, authorId: string, beforePlanfixCommentId = Number.MAX_SAFE_INTEGER): CommentRow | undefined {
-    return this.toComment(
-      this.sql(
-        `${COMMENT_SELECT} WHERE post_id = ? AND author_id = ? AND state != 'skipped' AND planfix_comment_id < ?
-         ORDER BY state = 'deleted', created_time DESC, id DESC LIMIT 1`,
-      ).get(postId, authorId, beforePlanfixCommentId),
-    );
-  }
-
-  /** The threads (top-level comment ids) a person wrote in under a post. */
-  threadsOf(postId: string, authorId: string): Set<string> {
-    const rows = this.sql(`SELECT DISTINCT coalesce(parent_id, id) AS thread FROM fb_comment WHERE post_id = ? AND author_id = ?`).all(postId, authorId) as { thread: string }[];
-    return new Set(rows.map((r) => r.thread));
+  /** Every comment of one person under a post, in any state. */
+  commentsBy(postId: string, authorId: string): CommentRow[] {
+    return this.sql(`${COMMENT_SELECT} WHERE post_id = ? AND author_id = ?`).all(postId, authorId).map((raw) => this.toComment(raw)!);
   }
 
   private toComment(raw: unknown): CommentRow | undefined {

@@ -4,6 +4,7 @@ import type { PfComment } from '../planfix/types.js';
 import { BudgetExhausted } from './budget.js';
 import { HIDDEN_AUTHOR, type SyncContext } from './context.js';
 import { isSideStopper } from './executor.js';
+import { chooseTarget, notifiedContacts, postponement } from './reply-rules.js';
 import { htmlToText, replyPostponedNote, replyRefusedNote, replySentNote, sameText } from './format.js';
 import { STORE_CREATED_META } from '../store/migrations.js';
 import type { ReplyRow, ReplyTargetRow } from '../store/store.js';
@@ -31,9 +32,7 @@ interface Target {
 
 type ReplyBase = Pick<ReplyRow, 'planfixCommentId' | 'fbTargetId' | 'taskId'>;
 
-const POSTPONE_MIN_WAIT_MS = 15 * 60_000;
-const POSTPONE_MAX_WAIT_MS = 8 * 3_600_000;
-const POSTPONE_GIVE_UP_MS = 24 * 3_600_000;
+
 
 /** Planfix → Facebook (rule 4): employees' comments notifying a commenter's contact become Page replies. */
 export class Replies {
@@ -96,9 +95,8 @@ export class Replies {
         if (!this.zoneKnown) this.learnZone(comment, own.updatedAt, own.attempts);
         continue;
       }
-      if (comment.id <= first || comment.isDeleted || !comment.ownerId?.startsWith('user:')) continue;
-      for (const contactRef of comment.recipientIds.filter((r) => r.startsWith('contact:'))) {
-        const contact = store.contactByPlanfixId(Number(contactRef.slice('contact:'.length)));
+      for (const contactId of notifiedContacts(comment, first)) {
+        const contact = store.contactByPlanfixId(contactId);
         if (!contact) continue;
         const decided = this.decideTarget(taskId, postId, comment.id, contact.fbUserId);
         if (decided) await this.settle(decided, { fbCommentId: decided.fbTargetId, authorName: contact.name }, () => htmlToText(comment.description));
@@ -119,8 +117,7 @@ export class Replies {
     const known = store.getReplyTarget(planfixCommentId, fbUserId);
     if (known) return known;
     const legacy = this.legacyTarget(postId, planfixCommentId, fbUserId);
-    const answered = legacy ? undefined : (store.commentAnsweredBy(postId, fbUserId, planfixCommentId) ?? store.commentAnsweredBy(postId, fbUserId));
-    const target = legacy ?? (answered && { fbCommentId: answered.id, fbTargetId: answered.parentId ?? answered.id });
+    const target = legacy ?? chooseTarget(store.commentsBy(postId, fbUserId), planfixCommentId);
     if (!target) return undefined;
     return store.putReplyTarget({ planfixCommentId, fbUserId, taskId, ...target });
   }
@@ -128,7 +125,7 @@ export class Replies {
   /** A store from before decisions were recorded: an answer already published (or under way) into one of the person's threads keeps that thread. */
   private legacyTarget(postId: string, planfixCommentId: number, fbUserId: string): { fbCommentId: string; fbTargetId: string } | undefined {
     const { store } = this.ctx;
-    const threads = store.threadsOf(postId, fbUserId);
+    const threads = new Set(store.commentsBy(postId, fbUserId).map((c) => c.parentId ?? c.id));
     const targets = [
       ...store.repliesOf(planfixCommentId).map((r) => r.fbTargetId),
       ...store.journal.unfinished('reply', `reply:${planfixCommentId}:`).map((e) => e.key.split(':')[2]!),
@@ -207,20 +204,13 @@ export class Replies {
     await this.markInTask(store.getReply(base.planfixCommentId, base.fbTargetId)!, target.authorName);
   }
 
-  /**
-   * Waits as long again as the block has lasted (at least 15 minutes, at most 8 hours between tries);
-   * after 24 hours of blocks the reply is refused with a note, like a permanent refusal.
-   */
   private async postpone(base: ReplyBase, target: Target, reason: string, earlier?: ReplyRow): Promise<void> {
-    const now = Date.now();
-    const blockedSince = earlier?.blockedSince ?? new Date(now).toISOString();
-    const blockedFor = now - Date.parse(blockedSince);
-    if (blockedFor >= POSTPONE_GIVE_UP_MS) {
-      await this.refuse({ ...base, reason: `Facebook kept blocking the Page's replies for ${Math.round(blockedFor / 3_600_000)} hours (${reason}).` }, target);
+    const wait = postponement(earlier?.blockedSince ?? undefined, Date.now());
+    if (wait.giveUp) {
+      await this.refuse({ ...base, reason: `Facebook kept blocking the Page's replies for ${wait.blockedHours} hours (${reason}).` }, target);
       return;
     }
-    const wait = Math.min(Math.max(blockedFor, POSTPONE_MIN_WAIT_MS), POSTPONE_MAX_WAIT_MS);
-    const row: ReplyRow = { ...base, fbReplyId: null, permalinkUrl: null, state: 'postponed', reason, retryAt: new Date(now + wait).toISOString(), blockedSince };
+    const row: ReplyRow = { ...base, fbReplyId: null, permalinkUrl: null, state: 'postponed', reason, retryAt: wait.retryAt, blockedSince: wait.blockedSince };
     this.ctx.store.putReply(row);
     this.ctx.report.count('reply.postponed');
     await this.markInTask(row, target.authorName);

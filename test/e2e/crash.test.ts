@@ -104,6 +104,7 @@ describe('crash safety under SIGKILL', () => {
         `${published} replies, ${sim.planfix.contacts().length} contacts, ${sim.planfix.tasks().length} tasks; ` +
         `comments lost ${comments.lost.length}, duplicated ${comments.duplicated.length}; replies lost ${replies.lost.length}, duplicated ${replies.duplicated.length}`,
     );
+    if (lost.length + duplicated.length > 0) console.log({ lost, duplicated });
     expect(kills).toBeGreaterThanOrEqual(Math.min(KILLS, 1));
     if (KILLS >= 12) expect([...seen].sort()).toEqual([...kinds].sort());
     expect(lost).toEqual([]);
