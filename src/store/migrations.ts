@@ -94,6 +94,7 @@ export const migrations: readonly string[] = [
   ALTER TABLE reply ADD COLUMN retry_at TEXT;
   ALTER TABLE reply ADD COLUMN blocked_since TEXT;
   CREATE INDEX reply_retry ON reply(retry_at) WHERE state = 'postponed';
+  ALTER TABLE post_task ADD COLUMN created_by_fbsync INTEGER;
   `,
 ];
 

@@ -178,10 +178,11 @@ export class Store {
     return (this.sql('SELECT post_id AS postId FROM post_task WHERE task_id = ?').get(taskId) as { postId: string } | undefined)?.postId;
   }
 
-  addPostTask(postId: string, seq: number, taskId: number): void {
+  /** `created`: fbsync made the task (false: it found one that existed before). */
+  addPostTask(postId: string, seq: number, taskId: number, created: boolean): void {
     this
-      .sql('INSERT OR IGNORE INTO post_task (post_id, seq, task_id, created_at) VALUES (?, ?, ?, ?)')
-      .run(postId, seq, taskId, new Date().toISOString());
+      .sql('INSERT OR IGNORE INTO post_task (post_id, seq, task_id, created_at, created_by_fbsync) VALUES (?, ?, ?, ?, ?)')
+      .run(postId, seq, taskId, new Date().toISOString(), created ? 1 : 0);
   }
 
   closePostTask(postId: string, seq: number): void {
@@ -248,10 +249,17 @@ export class Store {
     return { ...r, isHidden: r.isHidden === 1, byPage: r.byPage === 1 };
   }
 
-  /** The first comment fbsync put into a task: employees' comments before it are not answers to Facebook. */
-  firstImportedCommentId(taskId: number): number | undefined {
+  /**
+   * Employees' comments in a task with a Planfix id above this one may be answers to Facebook: all
+   * of them in a task fbsync made; in a task it found (made before fbsync, or by a store older than
+   * this column), only those after fbsync's first comment there. Undefined: no answer is possible yet.
+   */
+  answersAfter(taskId: number): number | undefined {
+    const task = this.sql('SELECT created_by_fbsync AS created FROM post_task WHERE task_id = ?').get(taskId) as { created: number | null } | undefined;
+    if (task?.created === 1) return 0;
     return (this.sql('SELECT min(planfix_comment_id) AS id FROM fb_comment WHERE task_id = ?').get(taskId) as { id: number | null }).id ?? undefined;
   }
+
 
   // replies published from Planfix
 

@@ -85,7 +85,7 @@ export class Replies {
   private async scanTask(taskId: number): Promise<boolean> {
     const { store, pf, report } = this.ctx;
     const postId = store.postOfTask(taskId)!;
-    const first = store.firstImportedCommentId(taskId);
+    const first = store.answersAfter(taskId);
     if (first === undefined) return true;
     let complete = true;
     const comments = await pf.listComments(taskId);

@@ -6,12 +6,12 @@ import type { PfComment } from '../planfix/types.js';
 import type { CommentRow } from '../store/store.js';
 
 /**
- * An employee's comment that notifies at least one contact, written after fbsync's first comment
- * in the task (earlier ones predate the Facebook conversation), and not one of fbsync's own.
+ * An employee's comment that notifies at least one contact, written after `answersAfter` (in a
+ * task fbsync found rather than made, older comments predate the Facebook conversation).
  * Returns the notified contacts' Planfix ids.
  */
-export function notifiedContacts(comment: PfComment, firstImportedId: number): number[] {
-  if (comment.id <= firstImportedId || comment.isDeleted || !comment.ownerId?.startsWith('user:')) return [];
+export function notifiedContacts(comment: PfComment, answersAfter: number): number[] {
+  if (comment.id <= answersAfter || comment.isDeleted || !comment.ownerId?.startsWith('user:')) return [];
   return comment.recipientIds.filter((r) => r.startsWith('contact:')).map((r) => Number(r.slice('contact:'.length)));
 }
 

@@ -79,7 +79,7 @@ export class TaskResolver {
       },
       remoteId: (r) => String(r.id),
       commit: (r) => {
-        store.addPostTask(post.id, seq, r.id);
+        store.addPostTask(post.id, seq, r.id, r.created);
         report.count(r.created ? 'task.created' : 'task.found');
       },
     });

@@ -50,7 +50,10 @@ export function checkRepliesOnce(sim: Simulator): { lost: string[]; duplicated: 
     for (const contact of notified) {
       const mine = sim.facebook.comments(postId).filter((c) => !c.byPage && c.from?.id === facebookIdOf.get(contact));
       const threads = new Set(mine.map((c) => c.parentId ?? c.id));
-      if (mine.length > 0 && !published.some((r) => threads.has(r.parentId!))) lost.push(`reply "${text}" to ${contact}`);
+      if (mine.length > 0 && !published.some((r) => threads.has(r.parentId!))) {
+        const firstImport = sim.planfix.comments(answer.taskId).find((c) => c.origin === 'api')?.id;
+        lost.push(`reply "${text}" to ${contact} (answer ${answer.id} in task ${answer.taskId}, whose first imported comment is ${firstImport})`);
+      }
     }
     const perThread = new Map<string, number>();
     for (const r of published) perThread.set(r.parentId!, (perThread.get(r.parentId!) ?? 0) + 1);
