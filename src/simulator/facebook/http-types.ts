@@ -48,5 +48,6 @@ export interface RouteEnv {
   maxPageWeight: number | null;
   /** `limit` of list requests is silently capped at this (FacebookSimOptions.pageLimitCap). */
   pageLimitCap: number | null;
+  emptyCommentMessage: 'empty' | 'absent';
   nowMs(): number;
 }

@@ -47,6 +47,7 @@ function viewCtx(env: RouteEnv, req: GraphRequest, v: Viewer): ViewCtx {
   return {
     state: env.state,
     showUsers: seesUsers(env, v),
+    omitEmptyMessage: env.emptyCommentMessage === 'absent',
     apiBase: req.origin + req.prefix,
     origin: req.origin,
     authParams: authParams(req, v),

@@ -41,6 +41,11 @@ export interface FacebookSimOptions {
    * post…": the first `calls` replies (then it lifts), or all of them until `blockReplies(null)`.
    */
   blockReplies?: { calls?: number };
+  /**
+   * How a comment without text (photo or sticker only) carries its `message`: `''` (default, as in
+   * the fixtures the notes quote) or `'absent'` — no `message` field (Graph's spec marks every field optional).
+   */
+  emptyCommentMessage?: 'empty' | 'absent';
 }
 
 export interface SimComment {
@@ -139,6 +144,7 @@ export class FacebookSim {
       replyBlock: null,
       maxPageWeight: opts.maxPageWeight ?? null,
       pageLimitCap: opts.pageLimitCap ?? null,
+      emptyCommentMessage: opts.emptyCommentMessage ?? 'empty',
       nowMs: now,
     };
     if (opts.blockReplies) this.blockReplies(opts.blockReplies);
