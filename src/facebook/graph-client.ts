@@ -207,10 +207,10 @@ export class GraphClient implements FacebookPage {
   /**
    * One page of a listing. When Graph finds it too heavy (TooMuchDataError) the same page is asked
    * again at once with half the `limit` (rewritten in the URL, a `paging.next` one too), down to
-   * MIN_PAGE_SIZE; the feed then drops its comment summary. Returns the URL that worked, whose
-   * `limit` the following `next` URLs repeat.
+   * MIN_PAGE_SIZE; the feed then drops its comment summary. Graph's `next` URLs repeat the request's
+   * query, so the following pages keep the size (and fields) that worked.
    */
-  private async getPage(first: string, edge: PagedEdge): Promise<{ value: unknown; url: string }> {
+  private async getPage(first: string, edge: PagedEdge): Promise<unknown> {
     let url = first;
     // Another listing of this edge may have found a smaller size since this `next` URL was made.
     const size = this.pageSize(edge);
@@ -220,7 +220,7 @@ export class GraphClient implements FacebookPage {
       try {
         const value = await this.getJson(url);
         this.rememberSize(edge, limit);
-        return { value, url };
+        return value;
       } catch (error) {
         if (!(error instanceof TooMuchDataError)) throw error;
         if (limit > MIN_PAGE_SIZE) {
@@ -331,9 +331,7 @@ export class GraphClient implements FacebookPage {
     let url = first;
     for (let number = 1; ; number++) {
       const what = this.describe('GET', url);
-      let value: unknown;
-      ({ value, url } = await this.getPage(url, edge));
-      const page = parse(value, what);
+      const page = parse(await this.getPage(url, edge), what);
       const fresh: T[] = [];
       for (const item of page.items) {
         if (seenIds.has(item.id)) continue;
