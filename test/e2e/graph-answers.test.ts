@@ -124,3 +124,19 @@ describe('a pinned post leading the feed', () => {
     expect(e2e.sim.planfix.comments(task.id).map((c) => c.description)).toEqual([expect.stringContaining('hello on'), expect.stringContaining('a new question on an older post')]);
   });
 });
+
+describe('comments without text', () => {
+  it("imports a photo-only and a sticker-only comment that come with no `message` field at all (emptyCommentMessage: 'absent')", async () => {
+    e2e = await startE2E({ simulator: { facebook: { emptyCommentMessage: 'absent' } } });
+    const fb = e2e.sim.facebook;
+    const post = fb.addPost({ message: 'Show us your loaf' });
+    fb.addComment(post.id, { message: '', attachment: { type: 'photo', url: 'https://www.facebook.com/photo.php?fbid=77', imageUrl: 'https://scontent.example/77.jpg' } });
+    fb.addComment(post.id, { message: '', attachment: { type: 'sticker', url: 'https://www.facebook.com/stickers/5' } });
+    const result = await e2e.run();
+    expect(result.code, result.stderr).toBe(0);
+    const [task] = e2e.sim.planfix.tasks();
+    const texts = e2e.sim.planfix.comments(task!.id).map((c) => c.description);
+    expect(texts).toHaveLength(2);
+    expect(texts[0]).toContain('https://www.facebook.com/photo.php?fbid=77');
+  });
+});
