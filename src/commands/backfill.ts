@@ -8,7 +8,7 @@ import { runBackfill } from '../sync/backfill.js';
 import { OFFSET_META } from '../sync/replies.js';
 import { DryRunPlanfix } from '../sync/dry-run.js';
 import { makeContext, type Sides } from '../sync/engine.js';
-import { makeGraphClient, makePlanfixClient, openSession, pageToken } from '../sync/session.js';
+import { makeGraphClient, makePlanfixClient, openSession, pageToken, storePageSizes } from '../sync/session.js';
 import type { Output } from './output.js';
 import { ProgressDisplay } from './progress.js';
 import { summaryJson, summaryLine } from './summary.js';
@@ -116,7 +116,7 @@ async function dryRun(config: Config, range: { since: Date; until: Date }, outpu
         counts[write.kind]++;
         output.out(write.kind === 'update' ? `would ${write.text}` : `would create ${write.text}`);
       });
-      const fb = makeGraphClient(config, pageToken(config, store));
+      const fb = makeGraphClient(config, pageToken(config, store), storePageSizes(store));
       const ctx = backfillContext(config, { fb, pf, store });
       const result = await runBackfill(ctx, { ...range, planfixReserve: 0 });
       output.out(

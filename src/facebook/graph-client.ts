@@ -3,13 +3,13 @@
 
 import type { BackoffPolicy } from '../http/backoff.js';
 import { type HttpRequest, type HttpResponse, HttpClient, parseJson } from '../http/client.js';
-import { AuthError, MalformedResponseError, RemoteError, ThrottledError, TransientError } from '../http/errors.js';
+import { AuthError, MalformedResponseError, RemoteError, ThrottledError, TooMuchDataError, TransientError } from '../http/errors.js';
 import { redact, registerSecret } from '../http/secrets.js';
 import type { Throttle } from '../http/throttle.js';
 import { classifyGraphAnswer, describeRequest } from './graph-errors.js';
 import { type At, type Page, at, graphTimeToDate, parseComment, parseCreated, parseList, parsePicture, parsePost } from './parse.js';
 import { classicSignatureParams, signatureParams, withParams, withoutSignature } from './proof.js';
-import type { CommentListOptions, FacebookPage, FbComment, FbPost, PostListOptions } from './types.js';
+import type { CommentListOptions, FacebookPage, FbComment, FbPost, PageSizeMemory, PagedEdge, PostListOptions } from './types.js';
 import { type Usage, applyUsage, readUsage } from './usage.js';
 
 export interface GraphClientOptions {
@@ -26,13 +26,25 @@ export interface GraphClientOptions {
   concurrency: number;
   timeoutMs?: number;
   backoff?: BackoffPolicy;
+  /** Page sizes that worked on earlier runs (see PageSizeMemory); without it every run starts at MAX_PAGE_SIZE. */
+  pageSizes?: PageSizeMemory;
 }
 
 /** Post fields; the comment count rides along as a summary so unchanged posts cost nothing more (notes §4.2). */
 export const POST_FIELDS = 'id,message,story,created_time,updated_time,permalink_url,comments.filter(stream).summary(true).limit(0)';
 export const COMMENT_FIELDS = 'id,message,created_time,from{id,name},parent{id},attachment,permalink_url,is_hidden,can_comment,comment_count';
+/**
+ * The feed's fields when even MIN_PAGE_SIZE posts with the comment summary are too heavy. Without the
+ * summary a post has no comment count, and the sync reads every such post's comments (Inbound.needsSync):
+ * dearer, but nothing is missed.
+ */
+export const LIGHT_POST_FIELDS = 'id,message,story,created_time,updated_time,permalink_url';
 /** Graph's maximum page size on the feed family (notes §1); also used for comments (§2, undocumented there). */
 export const MAX_PAGE_SIZE = 100;
+/** Halving a page that Graph found too heavy stops here: a page of 5 that still fails is not a size problem. */
+export const MIN_PAGE_SIZE = 5;
+/** Growth per run, back towards MAX_PAGE_SIZE, of a size that had been reduced. */
+const PAGE_SIZE_GROWTH = 1.25;
 
 export class GraphClient implements FacebookPage {
   readonly pageId: string;
@@ -41,6 +53,12 @@ export class GraphClient implements FacebookPage {
   private readonly base: string;
   private readonly basePath: string;
   private lastUsage: Usage | undefined;
+  /** Page size per edge for this client's life: from the memory at first use, halved on TooMuchDataError. */
+  private readonly pageSizes = new Map<PagedEdge, number>();
+  /** Edges that got a TooMuchDataError in this life (their size is not grown this run). */
+  private readonly reduced = new Set<PagedEdge>();
+  /** Edges whose memory was already updated after a full-size page in this life (grown once per run). */
+  private readonly settled = new Set<PagedEdge>();
 
   constructor(private readonly options: GraphClientOptions) {
     registerSecret(options.accessToken);
@@ -84,21 +102,32 @@ export class GraphClient implements FacebookPage {
   }
 
   /**
-   * The feed, newest-created first. Stops paging at the first page holding a post created before
-   * `since` (that page is yielded without the older posts). Empty pages are not yielded.
+   * The feed, newest-created first. Posts created before `since` are not yielded; paging stops after
+   * two consecutive such posts. One alone does not end it: a pinned post leads the feed whatever its
+   * age, and the feed is not strictly ordered (an old post can come between newer ones). Empty pages
+   * are not yielded.
    */
   async *listPosts(options: PostListOptions = {}): AsyncIterable<FbPost[]> {
-    const params: Record<string, string> = { fields: POST_FIELDS, limit: String(pageSize(options.pageSize)) };
+    const params: Record<string, string> = { fields: POST_FIELDS, limit: String(this.pageSize('feed', options.pageSize)) };
     if (options.until) params.until = String(Math.floor(options.until.getTime() / 1000));
     const since = options.since?.getTime();
-    for await (const posts of this.pages(this.url(`${this.pageId}/feed`, params), 'posts', (value, what) => parseList(value, what, parsePost))) {
+    let olderInARow = 0;
+    for await (const posts of this.pages(this.url(`${this.pageId}/feed`, params), 'posts', 'feed', (value, what) => parseList(value, what, parsePost))) {
       if (since === undefined) {
         yield posts;
         continue;
       }
-      const wanted = posts.filter((post) => createdMs(post.createdTime) >= since);
+      const wanted: FbPost[] = [];
+      for (const post of posts) {
+        if (createdMs(post.createdTime) >= since) {
+          wanted.push(post);
+          olderInARow = 0;
+        } else if (++olderInARow >= 2) {
+          break;
+        }
+      }
       if (wanted.length > 0) yield wanted;
-      if (wanted.length < posts.length) return;
+      if (olderInARow >= 2) return;
     }
   }
 
@@ -111,10 +140,10 @@ export class GraphClient implements FacebookPage {
     const url = this.url(`${postId}/comments`, {
       filter: 'stream',
       order: options.newestFirst ? 'reverse_chronological' : 'chronological',
-      limit: String(pageSize(options.pageSize)),
+      limit: String(this.pageSize('comments', options.pageSize)),
       fields: COMMENT_FIELDS,
     });
-    yield* this.pages(url, 'comments', (value, what) => parseList(value, what, (item, where) => parseComment(item, where, postId)));
+    yield* this.pages(url, 'comments', 'comments', (value, what) => parseList(value, what, (item, where) => parseComment(item, where, postId)));
   }
 
   /**
@@ -122,9 +151,9 @@ export class GraphClient implements FacebookPage {
    * alone does not name its post and Graph's Comment has no post field (use the caller's own).
    */
   async listReplies(commentId: string): Promise<FbComment[]> {
-    const url = this.url(`${commentId}/comments`, { filter: 'stream', order: 'reverse_chronological', limit: String(MAX_PAGE_SIZE), fields: COMMENT_FIELDS });
+    const url = this.url(`${commentId}/comments`, { filter: 'stream', order: 'reverse_chronological', limit: String(this.pageSize('replies')), fields: COMMENT_FIELDS });
     const replies: FbComment[] = [];
-    for await (const page of this.pages(url, 'comments', (value, what) => parseList(value, what, (item, where) => parseComment(item, where, '')))) {
+    for await (const page of this.pages(url, 'comments', 'replies', (value, what) => parseList(value, what, (item, where) => parseComment(item, where, '')))) {
       replies.push(...page);
     }
     return replies;
@@ -163,6 +192,78 @@ export class GraphClient implements FacebookPage {
       const reason = error instanceof Error ? error.message : String(error);
       throw new TransientError('facebook', redact(`${reason}; the reply may have been published`), true);
     }
+  }
+
+  /** The page size to ask for on `edge`: the caller's wish, at most what this run found Graph can answer. */
+  private pageSize(edge: PagedEdge, requested?: number): number {
+    let size = this.pageSizes.get(edge);
+    if (size === undefined) {
+      size = clampSize(this.options.pageSizes?.get(edge), MIN_PAGE_SIZE) ?? MAX_PAGE_SIZE;
+      this.pageSizes.set(edge, size);
+    }
+    return Math.min(size, clampSize(requested) ?? MAX_PAGE_SIZE);
+  }
+
+  /**
+   * One page of a listing. When Graph finds it too heavy (TooMuchDataError) the same page is asked
+   * again at once with half the `limit` (rewritten in the URL, a `paging.next` one too), down to
+   * MIN_PAGE_SIZE; the feed then drops its comment summary. Graph's `next` URLs repeat the request's
+   * query, so the following pages keep the size (and fields) that worked.
+   */
+  private async getPage(first: string, edge: PagedEdge): Promise<unknown> {
+    let url = first;
+    // Another listing of this edge may have found a smaller size since this `next` URL was made.
+    const size = this.pageSize(edge);
+    if (limitOf(url) > size) url = withParams(url, { limit: String(size) });
+    for (;;) {
+      const limit = limitOf(url);
+      try {
+        const value = await this.getJson(url);
+        this.rememberSize(edge, limit);
+        return value;
+      } catch (error) {
+        if (!(error instanceof TooMuchDataError)) throw error;
+        if (limit > MIN_PAGE_SIZE) {
+          const smaller = Math.min(Math.max(MIN_PAGE_SIZE, Math.floor(limit / 2)), this.pageSize(edge));
+          this.reduced.add(edge);
+          this.pageSizes.set(edge, smaller);
+          url = withParams(url, { limit: String(smaller) });
+          continue;
+        }
+        const fields = new URL(url).searchParams.get('fields');
+        if (edge === 'feed' && fields !== LIGHT_POST_FIELDS) {
+          url = withParams(url, { fields: LIGHT_POST_FIELDS });
+          continue;
+        }
+        throw new TooMuchDataError(
+          'facebook',
+          redact(`${error.message} (still too heavy at ${limit} items a page${edge === 'feed' ? ' without comment counts' : ''}, the smallest fbsync asks for); try again later`),
+          error.apiCode,
+          error.apiSubcode,
+          { cause: error },
+        );
+      }
+    }
+  }
+
+  /**
+   * After a page of `limit` items passed: a reduced size is remembered for later runs; a size that
+   * passed in full is grown back a little, once per run (clients live for one run).
+   */
+  private rememberSize(edge: PagedEdge, limit: number): void {
+    const memory = this.options.pageSizes;
+    if (!memory) return;
+    const size = this.pageSize(edge);
+    if (this.reduced.has(edge)) {
+      if (memory.get(edge) !== size) memory.set(edge, size);
+      return;
+    }
+    if (this.settled.has(edge)) return;
+    // Only a page asked at the full size of this run tells that size is fine.
+    if (limit < size) return;
+    this.settled.add(edge);
+    const remembered = clampSize(memory.get(edge), MIN_PAGE_SIZE);
+    if (remembered !== undefined && remembered < MAX_PAGE_SIZE) memory.set(edge, Math.min(MAX_PAGE_SIZE, Math.ceil(remembered * PAGE_SIZE_GROWTH)));
   }
 
   /** `{base}/{path}?{params}`; the token and proof are added per try by sign(). */
@@ -224,13 +325,13 @@ export class GraphClient implements FacebookPage {
    * or a page of nothing but ids already seen, ends the listing with an error instead of a loop.
    * Ids repeated inside an otherwise new page are dropped.
    */
-  private async *pages<T extends { id: string }>(first: string, noun: string, parse: (value: unknown, what: string) => Page<T>): AsyncGenerator<T[]> {
+  private async *pages<T extends { id: string }>(first: string, noun: string, edge: PagedEdge, parse: (value: unknown, what: string) => Page<T>): AsyncGenerator<T[]> {
     const seenIds = new Set<string>();
     const seenUrls = new Set<string>([withoutSignature(first)]);
     let url = first;
     for (let number = 1; ; number++) {
       const what = this.describe('GET', url);
-      const page = parse(await this.getJson(url), what);
+      const page = parse(await this.getPage(url, edge), what);
       const fresh: T[] = [];
       for (const item of page.items) {
         if (seenIds.has(item.id)) continue;
@@ -252,9 +353,19 @@ export class GraphClient implements FacebookPage {
   }
 }
 
-function pageSize(requested: number | undefined): number {
-  if (requested === undefined || !Number.isFinite(requested)) return MAX_PAGE_SIZE;
-  return Math.min(MAX_PAGE_SIZE, Math.max(1, Math.floor(requested)));
+function clampSize(size: number | undefined, min = 1): number | undefined {
+  if (size === undefined || !Number.isFinite(size)) return undefined;
+  return Math.min(MAX_PAGE_SIZE, Math.max(min, Math.floor(size)));
+}
+
+/** The `limit` a page URL asks for (Graph's default 25 when it names none). */
+function limitOf(url: string): number {
+  try {
+    const raw = new URL(url).searchParams.get('limit');
+    return raw !== null && /^\d+$/.test(raw) ? Number(raw) : 25;
+  } catch {
+    return MAX_PAGE_SIZE;
+  }
 }
 
 function createdMs(time: string): number {

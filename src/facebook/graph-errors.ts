@@ -8,9 +8,11 @@ import {
   MalformedResponseError,
   NotFoundError,
   PermissionError,
+  PostponedError,
   RefusedError,
   type RemoteError,
   ThrottledError,
+  TooMuchDataError,
   TransientError,
 } from '../http/errors.js';
 import { redact } from '../http/secrets.js';
@@ -157,8 +159,11 @@ export function graphError(error: GraphError, context: ErrorContext): RemoteErro
       error.code,
     );
   }
-  if (code === 1 && subcode === 99) {
-    return make(RefusedError, `Facebook refused ${what} as too much data at once (reduce the page size): ${api}`);
+  if (isTooMuchData(error)) {
+    // A read: the same page with a smaller `limit` may pass at once (the paging in graph-client.ts
+    // does that). Not a TransientError, so HttpClient does not ask the same heavy page again.
+    if (!context.write) return make(TooMuchDataError, `Facebook refused ${what} as too much data at once: ${api}`);
+    return make(RefusedError, `Facebook refused ${what} as too much data at once: ${api}`);
   }
   if (code === 1 || code === 2 || error.isTransient || (error.code === undefined && context.status >= 500)) {
     // An explicit Graph error means the write was not applied — unless the server itself failed (5xx).
@@ -167,6 +172,13 @@ export function graphError(error: GraphError, context: ErrorContext): RemoteErro
   }
   if (code === 803 || (code === 100 && (subcode === 33 || /does not exist/i.test(error.message)))) {
     return make(NotFoundError, `Facebook says the object of ${what} does not exist (deleted, or not visible to the ${tokenName}): ${api}`);
+  }
+  if (code === 368 && context.write) {
+    // Graph's error table: "Temporarily blocked for policies violations — wait and retry the operation".
+    return make(
+      PostponedError,
+      `Facebook temporarily blocks ${what} for policy reasons (often many similar replies in a short time): ${api}. Nothing was published; retry later.`,
+    );
   }
   const hint =
     code === 368
@@ -181,6 +193,17 @@ export function graphError(error: GraphError, context: ErrorContext): RemoteErro
     return new TransientError('facebook', redact(`Facebook failed on ${what}: ${api}`), context.write, error.code);
   }
   return make(RefusedError, `Facebook refused ${what}: ${api}.${hint}`);
+}
+
+/**
+ * Graph's "the answer would be too heavy" (notes §3 "Limits", §7): code 1 with the message "Please
+ * reduce the amount of data you're asking for, then retry your request", HTTP 500, usually no subcode
+ * (facebook-python-business-sdk#470, singer-io/tap-facebook#65); the same as code 1 subcode 99,
+ * whose message is sometimes only "An unknown error occurred" (php-graph-sdk#948, goes-funky's tap).
+ */
+export function isTooMuchData(error: GraphError): boolean {
+  if (error.code !== 1) return false;
+  return error.subcode === 99 || /reduce the amount of data|request (?:is )?too large|too much data/i.test(error.message);
 }
 
 /** "message [code 100/33, fbtrace_id …] — user message": the API's own words, redacted by the caller. */

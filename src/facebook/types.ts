@@ -53,11 +53,14 @@ export interface FbPost {
 }
 
 export interface PostListOptions {
-  /** Oldest created_time wanted: paging stops once posts are older than this. */
+  /**
+   * Oldest created_time wanted: older posts are not yielded, and paging stops after two consecutive
+   * older posts (one alone may be a pinned or out-of-order post with newer ones after it).
+   */
   since?: Date;
   /** Newest created_time wanted (backfill). */
   until?: Date;
-  /** Posts per page (≤ 100). */
+  /** Posts per page (≤ 100); smaller when Facebook said the pages are too heavy (PageSizeMemory). */
   pageSize?: number;
 }
 
@@ -65,6 +68,18 @@ export interface CommentListOptions {
   /** Newest first, so incremental reads can stop early. Default chronological. */
   newestFirst?: boolean;
   pageSize?: number;
+}
+
+/** The listings whose page size adapts to Graph's "reduce the amount of data" answers. */
+export type PagedEdge = 'feed' | 'comments' | 'replies';
+
+/**
+ * Where the Graph client keeps the page size that worked for each edge, across runs (the sync
+ * layer backs it with the store). `get` may return anything a previous version wrote: it is clamped.
+ */
+export interface PageSizeMemory {
+  get(edge: PagedEdge): number | undefined;
+  set(edge: PagedEdge, size: number): void;
 }
 
 export interface RequestCounter {

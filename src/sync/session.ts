@@ -1,5 +1,6 @@
 import type { Config } from '../config/types.js';
 import { GraphClient } from '../facebook/graph-client.js';
+import type { PageSizeMemory } from '../facebook/types.js';
 import { httpTuningFromEnv } from '../http/client.js';
 import { AuthError } from '../http/errors.js';
 import { registerSecret } from '../http/secrets.js';
@@ -42,7 +43,21 @@ export function makePlanfixClient(config: Config): PlanfixClient {
   });
 }
 
-export function makeGraphClient(config: Config, accessToken: string): GraphClient {
+/** Meta keys `graph.pageSize.feed|comments|replies`: the Graph page sizes that worked, across runs. */
+export const PAGE_SIZE_META_PREFIX = 'graph.pageSize.';
+
+/** The Graph client's page-size memory, kept in the store's meta table. */
+export function storePageSizes(store: Store): PageSizeMemory {
+  return {
+    get: (edge) => {
+      const value = store.getMeta(PAGE_SIZE_META_PREFIX + edge);
+      return value === undefined ? undefined : Number(value);
+    },
+    set: (edge, size) => store.setMeta(PAGE_SIZE_META_PREFIX + edge, String(size)),
+  };
+}
+
+export function makeGraphClient(config: Config, accessToken: string, pageSizes?: PageSizeMemory): GraphClient {
   return new GraphClient({
     graphUrl: config.facebook.graphUrl,
     apiVersion: config.facebook.apiVersion,
@@ -51,6 +66,7 @@ export function makeGraphClient(config: Config, accessToken: string): GraphClien
     appSecret: config.facebook.appSecret,
     accessToken,
     concurrency: config.sync.concurrency,
+    pageSizes,
     ...httpTuningFromEnv(),
   });
 }
@@ -61,7 +77,7 @@ export function openSession(config: Config, options: { lock?: boolean } = {}): S
   let store: Store | undefined;
   try {
     store = Store.open(config.store.path);
-    const fb = makeGraphClient(config, pageToken(config, store));
+    const fb = makeGraphClient(config, pageToken(config, store), storePageSizes(store));
     const pf = makePlanfixClient(config);
     const opened = store;
     return {

@@ -12,13 +12,15 @@ import {
   MalformedResponseError,
   NotFoundError,
   PermissionError,
+  PostponedError,
   RefusedError,
   RemoteError,
   ThrottledError,
+  TooMuchDataError,
   TransientError,
 } from '../../src/http/errors.js';
 import { GraphClient } from '../../src/facebook/graph-client.js';
-import type { FbPost } from '../../src/facebook/types.js';
+import type { FbPost, PageSizeMemory, PagedEdge } from '../../src/facebook/types.js';
 
 const GRAPH = 'https://graph.facebook.test';
 const V = 'v24.0';
@@ -182,7 +184,7 @@ describe('listPosts', () => {
     expect(proofsSeen).toHaveLength(2);
   });
 
-  it('stops at the page that reaches `since`, drops the older posts, and asks for no further page', async () => {
+  it('stops after two consecutive posts older than `since`, drops them, and asks for no further page', async () => {
     server.use(
       http.get(`${API}/:page/feed`, ({ request }) => {
         const bad = signed(request);
@@ -196,9 +198,9 @@ describe('listPosts', () => {
           });
         }
         expect(q.get('after')).toBe('QVFIUp2');
-        // Crosses `since`, and still has a next page: that one must not be asked for.
+        // Two older posts in a row, and still a next page: that one must not be asked for.
         return HttpResponse.json({
-          data: [post(7, '2026-03-10T10:00:00+0000'), post(6, '2026-03-04T23:59:59+0000')],
+          data: [post(7, '2026-03-10T10:00:00+0000'), post(6, '2026-03-04T23:59:59+0000'), post(5, '2026-03-04T10:00:00+0000')],
           paging: { next: nextUrl(GRAPH, `${PAGE_ID}/feed`, 'p3') },
         });
       }),
@@ -268,6 +270,226 @@ describe('listPosts', () => {
     const error = await failure(collect(client().listPosts()));
     expect(error).toBeInstanceOf(MalformedResponseError);
     expect(error.message).toBe(`Facebook answer to GET /${PAGE_ID}/feed: data[1].created_time is missing`);
+  });
+});
+
+describe('listPosts: look-back window', () => {
+  const since = new Date('2026-03-05T00:00:00Z');
+
+  it('does not end the listing at an old pinned post that leads the feed', async () => {
+    server.use(
+      http.get(`${API}/:page/feed`, ({ request }) => {
+        const bad = signed(request);
+        if (bad) return bad;
+        if (!new URL(request.url).searchParams.get('after')) {
+          return HttpResponse.json({
+            data: [post(1, '2025-01-01T10:00:00+0000'), post(9, '2026-03-12T10:00:00+0000'), post(8, '2026-03-11T10:00:00+0000')],
+            paging: { next: nextUrl(GRAPH, `${PAGE_ID}/feed`, 'p2') },
+          });
+        }
+        return HttpResponse.json({ data: [post(7, '2026-03-10T10:00:00+0000')] });
+      }),
+    );
+    const pages = await collect(client().listPosts({ since }));
+    expect(pages.map((page) => page.map((p) => p.message))).toEqual([['Post number 9', 'Post number 8'], ['Post number 7']]);
+  });
+
+  it('reads past one out-of-order old post, and counts two older posts in a row across a page boundary', async () => {
+    server.use(
+      http.get(`${API}/:page/feed`, ({ request }) => {
+        const bad = signed(request);
+        if (bad) return bad;
+        const after = new URL(request.url).searchParams.get('after');
+        if (!after) {
+          return HttpResponse.json({
+            data: [post(9, '2026-03-12T10:00:00+0000'), post(2, '2026-02-01T10:00:00+0000'), post(8, '2026-03-11T10:00:00+0000'), post(3, '2026-02-02T10:00:00+0000')],
+            paging: { next: nextUrl(GRAPH, `${PAGE_ID}/feed`, 'p2') },
+          });
+        }
+        expect(after).toBe('QVFIUp2');
+        // The second old post in a row: the listing ends here, page p3 is never asked for.
+        return HttpResponse.json({ data: [post(4, '2026-02-03T10:00:00+0000'), post(7, '2026-03-10T10:00:00+0000')], paging: { next: nextUrl(GRAPH, `${PAGE_ID}/feed`, 'p3') } });
+      }),
+    );
+    const fb = client();
+    const pages = await collect(fb.listPosts({ since }));
+    expect(pages.map((page) => page.map((p) => p.message))).toEqual([['Post number 9', 'Post number 8']]);
+    expect(fb.requestCount).toBe(2);
+  });
+});
+
+// ---- page size --------------------------------------------------------------------------------
+
+const TOO_MUCH = () => HttpResponse.json({ error: { code: 1, message: "Please reduce the amount of data you're asking for, then retry your request" } }, { status: 500 });
+
+/** A PageSizeMemory over a plain object, as the store's meta table backs it. */
+function memory(initial: Partial<Record<PagedEdge, number>> = {}) {
+  const values: Partial<Record<PagedEdge, number>> = { ...initial };
+  const writes: string[] = [];
+  const mem: PageSizeMemory = {
+    get: (edge) => values[edge],
+    set: (edge, size) => {
+      values[edge] = size;
+      writes.push(`${edge}=${size}`);
+    },
+  };
+  return { mem, values, writes };
+}
+
+/** A feed of `total` posts whose pages fail as too heavy above `maxLimit` posts; `limits` records every ask. */
+function heavyFeed(total: number, maxLimit: number, limits: string[], options: { passLight?: boolean } = {}) {
+  const all = Array.from({ length: total }, (_, i) => post(total - i, new Date(Date.parse('2026-03-01T00:00:00Z') + (total - i) * 60_000).toISOString().replace('.000Z', '+0000')));
+  return http.get(`${API}/:page/feed`, ({ request }) => {
+    const bad = signed(request);
+    if (bad) return bad;
+    const q = new URL(request.url).searchParams;
+    const limit = Number(q.get('limit'));
+    const light = !q.get('fields')!.includes('comments');
+    limits.push(`${limit}${light ? ' light' : ''}`);
+    if (limit > maxLimit && !(light && options.passLight)) return TOO_MUCH();
+    const start = Number(q.get('after') ?? '0');
+    // Graph answers the fields asked for: no comment summary in the light form.
+    const data = all.slice(start, start + limit).map(({ comments, ...rest }) => (light ? rest : { ...rest, comments }));
+    const next = start + limit < total ? `${API}/${PAGE_ID}/feed?${new URLSearchParams({ fields: q.get('fields')!, limit: String(limit), access_token: TOKEN, after: String(start + limit) })}` : undefined;
+    return HttpResponse.json({ data, paging: { cursors: { before: 'b', after: 'a' }, ...(next ? { next } : {}) } });
+  });
+}
+
+describe('page size adapts to "reduce the amount of data"', () => {
+  it('halves the limit and asks the same page again at once, without the transient retries', async () => {
+    const limits: string[] = [];
+    server.use(heavyFeed(30, 12, limits));
+    const fb = client();
+    const pages = await collect(fb.listPosts());
+    expect(pages.flat()).toHaveLength(30);
+    expect(limits).toEqual(['100', '50', '25', '12', '12', '12']);
+    expect(fb.requestCount).toBe(6);
+  });
+
+  it('rewrites the limit of a paging.next URL and keeps the rest of it', async () => {
+    const seen: { limit: string | null; after: string | null; fields: string | null }[] = [];
+    const next = `${ELSEWHERE}/${V}/${PAGE_ID}/feed?fields=id%2Ccreated_time&limit=100&access_token=${TOKEN}&__paging_token=enc_AdDP9&after=QVFIUpage2`;
+    server.use(
+      http.get(`${API}/:page/feed`, ({ request }) => signed(request) ?? HttpResponse.json({ data: [post(3, '2026-03-10T10:00:00+0000')], paging: { next } })),
+      http.get(`${ELSEWHERE}/${V}/:page/feed`, ({ request }) => {
+        const bad = signed(request);
+        if (bad) return bad;
+        const q = new URL(request.url).searchParams;
+        seen.push({ limit: q.get('limit'), after: q.get('after'), fields: q.get('fields') });
+        if (Number(q.get('limit')) > 25) return TOO_MUCH();
+        expect(q.get('__paging_token')).toBe('enc_AdDP9');
+        return HttpResponse.json({ data: [post(2, '2026-03-09T10:00:00+0000')] });
+      }),
+    );
+    const pages = await collect(client().listPosts());
+    expect(pages.flat().map((p) => p.message)).toEqual(['Post number 3', 'Post number 2']);
+    expect(seen).toEqual([
+      { limit: '100', after: 'QVFIUpage2', fields: 'id,created_time' },
+      { limit: '50', after: 'QVFIUpage2', fields: 'id,created_time' },
+      { limit: '25', after: 'QVFIUpage2', fields: 'id,created_time' },
+    ]);
+  });
+
+  it('stops halving at 5 comments a page and says so', async () => {
+    const limits: string[] = [];
+    server.use(
+      http.get(`${API}/:object/comments`, ({ request }) => {
+        const bad = signed(request);
+        if (bad) return bad;
+        limits.push(new URL(request.url).searchParams.get('limit')!);
+        return TOO_MUCH();
+      }),
+    );
+    const fb = client();
+    const error = await failure(collect(fb.listComments(POST_ID)));
+    expect(error).toBeInstanceOf(TooMuchDataError);
+    expect(error.message).toMatch(/still too heavy at 5 items a page, the smallest fbsync asks for/);
+    expect(error.message).toContain(`GET /${POST_ID}/comments`);
+    expectNoSecrets(error);
+    expect(limits).toEqual(['100', '50', '25', '12', '6', '5']);
+  });
+
+  it('at the floor the feed drops its comment summary (posts then come without a count), and fails only if that is still too heavy', async () => {
+    const limits: string[] = [];
+    server.use(heavyFeed(3, 2, limits, { passLight: true }));
+    const pages = await collect(client().listPosts());
+    expect(limits).toEqual(['100', '50', '25', '12', '6', '5', '5 light']);
+    expect(pages.flat()).toHaveLength(3);
+    expect(pages.flat().every((p) => p.commentCount === undefined)).toBe(true);
+
+    const again: string[] = [];
+    server.resetHandlers(heavyFeed(3, 2, again));
+    const error = await failure(collect(client().listPosts()));
+    expect(error).toBeInstanceOf(TooMuchDataError);
+    expect(error.message).toMatch(/still too heavy at 5 items a page without comment counts/);
+    expect(again.slice(-2)).toEqual(['5', '5 light']);
+  });
+
+  it('remembers the size that worked, and a later run starts there', async () => {
+    const { mem, values } = memory();
+    const limits: string[] = [];
+    server.use(heavyFeed(30, 20, limits));
+    await collect(client({ pageSizes: mem }).listPosts());
+    expect(values).toEqual({ feed: 12 });
+    limits.length = 0;
+    await collect(client({ pageSizes: mem }).listPosts());
+    expect(limits[0]).toBe('12');
+    expect(limits.every((l) => l === '12')).toBe(true);
+  });
+
+  it('grows a remembered size back by a quarter per run that passed, once per run, up to 100', async () => {
+    const { mem, values, writes } = memory({ comments: 5 });
+    server.use(
+      http.get(`${API}/:object/comments`, ({ request }) => signed(request) ?? HttpResponse.json({ data: [{ ...reply }] })),
+    );
+    const sizes: number[] = [];
+    for (let run = 0; run < 16; run++) {
+      const fb = client({ pageSizes: mem });
+      // two listings in one run (client): one growth
+      await collect(fb.listComments(POST_ID));
+      await collect(fb.listComments(`${POST_ID}9`));
+      sizes.push(values.comments!);
+    }
+    expect(sizes).toEqual([7, 9, 12, 15, 19, 24, 30, 38, 48, 60, 75, 94, 100, 100, 100, 100]);
+    expect(writes).toHaveLength(13);
+  });
+
+  it('keeps one memory per edge, and ignores a remembered size it cannot use', async () => {
+    const { mem, values } = memory({ feed: Number.NaN, replies: 2 });
+    const limits: string[] = [];
+    server.use(
+      heavyFeed(1, 100, limits),
+      http.get(`${API}/:object/comments`, ({ request }) => {
+        limits.push(`comments ${new URL(request.url).searchParams.get('limit')}`);
+        return signed(request) ?? HttpResponse.json({ data: [] });
+      }),
+    );
+    const fb = client({ pageSizes: mem });
+    await collect(fb.listPosts());
+    await fb.listReplies(reply.id);
+    // NaN → the full size; 2 → the floor of 5, then grown
+    expect(limits).toEqual(['100', 'comments 5']);
+    expect(values).toEqual({ feed: Number.NaN, replies: 7 });
+  });
+
+  it('a size reduced in one listing is used by the next listing of the same run, and by its paging.next URLs', async () => {
+    const { mem, values } = memory();
+    const limits: string[] = [];
+    server.use(
+      http.get(`${API}/:object/comments`, ({ request }) => {
+        const bad = signed(request);
+        if (bad) return bad;
+        const q = new URL(request.url).searchParams;
+        limits.push(`${q.get('after') ?? 'first'} ${q.get('limit')}`);
+        if (Number(q.get('limit')) > 25) return TOO_MUCH();
+        return HttpResponse.json({ data: [{ ...reply, id: `${reply.id}${q.get('after') ?? ''}` }], paging: q.get('after') ? {} : { next: `${API}/${POST_ID}/comments?limit=100&after=x` } });
+      }),
+    );
+    const fb = client({ pageSizes: mem });
+    await collect(fb.listComments(POST_ID));
+    await collect(fb.listComments(POST_ID));
+    expect(limits).toEqual(['first 100', 'first 50', 'first 25', 'x 25', 'first 25', 'x 25']);
+    expect(values).toEqual({ comments: 25 });
   });
 });
 
@@ -517,6 +739,30 @@ describe('reply', () => {
     expect(fb.requestCount).toBe(2);
   });
 
+  const blocks: [string, () => Response][] = [
+    ['368 "deemed abusive"', () => graphError(400, 368, 'The action attempted has been deemed abusive or is otherwise disallowed')],
+    [
+      '368/1390008 "we limit how often you can post"',
+      () =>
+        graphError(400, 368, 'We limit how often you can post, comment or do other things in a given amount of time in order to help protect the community from spam. You can try again later.', {
+          error_subcode: 1390008,
+          error_user_title: "You can't use this feature at the moment",
+        }),
+    ],
+  ];
+
+  it.each(blocks)('postpones a reply that Graph blocks for a while (%s): nothing published, not repeated now', async (_name, answer) => {
+    server.use(http.post(`${API}/:comment/comments`, () => answer()));
+    const fb = client();
+    const error = await failure(fb.reply(photoOnly.id, 'Hello'));
+    expect(error).toBeInstanceOf(PostponedError);
+    expect(error.apiCode).toBe(368);
+    expect(error.message).toContain(`POST /${photoOnly.id}/comments`);
+    expect(error.message).toMatch(/temporarily blocks/);
+    expectNoSecrets(error);
+    expect(fb.requestCount).toBe(1);
+  });
+
   it('treats a cut-off 2xx answer to a POST as possibly applied', async () => {
     server.use(http.post(`${API}/:comment/comments`, () => new HttpResponse('{"id":"2954961744718970_29663', { status: 200, headers: { 'content-type': 'application/json' } })));
     const fb = client();
@@ -582,8 +828,10 @@ const families: [string, () => Response, ErrorClass, RegExp?][] = [
   ['html 502', () => new HttpResponse('<html><head><title>502 Bad Gateway</title></head></html>', { status: 502, headers: { 'content-type': 'text/html' } }), TransientError, /an HTML page \(HTTP 502\)/],
   ['100/33', () => graphError(400, 100, "Unsupported get request. Object with ID '2954961744718970_2966313500250461' does not exist, cannot be loaded due to missing permissions, or does not support this operation. Please read the Graph API documentation at https://developers.facebook.com/docs/graph-api", { error_subcode: 33, type: 'GraphMethodException' }), NotFoundError],
   ['100 other', () => graphError(400, 100, '(#100) Tried accessing nonexisting field (bogus) on node type (Comment)'), RefusedError, /nonexisting field/],
-  ['1/99', () => graphError(500, 1, "Please reduce the amount of data you're asking for, then retry your request", { error_subcode: 99 }), RefusedError, /reduce the page size/],
-  ['368', () => graphError(400, 368, 'The action attempted has been deemed abusive or is otherwise disallowed'), RefusedError, /policy/],
+  ['1 "reduce the amount of data" (no subcode, as Graph sends it)', () => HttpResponse.json({ error: { code: 1, message: "Please reduce the amount of data you're asking for, then retry your request" } }, { status: 500 }), TooMuchDataError, /too much data/],
+  ['1/99 "reduce the amount of data"', () => graphError(500, 1, "Please reduce the amount of data you're asking for, then retry your request", { error_subcode: 99 }), TooMuchDataError, /too much data/],
+  ['1/99 "An unknown error occurred"', () => HttpResponse.json({ error: { code: 1, message: 'An unknown error occurred', error_subcode: 99 } }, { status: 500 }), TooMuchDataError],
+  ['368 on a read (not a write: stays a refusal)', () => graphError(400, 368, 'The action attempted has been deemed abusive or is otherwise disallowed'), RefusedError, /policy/],
   ['506', () => graphError(400, 506, 'Duplicate status message'), RefusedError],
   ['1705', () => graphError(400, 1705, 'There was an error posting to this wall'), RefusedError, /Page access token/],
 ];
@@ -597,6 +845,8 @@ describe('error mapping (by body code, not HTTP status)', () => {
     expect(error.message).toContain('GET /2954961744718970_2966313500250461');
     if (pattern) expect(error.message).toMatch(pattern);
     expectNoSecrets(error);
+    // Only transient failures are asked again (FAST allows 2 retries).
+    expect(fb.requestCount).toBe(error instanceof TransientError ? 3 : 1);
     if (error instanceof ThrottledError) {
       // the side is stopped: nothing more goes out this run
       const sent = fb.requestCount;

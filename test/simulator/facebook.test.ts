@@ -514,3 +514,83 @@ it('lists every token it issued, for leak checks', async () => {
   const user = sim.issueUserToken();
   expect(sim.allTokens()).toEqual(expect.arrayContaining([sim.pageToken, user]));
 });
+
+describe('options for answers real Graph may give (off by default)', () => {
+  const FEED_FIELDS = 'id,created_time,comments.filter(stream).summary(true).limit(0)';
+
+  it('maxPageWeight: a page heavier than the threshold is refused as Graph words it, a lighter one passes', async () => {
+    addPosts(20);
+    expect((await get(`/v24.0/${sim.pageId}/feed`, { limit: '100', fields: FEED_FIELDS })).status).toBe(200);
+    sim.setMaxPageWeight(30);
+    // 20 posts × (1 + the nested summary edge) = 40 > 30
+    const heavy = await get(`/v24.0/${sim.pageId}/feed`, { limit: '100', fields: FEED_FIELDS });
+    expect(heavy.status).toBe(500);
+    expect(heavy.body).toEqual({ error: { code: 1, message: "Please reduce the amount of data you're asking for, then retry your request" } });
+    expect((await get(`/v24.0/${sim.pageId}/feed`, { limit: '15', fields: FEED_FIELDS })).status).toBe(200);
+    // without the nested edge each post weighs 1
+    expect((await get(`/v24.0/${sim.pageId}/feed`, { limit: '100', fields: 'id,created_time' })).status).toBe(200);
+    const postId = sim.posts()[0]!.id;
+    for (let i = 0; i < 31; i++) sim.addComment(postId, { message: `c${i}` });
+    expect((await get(`/v24.0/${postId}/comments`, { limit: '100', filter: 'stream' })).status).toBe(500);
+    expect((await get(`/v24.0/${postId}/comments`, { limit: '30', filter: 'stream' })).status).toBe(200);
+    sim.setMaxPageWeight(null);
+    expect((await get(`/v24.0/${postId}/comments`, { limit: '100', filter: 'stream' })).status).toBe(200);
+  });
+
+  it('pageLimitCap: limit is silently capped, and paging.next leads to the rest', async () => {
+    const ids = addPosts(7);
+    const { sim: capped, url: cappedUrl, close: closeCapped } = await startFacebookSim({ pageLimitCap: 3 });
+    try {
+      const base = Date.parse('2025-03-01T10:00:00Z');
+      for (let i = 0; i < 7; i++) capped.addPost({ message: `p${i}`, createdTime: new Date(base + i * 60_000) });
+      const token = capped.pageToken;
+      const params = new URLSearchParams({ access_token: token, appsecret_proof: createHmac('sha256', capped.appSecret).update(token).digest('hex'), limit: '100', fields: 'id' });
+      let page = (await call(`${cappedUrl}/v24.0/${capped.pageId}/feed?${params}`)).body;
+      const sizes: number[] = [];
+      for (;;) {
+        sizes.push(page.data.length);
+        if (!page.paging?.next) break;
+        page = (await call(page.paging.next)).body;
+      }
+      expect(sizes).toEqual([3, 3, 1]);
+    } finally {
+      await closeCapped();
+    }
+    expect((await get(`/v24.0/${sim.pageId}/feed`, { limit: '100', fields: 'id' })).body.data).toHaveLength(ids.length);
+  });
+
+  it('pinPost: the pinned post leads the feed whatever its age, and is not listed again', async () => {
+    const ids = addPosts(5);
+    const old = sim.addPost({ message: 'pinned', createdTime: new Date('2024-01-01T00:00:00Z'), pinned: true }).id;
+    const seen: string[] = [];
+    let page = (await get(`/v24.0/${sim.pageId}/feed`, { limit: '1', fields: 'id' })).body;
+    for (;;) {
+      seen.push(...page.data.map((p: Json) => p.id));
+      if (!page.paging?.next) break;
+      page = (await call(page.paging.next)).body;
+    }
+    expect(seen).toEqual([old, ...[...ids].reverse()]);
+    sim.pinPost(null);
+    const unpinned = (await get(`/v24.0/${sim.pageId}/feed`, { limit: '100', fields: 'id' })).body.data.map((p: Json) => p.id);
+    expect(unpinned).toEqual([...[...ids].reverse(), old]);
+  });
+
+  it('blockReplies: replies answer #368/1390008 (the first N, or until lifted); comments on posts are not blocked', async () => {
+    const [postId] = addPosts(1);
+    const top = sim.addComment(postId!, { message: 'hi' }).id;
+    sim.blockReplies({ calls: 2 });
+    const refused = await post(`/v24.0/${top}/comments`, { message: 'Thanks' });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error).toMatchObject({ code: 368, error_subcode: 1390008, type: 'OAuthException' });
+    expect(refused.body.error.message).toMatch(/^We limit how often you can post, comment/);
+    expect((await post(`/v24.0/${postId}/comments`, { message: 'on the post' })).status).toBe(200);
+    expect((await post(`/v24.0/${top}/comments`, { message: 'Thanks' })).status).toBe(400);
+    expect((await post(`/v24.0/${top}/comments`, { message: 'Thanks' })).status).toBe(200);
+    expect(sim.repliesTo(top).map((c) => c.message)).toEqual(['Thanks']);
+
+    sim.blockReplies({});
+    for (let i = 0; i < 3; i++) expect((await post(`/v24.0/${top}/comments`, { message: `again ${i}` })).status).toBe(400);
+    sim.blockReplies(null);
+    expect((await post(`/v24.0/${top}/comments`, { message: 'lifted' })).status).toBe(200);
+  });
+});

@@ -12,6 +12,8 @@ export interface GraphErrorInit {
   isTransient?: boolean;
   /** Extra response headers (usage at 100 % on throttles). */
   headers?: Record<string, string>;
+  /** Only `code` and `message` in the body, as Graph sends some code-1 errors (no type, no fbtrace_id). */
+  bare?: boolean;
 }
 
 export class GraphError extends Error {
@@ -21,6 +23,7 @@ export class GraphError extends Error {
   readonly status: number;
   readonly isTransient?: boolean;
   readonly headers: Record<string, string>;
+  readonly bare: boolean;
 
   constructor(init: GraphErrorInit) {
     super(init.message);
@@ -31,14 +34,36 @@ export class GraphError extends Error {
     this.status = init.status ?? (init.code === 1 || init.code === 2 ? 500 : 400);
     this.isTransient = init.isTransient;
     this.headers = init.headers ?? {};
+    this.bare = init.bare ?? false;
   }
 
   body(fbtraceId: string): { error: Record<string, unknown> } {
+    if (this.bare) return { error: { code: this.code, message: this.message } };
     const error: Record<string, unknown> = { message: this.message, type: this.type, code: this.code };
     if (this.subcode !== undefined) error.error_subcode = this.subcode;
     if (this.isTransient !== undefined) error.is_transient = this.isTransient;
     error.fbtrace_id = fbtraceId;
     return { error };
+  }
+
+  /**
+   * A page too heavy to build, as Graph words it: HTTP 500, code 1, nothing else in the body
+   * (facebook-python-business-sdk#470, singer-io/tap-facebook#65, keboola/ex-facebook-graph-api#55).
+   */
+  static tooMuchData(): GraphError {
+    return new GraphError({ message: "Please reduce the amount of data you're asking for, then retry your request", code: 1, status: 500, bare: true });
+  }
+
+  /**
+   * Graph's temporary block of a write (code 368, subcode 1390008), as a production body quoted in
+   * gitroomhq/postiz-app#2068 reads; the error-handling guide: "Temporarily blocked for policies violations".
+   */
+  static postingTooFast(): GraphError {
+    return new GraphError({
+      message: 'We limit how often you can post, comment or do other things in a given amount of time in order to help protect the community from spam. You can try again later.',
+      code: 368,
+      subcode: 1390008,
+    });
   }
 
   static param(message: string): GraphError {

@@ -42,5 +42,12 @@ export interface RouteEnv {
   /** Every Page the sim's user administers: the sim's Page plus any a grant named. */
   pages: Map<string, string>;
   policyBlock: boolean;
+  /** Replies (POST /{comment-id}/comments) answer #368 while set; `left` refusals, then it lifts. */
+  replyBlock: { left: number } | null;
+  /** A list page heavier than this answers "Please reduce the amount of data" (FacebookSimOptions.maxPageWeight). */
+  maxPageWeight: number | null;
+  /** `limit` of list requests is silently capped at this (FacebookSimOptions.pageLimitCap). */
+  pageLimitCap: number | null;
+  emptyCommentMessage: 'empty' | 'absent';
   nowMs(): number;
 }

@@ -12,6 +12,8 @@ export interface ViewCtx {
   state: PageState;
   /** Person details (`from`) go only to Page tokens (notes §2 "When is from present"). */
   showUsers: boolean;
+  /** FacebookSimOptions.emptyCommentMessage: a comment with no text has no `message` field at all. */
+  omitEmptyMessage: boolean;
   /** Origin plus version prefix of the request, e.g. `http://127.0.0.1:4000/v24.0`. */
   apiBase: string;
   /** Origin of the request, for the sim's own image URLs. */
@@ -275,7 +277,7 @@ function commentField(c: CommentRec, f: FieldSel, ctx: ViewCtx): unknown {
     case 'id':
       return scalar(f, c.id);
     case 'message':
-      return scalar(f, c.message);
+      return scalar(f, c.message === '' && ctx.omitEmptyMessage ? undefined : c.message);
     case 'created_time':
       return scalar(f, fbTime(c.createdMs));
     case 'from':

@@ -47,10 +47,37 @@ function viewCtx(env: RouteEnv, req: GraphRequest, v: Viewer): ViewCtx {
   return {
     state: env.state,
     showUsers: seesUsers(env, v),
+    omitEmptyMessage: env.emptyCommentMessage === 'absent',
     apiBase: req.origin + req.prefix,
     origin: req.origin,
     authParams: authParams(req, v),
   };
+}
+
+/** FacebookSimOptions.pageLimitCap: Graph serves fewer items than asked and pages on. */
+function capped(env: RouteEnv, limit: number): number {
+  return env.pageLimitCap === null ? limit : Math.min(limit, env.pageLimitCap);
+}
+
+type Json = Record<string, unknown>;
+
+/** Each item 1, plus each nested edge in it (`{data: [...]}`, summary or not): 1 and its items' weight. */
+function itemWeight(item: Json): number {
+  let weight = 1;
+  for (const value of Object.values(item)) {
+    if (typeof value === 'object' && value !== null && Array.isArray((value as Json).data)) {
+      weight += 1 + ((value as Json).data as Json[]).reduce((sum, nested) => sum + itemWeight(nested), 0);
+    }
+  }
+  return weight;
+}
+
+/** FacebookSimOptions.maxPageWeight: a page too heavy is refused as a whole, nothing of it is sent. */
+function checkWeight(env: RouteEnv, body: Json): Json {
+  if (env.maxPageWeight === null) return body;
+  const weight = (body.data as Json[]).reduce((sum, item) => sum + itemWeight(item), 0);
+  if (weight > env.maxPageWeight) throw GraphError.tooMuchData();
+  return body;
 }
 
 /** `next` of a top-level list repeats the request's own query, token included. */
@@ -109,7 +136,7 @@ function listPosts(env: RouteEnv, req: GraphRequest, v: Viewer, pageId: string, 
   requireRead(env, v, pageId);
   const sel = fieldsOf(req, 'Post');
   const q = (k: string) => req.params.get(k);
-  const limit = parseLimit(q('limit'));
+  const limit = capped(env, parseLimit(q('limit')));
   const includeHidden = parseBool('include_hidden', q('include_hidden')) ?? false;
   const sinceMs = q('since') !== undefined ? parseTimeParam('since', q('since')!) : undefined;
   const untilMs = q('until') !== undefined ? parseTimeParam('until', q('until')!) : undefined;
@@ -145,17 +172,26 @@ function listPosts(env: RouteEnv, req: GraphRequest, v: Viewer, pageId: string, 
       }
       if (paging.previous || paging.next) body.paging = paging;
     }
-    return ok(body);
+    return ok(checkWeight(env, body));
   }
 
   const after = q('after') !== undefined ? decodeCursor(q('after')!, 'after') : undefined;
   const before = q('before') !== undefined ? decodeCursor(q('before')!, 'before') : undefined;
-  const w = windowOf(posts, newestFirst, { limit, after, before });
-  const body: Record<string, unknown> = { data: w.items.map((p) => renderPost(p, sel, ctx)) };
-  const paging = limit > 0 ? cursorPaging(w, keyOf, link.base, link.params) : undefined;
+  // A pinned post leads the first page whatever its age, and is not listed again at its own place;
+  // its cursor sorts before every other post.
+  const pin = posts.find((p) => p === state.pinned());
+  const rest = pin ? posts.filter((p) => p !== pin) : posts;
+  const pinned = after === undefined && before === undefined && limit > 0 ? pin : undefined;
+  const w = windowOf(rest, newestFirst, { limit: pinned ? limit - 1 : limit, after, before });
+  const page = pinned ? { ...w, items: [pinned, ...w.items] } : w;
+  const body: Record<string, unknown> = { data: page.items.map((p) => renderPost(p, sel, ctx)) };
+  const paging = limit > 0 ? cursorPaging(page, (p) => (p === pinned ? PINNED_KEY : keyOf(p)), link.base, link.params) : undefined;
   if (paging) body.paging = paging;
-  return ok(body);
+  return ok(checkWeight(env, body));
 }
+
+/** Sorts before every post in the feed's newest-first order. */
+const PINNED_KEY: SortKey = { t: Number.MAX_SAFE_INTEGER, n: 0 };
 
 function pictureRoute(req: GraphRequest, id: string): GraphResponse {
   if (req.method !== 'GET') throw GraphError.permissionsError();
@@ -246,7 +282,8 @@ function edgeRoute(env: RouteEnv, req: GraphRequest, v: Viewer, t: CommentTarget
     requireRead(env, v, env.state.pageId);
     const sel = fieldsOf(req, 'Comment');
     const p = edgeParams((k) => req.params.get(k));
-    return ok(commentsEdge(t, p, sel, viewCtx(env, req, v), selfLink(req, v)));
+    p.limit = capped(env, p.limit);
+    return ok(checkWeight(env, commentsEdge(t, p, sel, viewCtx(env, req, v), selfLink(req, v))));
   }
   if ((edge === 'reactions' || edge === 'likes') && req.method === 'GET') {
     requireRead(env, v, env.state.pageId);
@@ -282,6 +319,10 @@ function createComment(env: RouteEnv, req: GraphRequest, v: Viewer, t: CommentTa
   }
   if (env.policyBlock) {
     throw new GraphError({ message: '(#368) The action attempted has been deemed abusive or is otherwise disallowed', code: 368 });
+  }
+  if (t.comment && env.replyBlock) {
+    if (--env.replyBlock.left <= 0) env.replyBlock = null;
+    throw GraphError.postingTooFast();
   }
   const created = state.addComment(t.post ? t.post.id : t.comment.id, { message, attachment: attachment as never }, true);
   if (!sel) return ok({ id: created.id });

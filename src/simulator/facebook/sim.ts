@@ -26,6 +26,26 @@ export interface FacebookSimOptions {
   callBudget?: number;
   /** Version reported for requests without a version prefix (default v24.0). */
   defaultVersion?: string;
+  /**
+   * Off by default. A list page (feed, comments) heavier than this is refused with Graph's
+   * "Please reduce the amount of data you're asking for" (code 1, HTTP 500, body `{code, message}`
+   * only). Weight = each item 1, plus for each nested edge in an item (e.g. the feed's
+   * `comments.summary(true).limit(0)`) 1 and the weight of its items. A feed page of n posts with
+   * the comment summary weighs 2n; without it n; a page of n comments weighs n.
+   */
+  maxPageWeight?: number;
+  /** Off by default. `limit` of list requests (feed, comments) is silently capped at this many items; `paging.next` leads on. */
+  pageLimitCap?: number;
+  /**
+   * Off by default. Replies (POST /{comment-id}/comments) answer #368/1390008 "We limit how often you can
+   * post…": the first `calls` replies (then it lifts), or all of them until `blockReplies(null)`.
+   */
+  blockReplies?: { calls?: number };
+  /**
+   * How a comment without text (photo or sticker only) carries its `message`: `''` (default, as in
+   * the fixtures the notes quote) or `'absent'` — no `message` field (Graph's spec marks every field optional).
+   */
+  emptyCommentMessage?: 'empty' | 'absent';
 }
 
 export interface SimComment {
@@ -121,8 +141,13 @@ export class FacebookSim {
       user: this.user,
       pages: new Map([[this.pageId, this.pageName]]),
       policyBlock: false,
+      replyBlock: null,
+      maxPageWeight: opts.maxPageWeight ?? null,
+      pageLimitCap: opts.pageLimitCap ?? null,
+      emptyCommentMessage: opts.emptyCommentMessage ?? 'empty',
       nowMs: now,
     };
+    if (opts.blockReplies) this.blockReplies(opts.blockReplies);
     this.host = {
       env: this.env,
       usage: this.usage,
@@ -244,6 +269,32 @@ export class FacebookSim {
   /** While on, creating or editing comments answers (#368). */
   setPolicyBlock(on: boolean): void {
     this.env.policyBlock = on;
+  }
+
+  /**
+   * Replies (POST /{comment-id}/comments, not comments on posts) answer #368/1390008 — the first
+   * `calls` of them when given, else until blockReplies(null) lifts the block.
+   */
+  blockReplies(opts: { calls?: number } | null): void {
+    this.env.replyBlock = opts ? { left: opts.calls ?? Number.POSITIVE_INFINITY } : null;
+  }
+
+  /** See FacebookSimOptions.maxPageWeight; null turns it off. */
+  setMaxPageWeight(weight: number | null): void {
+    this.env.maxPageWeight = weight;
+  }
+
+  /** See FacebookSimOptions.pageLimitCap; null turns it off. */
+  setPageLimitCap(cap: number | null): void {
+    this.env.pageLimitCap = cap;
+  }
+
+  /**
+   * Pins a post (one at a time, as on facebook.com): the feed shows it first, before newer posts,
+   * whatever its age; null unpins. Only cursor paging shows it first (with since/until the feed stays in time order).
+   */
+  pinPost(id: string | null): void {
+    this.state.pin(id);
   }
 
   /** Live comments (Page ones too), chronological; of one post when given. */

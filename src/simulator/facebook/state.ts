@@ -55,6 +55,8 @@ export interface NewPost {
   story?: string;
   /** A visitor post; default the Page itself. */
   from?: Author;
+  /** Pinned to the top of the feed (replaces the pinned post, if any); see FacebookSim.pinPost. */
+  pinned?: boolean;
   isPublished?: boolean;
   fullPicture?: string;
   statusType?: string;
@@ -99,6 +101,8 @@ export class PageState {
   private readonly byPost = new Map<string, CommentRec[]>();
   private readonly byParent = new Map<string, CommentRec[]>();
   readonly people = new Map<string, Author>();
+  /** The post pinned to the top of the feed, if any. */
+  private pinnedId: string | undefined;
 
   constructor(
     readonly pageId: string,
@@ -131,7 +135,18 @@ export class PageState {
     this.postMap.set(post.id, post);
     insertSorted(this.postList, post);
     this.byPost.set(post.id, []);
+    if (p.pinned) this.pinnedId = post.id;
     return post;
+  }
+
+  pin(id: string | null): void {
+    if (id !== null) this.mustPost(id);
+    this.pinnedId = id ?? undefined;
+  }
+
+  /** The live pinned post, if any. */
+  pinned(): PostRec | undefined {
+    return this.pinnedId ? this.post(this.pinnedId) : undefined;
   }
 
   post(id: string): PostRec | undefined {
