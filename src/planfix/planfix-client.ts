@@ -455,8 +455,8 @@ export class PlanfixClient implements PlanfixAccount {
    */
   private async update(call: Call & { json: Record<string, unknown> }): Promise<void> {
     const { read, body } = await this.call(call);
-    const sent = Object.keys(call.json);
-    const refused = read.failures(body).filter((f) => f.field === '' || sent.includes(f.field));
+    const sent = Object.keys(call.json).map((k) => k.toLowerCase());
+    const refused = read.failures(body).filter((f) => f.field === '' || sent.includes(f.field.toLowerCase()));
     if (refused.length > 0) {
       const what = refused.map((f) => [f.field || '?', f.error].filter(Boolean).join(': ')).join('; ');
       throw new RefusedError('planfix', redact(`Planfix did not apply ${read.where}: ${what}`));

@@ -46,7 +46,8 @@ export class ContactResolver {
 
   private async ensureOrFallback(user: FbUser): Promise<ContactRow> {
     const { store } = this.ctx;
-    if (!isShared(user) && !store.getContact(user.id) && readContactLimitUse(store) && !store.getContact(CONTACT_LIMIT_AUTHOR.id) && !this.sharedCardRefused) {
+    const limit = readContactLimitUse(store);
+    if (!isShared(user) && !store.getContact(user.id) && limit && !limit.liftedAt && !store.getContact(CONTACT_LIMIT_AUTHOR.id) && !this.sharedCardRefused) {
       // The limit was met before the shared card existed: a slot freed since (a contact deleted,
       // a bigger plan) goes to the shared card first, so no later comment has to wait.
       await this.resolve(CONTACT_LIMIT_AUTHOR).catch((error: unknown) => {

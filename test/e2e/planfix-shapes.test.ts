@@ -88,7 +88,10 @@ describe('fbsync run against the other answer shapes Planfix may give', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(e.sim.planfix.tasks()).toHaveLength(2);
     expect(e.sim.planfix.tasks().every((t) => t.counterparty === undefined)).toBe(true);
-    expect(e.sim.planfix.requestLog.filter((l) => l.code === 41)).toHaveLength(1);
+    // Posts are synced concurrently: each post in flight before the first refusal may try once.
+    const refused = e.sim.planfix.requestLog.filter((l) => l.code === 41).length;
+    expect(refused).toBeGreaterThanOrEqual(1);
+    expect(refused).toBeLessThanOrEqual(2);
   });
 
   it('contact limit (code 23): comments are filed under the shared card, status says how many since when, and a person gets their own card once it lifts', async () => {

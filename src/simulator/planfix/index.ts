@@ -22,6 +22,11 @@
 //   midnight in the employee's zone. X-RateLimit-Remaining is exact (Planfix's lags ~10 min).
 // - Per-second limit (off by default): HTTP 200 code 22 "…too many requests per second,
 //   remaining:N, timeToReset:1"; refused requests still occupy the window.
+// - Templates and custom fields are listed 100 a page by `offset`/`pageSize` query parameters
+//   (the spec has them for templates; for custom fields it lists none — the stricter reading).
+// - Answer shapes the spec allows besides the default ones are options, off by default:
+//   updatesAnswerNoBody, failuresAsObject, idsAsStrings, commentOwner, counterparty, contactLimit
+//   (code 23); setAnswerShapes changes them while running.
 // - Faults: `slow` waits slowMs then answers 504 (nginx page) without applying; `truncated`
 //   applies, keeps the real status and cuts the JSON in half; `resetAfterWrite` processes any
 //   request, then drops the connection; html/slow answers carry no API headers.
