@@ -53,9 +53,10 @@ export function classifyPlanfixAnswer(response: HttpResponse, request: HttpReque
     return new ConfigError(redact(`Planfix answered ${where} with a redirect (HTTP ${status}${to}): ${urlAdvice}`), 'planfix.url');
   }
 
-  // The spec gives updates (task, contact, comment) a 200/202 with no body at all: that is success.
-  // Whether a call needed a body (a create's id, a list) is for the client to say.
-  if (status >= 200 && status < 300 && response.body.trim() === '') return undefined;
+  // The spec gives updates (task, contact, comment) a 200/202 with no body at all: a write so
+  // answered succeeded; whether it needed a body (a create's id) is for the client to say. A read
+  // always has a body: an empty one is a glitch, retried like any answer that is not JSON.
+  if (status >= 200 && status < 300 && response.body.trim() === '' && mayHaveApplied(request)) return undefined;
   const parsed = parseJson(response.body);
   if (!parsed) {
     // Planfix's missing objects are JSON (code 1000/2000/5000); a non-JSON 404 is some other site.

@@ -267,3 +267,14 @@ describe('doctor lists are paged, 100 a page', () => {
     expect(calls).toHaveLength(2);
   });
 });
+
+describe('an empty body on a read is not a success shape', () => {
+  it('a 200 with no body on a list is retried like any answer that is not JSON', async () => {
+    server.use(
+      pf('POST', '/task/list', () => empty(200), { once: true }),
+      pf('POST', '/task/list', () => ok({ tasks: [] })),
+    );
+    expect(await makeClient().listTasksChangedSince(new Date('2026-01-01T00:00:00Z'))).toEqual([]);
+    expect(calls).toHaveLength(2);
+  });
+});
