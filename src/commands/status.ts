@@ -1,5 +1,7 @@
 import type { Config } from '../config/types.js';
 import { Store } from '../store/store.js';
+import { type ContactLimitUse, readContactLimitUse } from '../sync/contacts.js';
+import { CONTACT_LIMIT_AUTHOR } from '../sync/context.js';
 import { throttledUntil } from '../sync/engine.js';
 import { PAGE_TOKEN_META } from '../sync/session.js';
 import type { Output } from './output.js';
@@ -17,6 +19,8 @@ export interface StatusReport {
   parked: { key: string; lastError: string | null; since: string }[];
   token: { source: 'store' | 'config' | 'none'; expiresAt: string | null; dataAccessExpiresAt: string | null; checkedAt: string | null };
   throttledUntil: { facebook: string | null; planfix: string | null };
+  /** Comments filed under the shared card because Planfix's plan allowed no more contacts (code 23). */
+  contactLimit: ContactLimitUse | null;
 }
 
 export function readStatus(config: Config): StatusReport {
@@ -41,6 +45,7 @@ export function readStatus(config: Config): StatusReport {
         facebook: throttledUntil(store, 'facebook')?.toISOString() ?? null,
         planfix: throttledUntil(store, 'planfix')?.toISOString() ?? null,
       },
+      contactLimit: readContactLimitUse(store),
     };
   } finally {
     store.close();
@@ -63,6 +68,15 @@ export async function statusCommand(config: Config, options: { json?: boolean },
   output.out(`page token:   ${s.token.source === 'none' ? 'none — run `fbsync reconnect`' : `from the ${s.token.source}`}${s.token.expiresAt ? `, expires ${s.token.expiresAt}` : s.token.source === 'store' ? ', does not expire' : ''}${s.token.dataAccessExpiresAt ? `, data access until ${s.token.dataAccessExpiresAt}` : ''}`);
   for (const side of ['facebook', 'planfix'] as const) {
     if (s.throttledUntil[side]) output.out(`throttled:    ${side} until ${s.throttledUntil[side]}`);
+  }
+  if (s.contactLimit) {
+    const { reachedAt, liftedAt, comments, since, last } = s.contactLimit;
+    const filed = since ? `${comments} comment(s) filed under "${CONTACT_LIMIT_AUTHOR.name}" since ${since} (last ${last})` : `no comment filed under "${CONTACT_LIMIT_AUTHOR.name}" yet`;
+    output.out(
+      liftedAt
+        ? `contact limit: lifted at ${liftedAt} (reached at ${reachedAt}); ${filed}`
+        : `contact limit: Planfix's plan allows no more contacts (since ${reachedAt}); ${filed} — upgrade the plan or delete contacts`,
+    );
   }
   output.out(`waiting:      ${s.waiting.length} item(s) to retry`);
   for (const w of s.waiting.slice(0, 20)) output.out(`  ${w.key} (${w.state}, ${w.attempts} attempts): ${w.lastError ?? ''}`);

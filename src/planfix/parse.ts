@@ -19,7 +19,9 @@ export class AnswerReader {
     return new MalformedResponseError('planfix', redact(`Planfix answer to ${this.where}: ${path} ${problem}`));
   }
 
+  /** An empty 2xx body (the spec's updates) reads as `{}`: what a call needs from it is checked by the reader of that field. */
   body(response: HttpResponse): Obj {
+    if (response.body.trim() === '') return {};
     const parsed = parseJson(response.body);
     if (!parsed || !isObj(parsed.value)) throw this.malformed('the body', 'is not a JSON object');
     return parsed.value;
@@ -85,12 +87,16 @@ export class AnswerReader {
     return this.id(body.id, 'id');
   }
 
-  /** Update answers may list fields that were not changed (notes §1): those are refusals. */
-  failures(body: Obj): string[] {
+  /**
+   * Fields Planfix did not change (notes §1). The spec's schema makes `failures` an array, its
+   * examples a single object: both are read. `field` is '' when Planfix did not name one.
+   */
+  failures(body: Obj): { field: string; error: string }[] {
     if (body.failures === undefined || body.failures === null) return [];
-    return this.array(body.failures, 'failures').map((raw, i) => {
+    const list = Array.isArray(body.failures) ? body.failures : [this.obj(body.failures, 'failures')];
+    return list.map((raw, i) => {
       const f = this.obj(raw, `failures[${i}]`);
-      return [this.optString(f.field, `failures[${i}].field`) ?? '?', this.optString(f.error, `failures[${i}].error`)].filter(Boolean).join(': ');
+      return { field: this.optString(f.field, `failures[${i}].field`) ?? '', error: this.optString(f.error, `failures[${i}].error`) ?? '' };
     });
   }
 

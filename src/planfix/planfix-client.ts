@@ -3,7 +3,7 @@
 
 import type { BackoffPolicy } from '../http/backoff.js';
 import { type HttpMethod, type HttpRequest, type HttpResponse, HttpClient } from '../http/client.js';
-import { AuthError, ConfigError, MalformedResponseError, NotFoundError, RefusedError, ThrottledError, TransientError } from '../http/errors.js';
+import { AuthError, ConfigError, MalformedResponseError, NotFoundError, RefusedError, RemoteError, ThrottledError, TransientError } from '../http/errors.js';
 import { redact, registerSecret } from '../http/secrets.js';
 import type { Throttle } from '../http/throttle.js';
 import { formatFilterDate } from './dates.js';
@@ -57,8 +57,10 @@ export class PlanfixClient implements PlanfixAccount {
   private readonly http: HttpClient;
   private readonly api: string;
   private remaining: number | undefined;
-  /** Set once Planfix refused a contact as comment author: later comments go without `owner`. */
+  /** Set once Planfix refused a contact as comment author: later comments of this run go without `owner`. */
   private ownerRefused = false;
+  /** Set once Planfix refused a contact as task counterparty: later tasks of this run go without one. */
+  private counterpartyRefused = false;
   private readonly processStatuses = new Map<number, Promise<Map<number, boolean>>>();
 
   constructor(private readonly options: PlanfixClientOptions) {
@@ -154,8 +156,7 @@ export class PlanfixClient implements PlanfixAccount {
 
   /** No lastname clears it: "Ivan Petrov" renamed to "Ivan" must not stay Petrov. */
   async renameContact(contactId: number, name: string, lastname?: string): Promise<void> {
-    const { read, body } = await this.call({ method: 'POST', path: `contact/${contactId}`, query: { silent: 'true' }, json: { name, lastname: lastname ?? '' } });
-    this.refuseFailures(read, body);
+    await this.update({ method: 'POST', path: `contact/${contactId}`, query: { silent: 'true' }, json: { name, lastname: lastname ?? '' } });
   }
 
   // ---- tasks ----
@@ -193,25 +194,48 @@ export class PlanfixClient implements PlanfixAccount {
     }
   }
 
+  /**
+   * The counterparty is a nicety, like a comment's owner: refused (by any code whose text names
+   * it), the task is made without it, and this run's later tasks go without one.
+   */
   async createTask(task: NewTask): Promise<PfTask> {
-    const id = await this.create({
-      method: 'POST',
-      path: 'task/',
-      json: {
-        template: { id: this.options.taskTemplateId },
-        name: task.name,
-        description: task.description,
-        ...(task.counterpartyContactId === undefined ? {} : { counterparty: { id: `contact:${task.counterpartyContactId}` } }),
-        customFieldData: [{ field: { id: this.options.fields.taskPostId }, value: task.postId }],
+    const contactId = this.counterpartyRefused ? undefined : task.counterpartyContactId;
+    if (contactId === undefined) return this.postTask(task);
+    try {
+      return await this.postTask(task, `contact:${contactId}`);
+    } catch (error) {
+      if (!refusedUnapplied(error) || !/counterparty/i.test(error.message)) throw error;
+    }
+    const created = await this.postTask(task);
+    this.counterpartyRefused = true;
+    return created;
+  }
+
+  private async postTask(task: NewTask, counterparty?: string): Promise<PfTask> {
+    const id = await this.create(
+      {
+        method: 'POST',
+        path: 'task/',
+        json: {
+          template: { id: this.options.taskTemplateId },
+          name: task.name,
+          description: task.description,
+          ...(counterparty === undefined ? {} : { counterparty: { id: counterparty } }),
+          customFieldData: [{ field: { id: this.options.fields.taskPostId }, value: task.postId }],
+        },
       },
-    });
+      (read, body) => {
+        // Made, but without the counterparty: later tasks need not ask again. Read before the id,
+        // so an answer without one (outcome unknown, written again later) goes without it too.
+        if (counterparty !== undefined && read.failures(body).some((f) => /counterparty/i.test(f.field))) this.counterpartyRefused = true;
+      },
+    );
     return { id, name: task.name, isActive: true, isDeleted: false, postId: task.postId };
   }
 
   /** 200 = applied, 202 = queued because the task is busy (notes §1): both are success. */
   async updateTaskDescription(taskId: number, description: string): Promise<void> {
-    const { read, body } = await this.call({ method: 'POST', path: `task/${taskId}`, query: { silent: 'true' }, json: { description } });
-    this.refuseFailures(read, body);
+    await this.update({ method: 'POST', path: `task/${taskId}`, query: { silent: 'true' }, json: { description } });
   }
 
   async listTasksChangedSince(since: Date, utcOffsetMinutes = 0): Promise<number[]> {
@@ -236,15 +260,20 @@ export class PlanfixClient implements PlanfixAccount {
 
   // ---- comments ----
 
+  /**
+   * A contact as author is in the spec's example but unconfirmed (notes §4). Planfix may refuse
+   * it with any code (6, 0, 40, 41, 5001…) — and code 6 also means "no new comments in this
+   * status" — so any refusal of the comment with an owner is asked again without one (the text
+   * names the author anyway). Only a refusal of the ownerless comment is real. A refused write
+   * was not applied, so repeating it is safe.
+   */
   async addComment(taskId: number, comment: NewComment): Promise<{ id: number }> {
     const owner = comment.ownerContactId === undefined || this.ownerRefused ? undefined : `contact:${comment.ownerContactId}`;
     if (owner === undefined) return this.postComment(taskId, comment.description);
     try {
       return await this.postComment(taskId, comment.description, owner);
     } catch (error) {
-      // A contact as author is in the spec's example but unconfirmed (notes §4); working code
-      // retries without it. A refused write was not applied, so repeating it is safe.
-      if (!(error instanceof RefusedError) || !(error.apiCode === 40 || error.apiCode === 41 || /owner/i.test(error.message))) throw error;
+      if (!refusedUnapplied(error)) throw error;
     }
     const created = await this.postComment(taskId, comment.description);
     // Only now is it proven that the owner was the problem.
@@ -264,8 +293,7 @@ export class PlanfixClient implements PlanfixAccount {
   }
 
   async updateComment(taskId: number, commentId: number, description: string): Promise<void> {
-    const { read, body } = await this.call({ method: 'POST', path: `task/${taskId}/comments/${commentId}`, query: { silent: 'true' }, json: { description } });
-    this.refuseFailures(read, body);
+    await this.update({ method: 'POST', path: `task/${taskId}/comments/${commentId}`, query: { silent: 'true' }, json: { description } });
   }
 
   async listComments(taskId: number): Promise<PfComment[]> {
@@ -286,19 +314,36 @@ export class PlanfixClient implements PlanfixAccount {
     await this.call({ method: 'GET', path: 'ping' });
   }
 
+  /** Every page of them: an account may have more than 100. */
   async listTaskTemplates(): Promise<PfTemplate[]> {
-    const { read, body } = await this.call({ method: 'GET', path: 'task/templates', query: { fields: 'id,name' } });
-    return read.templates(body);
+    return this.listPaged('task/templates', 'id,name', (read, body) => read.templates(body));
   }
 
   async listContactTemplates(): Promise<PfTemplate[]> {
-    const { read, body } = await this.call({ method: 'GET', path: 'contact/templates', query: { fields: 'id,name' } });
-    return read.templates(body);
+    return this.listPaged('contact/templates', 'id,name', (read, body) => read.templates(body));
   }
 
+  /**
+   * Spec 1.3.3 lists no offset/pageSize here (it does for templates), while Planfix caps lists at
+   * 100: fbsync pages anyway, and a page of ids already listed means the offset was ignored and
+   * everything came at once.
+   */
   async listCustomFields(kind: 'task' | 'contact'): Promise<PfCustomField[]> {
-    const { read, body } = await this.call({ method: 'GET', path: `customfield/${kind}`, query: { fields: 'id,name,type' } });
-    return read.customFields(body);
+    return this.listPaged(`customfield/${kind}`, 'id,name,type', (read, body) => read.customFields(body), { repeatedPageEnds: true });
+  }
+
+  private async listPaged<T extends { id: number }>(
+    path: string,
+    fields: string,
+    items: (read: AnswerReader, body: Record<string, unknown>) => T[],
+    options: { repeatedPageEnds?: boolean } = {},
+  ): Promise<T[]> {
+    const raw = await this.pages(
+      (offset) =>
+        this.call({ method: 'GET', path, query: { offset: String(offset), pageSize: String(PAGE), fields } }).then(({ read, body }) => ({ read, items: items(read, body) })),
+      options,
+    );
+    return raw.map(({ item }) => item);
   }
 
   // ---- plumbing ----
@@ -324,9 +369,10 @@ export class PlanfixClient implements PlanfixAccount {
    * outcome is unknown, so the journal looks for the object before writing again — never as a
    * plain failure, after which the write would be repeated blindly and the object made twice.
    */
-  private async create(call: Call): Promise<number> {
+  private async create(call: Call, onAnswer?: (read: AnswerReader, body: Record<string, unknown>) => void): Promise<number> {
     try {
       const { read, body } = await this.call(call);
+      onAnswer?.(read, body);
       return read.createdId(body);
     } catch (error) {
       if (!(error instanceof MalformedResponseError)) throw error;
@@ -340,7 +386,10 @@ export class PlanfixClient implements PlanfixAccount {
    * listing with an error, not silently — a list cut short would hide a crashed write's result
    * (and it would be written twice) or an employee's reply (and it would never be sent).
    */
-  private async pages<T extends { id: number }>(page: (offset: number) => Promise<{ read: AnswerReader; items: T[] }>): Promise<{ read: AnswerReader; item: T }[]> {
+  private async pages<T extends { id: number }>(
+    page: (offset: number) => Promise<{ read: AnswerReader; items: T[] }>,
+    options: { repeatedPageEnds?: boolean } = {},
+  ): Promise<{ read: AnswerReader; item: T }[]> {
     const seen = new Map<number, { read: AnswerReader; item: T }>();
     for (let offset = 0; ; offset += PAGE) {
       const { read, items } = await page(offset);
@@ -351,6 +400,7 @@ export class PlanfixClient implements PlanfixAccount {
         fresh++;
       }
       if (items.length < PAGE) break;
+      if (fresh === 0 && options.repeatedPageEnds) break;
       if (fresh === 0) {
         throw new MalformedResponseError(
           'planfix',
@@ -397,9 +447,20 @@ export class PlanfixClient implements PlanfixAccount {
     return cached;
   }
 
-  private refuseFailures(read: AnswerReader, body: Record<string, unknown>): void {
-    const failures = read.failures(body);
-    if (failures.length > 0) throw new RefusedError('planfix', redact(`Planfix did not apply ${read.where}: ${failures.join('; ')}`));
+  /**
+   * An update (task, contact, comment): 200 or 202, with a body or without one, is success — the
+   * spec's answers. `failures` naming a field this call sent (or no field) means that change was
+   * not applied: a refusal. A failure of a field not sent (the spec's example names
+   * `counterparty` on any task update) is not this call's business.
+   */
+  private async update(call: Call & { json: Record<string, unknown> }): Promise<void> {
+    const { read, body } = await this.call(call);
+    const sent = Object.keys(call.json).map((k) => k.toLowerCase());
+    const refused = read.failures(body).filter((f) => f.field === '' || sent.includes(f.field.toLowerCase()));
+    if (refused.length > 0) {
+      const what = refused.map((f) => [f.field || '?', f.error].filter(Boolean).join(': ')).join('; ');
+      throw new RefusedError('planfix', redact(`Planfix did not apply ${read.where}: ${what}`));
+    }
   }
 
   private readBudget(response: HttpResponse): void {
@@ -408,3 +469,17 @@ export class PlanfixClient implements PlanfixAccount {
     if (raw !== undefined && Number.isFinite(value)) this.remaining = value;
   }
 }
+
+/**
+ * Planfix answered and applied nothing: a refusal, a missing object, a fail answer with a 4xx.
+ * Not: a stopped side (limit, token, configuration), a busy object, an answer that may have come
+ * after the write.
+ */
+function refusedUnapplied(error: unknown): error is RemoteError {
+  if (error instanceof ThrottledError || error instanceof AuthError) return false;
+  if (error instanceof TransientError) return !error.outcomeUnknown && error.apiCode !== undefined && error.apiCode !== BUSY_CODE;
+  return error instanceof RemoteError && !(error instanceof MalformedResponseError);
+}
+
+/** Planfix code 3: the object is being changed by someone else (retried by the HTTP layer). */
+const BUSY_CODE = 3;

@@ -9,6 +9,7 @@ import {
   type FbsyncError,
   NotFoundError,
   PermissionError,
+  PostponedError,
   RefusedError,
   ThrottledError,
   TransientError,
@@ -52,6 +53,10 @@ export function classifyPlanfixAnswer(response: HttpResponse, request: HttpReque
     return new ConfigError(redact(`Planfix answered ${where} with a redirect (HTTP ${status}${to}): ${urlAdvice}`), 'planfix.url');
   }
 
+  // The spec gives updates (task, contact, comment) a 200/202 with no body at all: a write so
+  // answered succeeded; whether it needed a body (a create's id) is for the client to say. A read
+  // always has a body: an empty one is a glitch, retried like any answer that is not JSON.
+  if (status >= 200 && status < 300 && response.body.trim() === '' && mayHaveApplied(request)) return undefined;
   const parsed = parseJson(response.body);
   if (!parsed) {
     // Planfix's missing objects are JSON (code 1000/2000/5000); a non-JSON 404 is some other site.
@@ -79,6 +84,14 @@ const ACCOUNT_REASONS: Record<number, string> = {
   21: 'the Planfix account is on the free plan, which has no REST API',
 };
 
+/**
+ * Code 23 (REST_API:_Error_Codes): the plan's limit on the number of contacts is reached. Not a
+ * refusal for good: it lifts when the plan is upgraded or contacts are deleted.
+ */
+export class ContactLimitError extends PostponedError {}
+
+export const CONTACT_LIMIT_CODE = 23;
+
 /** Codes that refuse one write or read for a reason in the text; some prove the config wrong. */
 const REFUSAL_CODES = new Set([30, 40, 41, 1001, 1002, 2001, 2002, 5001, 5002]);
 
@@ -100,6 +113,12 @@ function failure(body: Record<string, unknown>, response: HttpResponse, request:
   }
 
   switch (code) {
+    case CONTACT_LIMIT_CODE:
+      return new ContactLimitError(
+        'planfix',
+        msg(`Planfix refused ${where}: the account has reached its plan's limit on the number of contacts (${detail}). Upgrade the Planfix plan or delete contacts that are no longer needed`),
+        code,
+      );
     case 1:
     case 2:
     case 16:
@@ -140,7 +159,9 @@ function failure(body: Record<string, unknown>, response: HttpResponse, request:
     case 0:
     case undefined:
       if (response.status === 404) return new NotFoundError('planfix', msg(`Planfix found nothing at ${where} (${detail}, HTTP 404)`), code);
-      return new TransientError('planfix', msg(`Planfix failed on ${where} (${detail}, HTTP ${response.status})`), mayHaveApplied(request), code);
+      // A fail answer with a 4xx says the request was refused, so nothing was applied; a 5xx may come after the write.
+      if (response.status >= 400 && response.status < 500) return new RefusedError('planfix', msg(`Planfix refused ${where} (${detail}, HTTP ${response.status})`), code);
+      return new TransientError('planfix', msg(`Planfix failed on ${where} (${detail}, HTTP ${response.status})`), mayHaveApplied(request) && response.status >= 500, code);
   }
   if (REFUSAL_CODES.has(code)) {
     return configProblem(text, detail, request, ids) ?? new RefusedError('planfix', msg(`Planfix refused ${where} (${detail})`), code);

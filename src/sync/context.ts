@@ -25,3 +25,9 @@ export interface SyncContext {
 
 /** The contact every comment whose author Facebook withholds is filed under (never dropped). */
 export const HIDDEN_AUTHOR = { id: 'hidden', name: 'Facebook user (hidden)' } as const;
+
+/**
+ * The contact a comment is filed under when Planfix's plan allows no more contacts (code 23) and
+ * its author has no card yet; the comment's text names the author.
+ */
+export const CONTACT_LIMIT_AUTHOR = { id: 'contact-limit', name: 'Facebook commenter (contact limit reached)' } as const;

@@ -1,11 +1,15 @@
 import type { FbComment, FbPost } from '../facebook/types.js';
 import { NotFoundError, RefusedError } from '../http/errors.js';
 import type { ContactRow } from '../store/store.js';
+import { noteContactLimitUse } from './contacts.js';
 import type { SyncContext } from './context.js';
 import { commentDescription, commentHash, commentMarker, type CommentContext } from './format.js';
 import type { TaskResolver } from './tasks.js';
 
-/** Planfix code 6: "new comments not allowed" in the task's status. */
+/**
+ * Planfix code 6: "new comments not allowed" in the task's status. The client has already asked
+ * again without owner when the comment had one, so this is never a refusal of the author.
+ */
 const COMMENTS_NOT_ALLOWED = 6;
 
 /** True when `description` carries the marker of exactly this Facebook comment. */
@@ -66,6 +70,7 @@ export async function addToTimeline(
           planfixCommentId: r.id,
           byPage: author.context.byPage ?? false,
         });
+        noteContactLimitUse(store, author.contact);
         report.count(author.context.byPage ? 'comment.pageAnswer' : 'comment.imported');
       },
     });

@@ -91,6 +91,26 @@ describe('fbsync doctor', () => {
     expect(result.code).toBe(0);
   });
 
+  it('finds templates and custom fields past the first page of 100', async () => {
+    let template = 0;
+    let field = 0;
+    for (let i = 0; i < 130; i++) template = e2e.sim.planfix.addTemplate('task', `Template ${i}`).id;
+    for (let i = 0; i < 110; i++) field = e2e.sim.planfix.addCustomField('contact', `Field ${i}`).id;
+    const contactTemplate = e2e.sim.planfix.addTemplate('contact', 'Late contact template').id;
+    setConfig((y) =>
+      y
+        .replace(/taskTemplateId: \d+/, `taskTemplateId: ${template}`)
+        .replace(/contactTemplateId: \d+/, `contactTemplateId: ${contactTemplate}`)
+        .replace(/contactFacebookId: \d+/, `contactFacebookId: ${field}`),
+    );
+    const { byName } = await doctorJson();
+    expect(byName['planfix.taskTemplate']).toMatchObject({ status: 'pass', detail: expect.stringContaining(`Template 129`) });
+    expect(byName['planfix.contactTemplate']!.status).toBe('pass');
+    expect(byName['planfix.fields.contactFacebookId']).toMatchObject({ status: 'pass' });
+    const pages = e2e.sim.planfix.requestLog.filter((r) => r.path.startsWith('/rest/task/templates')).map((r) => new URL(r.path, 'http://x').searchParams.get('offset'));
+    expect(pages).toEqual(['0', '100']);
+  });
+
   it('names an unknown task template with the ones that exist, and exits 2', async () => {
     setConfig((y) => y.replace(/taskTemplateId: \d+/, 'taskTemplateId: 999'));
     const { result, byName } = await doctorJson();

@@ -228,12 +228,12 @@ describe('comments', () => {
     ]);
   });
 
-  it("refuses a comment in a status that forbids comments, without retrying", async () => {
+  it("refuses a comment in a status that forbids comments once the ownerless retry is refused too", async () => {
     server.use(pf('POST', '/task/5/comments/', () => fail(400, 6, 'New comments not allowed in this process')));
     const error = await rejection(makeClient().addComment(5, { description: 'x', ownerContactId: 15 }));
     expect(error).toBeInstanceOf(RefusedError);
     expect(error.message).toContain("Planfix does not allow new comments in this task's status");
-    expect(calls).toHaveLength(1);
+    expect(calls.map((c) => c.body)).toEqual([{ description: 'x', owner: { id: 'contact:15' } }, { description: 'x' }]);
   });
 
   it('updates a comment silently', async () => {
@@ -306,11 +306,12 @@ describe('doctor checks', () => {
     expect(await client.listContactTemplates()).toEqual([{ id: 3, name: 'Client' }]);
     expect(await client.listCustomFields('task')).toEqual([{ id: 202, name: 'FB post', type: 0 }]);
     expect(await client.listCustomFields('contact')).toEqual([{ id: 101, name: 'FB id', type: 0 }]);
+    const paged = { offset: '0', pageSize: '100' };
     expect(calls.slice(1).map((c) => c.query)).toEqual([
-      { fields: 'id,name' },
-      { fields: 'id,name' },
-      { fields: 'id,name,type' },
-      { fields: 'id,name,type' },
+      { ...paged, fields: 'id,name' },
+      { ...paged, fields: 'id,name' },
+      { ...paged, fields: 'id,name,type' },
+      { ...paged, fields: 'id,name,type' },
     ]);
     expect(client.requestCount).toBe(5);
   });

@@ -22,6 +22,11 @@
 //   midnight in the employee's zone. X-RateLimit-Remaining is exact (Planfix's lags ~10 min).
 // - Per-second limit (off by default): HTTP 200 code 22 "…too many requests per second,
 //   remaining:N, timeToReset:1"; refused requests still occupy the window.
+// - Templates and custom fields are listed 100 a page by `offset`/`pageSize` query parameters
+//   (the spec has them for templates; for custom fields it lists none — the stricter reading).
+// - Answer shapes the spec allows besides the default ones are options, off by default:
+//   updatesAnswerNoBody, failuresAsObject, idsAsStrings, commentOwner, counterparty, contactLimit
+//   (code 23); setAnswerShapes changes them while running.
 // - Faults: `slow` waits slowMs then answers 504 (nginx page) without applying; `truncated`
 //   applies, keeps the real status and cuts the JSON in half; `resetAfterWrite` processes any
 //   request, then drops the connection; html/slow answers carry no API headers.
@@ -32,7 +37,7 @@ import type { CfValue, CommentRec, PersonId, TaskRec } from './model.js';
 import { FaultPlan, type FaultKind, type FaultOptions } from './faults.js';
 import { DailyBudget, RpsLimiter } from './limits.js';
 import { createHandler, type RequestLogEntry } from './server.js';
-import { MANAGER_USER_ID, PlanfixState } from './state.js';
+import { type AnswerShapes, MANAGER_USER_ID, PlanfixState } from './state.js';
 import type { ResponseOverride } from '../override.js';
 
 export type { FaultKind, FaultOptions } from './faults.js';
@@ -51,8 +56,24 @@ export interface PlanfixSimOptions {
   robotUserId?: number;
   /** Added before every answer. */
   latencyMs?: number;
-  /** Whether `owner:{id:"contact:N"}` is accepted on comment creation; default true. */
+  /** Whether `owner:{id:"contact:N"}` is accepted on comment creation; default true. false = `commentOwner: {refuseCode: 41}`. */
   acceptContactOwner?: boolean;
+  /**
+   * What a contact as comment owner gets (notes §4: unconfirmed): 'accept' (default) stores it;
+   * 'ignore' stores the token's employee as author and answers success; `{refuseCode}` answers
+   * 400 with that code (6, 0, 41, 5001…).
+   */
+  commentOwner?: AnswerShapes['commentOwner'];
+  /** A counterparty on task creation: 'accept' (default); 'failures' makes the task without it and names it in `failures`; `{refuseCode}` refuses the create. */
+  counterparty?: AnswerShapes['counterparty'];
+  /** Task, contact and comment updates answer 200 (202 when queued) with an empty body. Default off. */
+  updatesAnswerNoBody?: boolean;
+  /** `failures` as one object (the spec's examples), not an array (its schema). Default off. */
+  failuresAsObject?: boolean;
+  /** Numeric ids in success answers as digit strings. Default off. */
+  idsAsStrings?: boolean;
+  /** Contact creation answers code 23 (the plan's contact limit) once this many contacts exist. Default none. */
+  contactLimit?: number;
   /** The token employee's zone as minutes east of UTC; default 0 (UTC). */
   timeZoneOffsetMinutes?: number;
   /** Port for startPlanfixSim; default 0 = any free one. */
@@ -158,8 +179,15 @@ export class PlanfixSim {
       contactFacebookIdField: opts.contactFacebookIdField ?? 101,
       taskPostIdField: opts.taskPostIdField ?? 202,
       robotUserId: opts.robotUserId ?? 1,
-      acceptContactOwner: opts.acceptContactOwner ?? true,
       timeZoneOffsetMin: opts.timeZoneOffsetMinutes ?? 0,
+      shapes: {
+        updatesAnswerNoBody: opts.updatesAnswerNoBody ?? false,
+        failuresAsObject: opts.failuresAsObject ?? false,
+        idsAsStrings: opts.idsAsStrings ?? false,
+        commentOwner: opts.commentOwner ?? (opts.acceptContactOwner === false ? { refuseCode: 41 } : 'accept'),
+        counterparty: opts.counterparty ?? 'accept',
+        contactLimit: opts.contactLimit ?? null,
+      },
     });
     this.budget = new DailyBudget(opts.dailyBudget ?? 100_000, () => this.state.now(), this.state.config.timeZoneOffsetMin);
   }
@@ -329,6 +357,22 @@ export class PlanfixSim {
     const c = this.state.comments.get(commentId);
     if (!c) throw new Error(`sim: no comment ${commentId}`);
     this.state.deleteComment(c);
+  }
+
+  // ---- account set-up ----
+
+  /** A further task or contact template (task templates use process 1 and carry no custom fields). */
+  addTemplate(kind: 'task' | 'contact', name: string): { id: number } {
+    return { id: this.state.addTemplate(kind, name) };
+  }
+
+  addCustomField(kind: 'task' | 'contact', name: string, type = 0): { id: number } {
+    return { id: this.state.addCustomField(kind, name, type) };
+  }
+
+  /** Changes the answer shapes of the options of the same names while running. */
+  setAnswerShapes(shapes: Partial<AnswerShapes>): void {
+    Object.assign(this.state.config.shapes, shapes);
   }
 
   // ---- transport knobs ----

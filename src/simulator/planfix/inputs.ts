@@ -147,6 +147,17 @@ export function paging(body: Body): { offset: number; pageSize: number } {
   return { offset, pageSize };
 }
 
+/** `offset`/`pageSize` of a GET (query strings), with the same bounds. */
+export function queryPaging(query: URLSearchParams): { offset: number; pageSize: number } {
+  const num = (key: string) => {
+    const v = query.get(key);
+    if (v === null) return undefined;
+    if (!/^\d+$/.test(v)) throw invalidParam(`${key} must be a whole number`);
+    return Number(v);
+  };
+  return paging({ offset: num('offset'), pageSize: num('pageSize') });
+}
+
 /** Paths take `12` or `contact:12`. */
 export function contactPathId(raw: string): number {
   const m = /^(?:contact:)?(\d+)$/.exec(decodeURIComponent(raw));

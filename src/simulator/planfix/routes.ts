@@ -15,6 +15,7 @@ import {
   optString,
   paging,
   peopleSet,
+  queryPaging,
   personRef,
   refId,
   reqString,
@@ -32,7 +33,8 @@ export interface Ctx {
 
 export interface Result {
   status: number;
-  body: Record<string, unknown>;
+  /** null: an empty body (the spec's 202, and its comment update's 200). */
+  body: Record<string, unknown> | null;
 }
 
 interface Route {
@@ -42,6 +44,32 @@ interface Route {
 }
 
 const ok = (body: Record<string, unknown> = {}, status = 200): Result => ({ status, body: { result: 'success', ...body } });
+
+/** The answer to an update: `{"result":"success"}`, or no body at all where the account is set so. */
+const updated = (state: PlanfixState, status = 200): Result => (state.config.shapes.updatesAnswerNoBody ? { status, body: null } : ok({}, status));
+
+/** `failures` as the spec's schema (an array) or its examples (one object). */
+function failures(state: PlanfixState, list: { field: string; error: string }[]): Record<string, unknown> {
+  if (list.length === 0) return {};
+  return { failures: state.config.shapes.failuresAsObject && list.length === 1 ? list[0] : list };
+}
+
+/** Planfix's wording per code where it has one (REST_API:_Error_Codes), else the spec's generic text. */
+function refusal(code: number, subject: string): PfError {
+  const text =
+    code === 6
+      ? 'Access to this method/object for the user is forbidden'
+      : code === 40 || code === 41
+        ? `Invalid parameter: ${subject}`
+        : code === 5001
+          ? `Error adding comment: ${subject}`
+          : code === 1001
+            ? `Error adding task: ${subject}`
+            : `Rest API error: ${subject}`;
+  return new PfError(400, code, text);
+}
+
+const CONTACT_LIMIT_TEXT = 'The account limit for the number of contacts has been reached';
 
 const taskMissing = (status: number) => new PfError(status, 1000, 'Task not found');
 const contactMissing = () => new PfError(404, 2000, 'Contact not found');
@@ -85,6 +113,8 @@ function contactTemplate(state: PlanfixState, v: unknown): number {
 }
 
 function createContact({ state, body }: Ctx): Result {
+  const limit = state.config.shapes.contactLimit;
+  if (limit !== null && state.contacts.size >= limit) throw new PfError(400, 23, CONTACT_LIMIT_TEXT);
   // Without a template Planfix files the card under the default one; here that is template 1.
   const templateId = body.template === undefined ? 1 : contactTemplate(state, body.template);
   const name = reqString(body, 'name');
@@ -118,7 +148,7 @@ function updateContact({ state, params, body }: Ctx): Result {
   const templateId = body.template === undefined ? undefined : contactTemplate(state, body.template);
   const { custom, ...rest } = contactFields(state, body);
   state.updateContact(c, { ...rest, templateId }, custom);
-  return ok();
+  return updated(state);
 }
 
 // ---- files ----
@@ -161,8 +191,16 @@ function createTask({ state, body }: Ctx): Result {
   const processId = templateId === undefined ? 1 : state.taskTemplates.get(templateId)!.processId;
   const statusId = body.status === undefined ? undefined : statusIn(state, processId, body.status);
   const custom = customFieldData(body.customFieldData, templateFields(state, templateId));
-  const rec = state.createTask({ name, description, templateId, statusId, custom, ...taskPeople(state, body) });
-  return ok({ id: rec.id }, 201);
+  const people = taskPeople(state, body);
+  const mode = state.config.shapes.counterparty;
+  const dropped: { field: string; error: string }[] = [];
+  if (people.counterparty !== undefined && mode !== 'accept') {
+    if (mode !== 'failures') throw refusal(mode.refuseCode, `counterparty, a contact cannot be the counterparty - ${people.counterparty}`);
+    people.counterparty = undefined;
+    dropped.push({ field: 'counterparty', error: 'Field change failed' });
+  }
+  const rec = state.createTask({ name, description, templateId, statusId, custom, ...people });
+  return ok({ id: rec.id, ...failures(state, dropped) }, 201);
 }
 
 function getTask({ state, params, query }: Ctx): Result {
@@ -182,8 +220,16 @@ function updateTask({ state, params, body }: Ctx): Result {
     custom: body.customFieldData === undefined ? undefined : customFieldData(body.customFieldData, templateFields(state, t.templateId)),
     ...taskPeople(state, body),
   };
+  // A counterparty this account does not take is left as it was, and named (the spec's example).
+  const dropped: { field: string; error: string }[] = [];
+  if (patch.counterparty !== undefined && state.config.shapes.counterparty !== 'accept') {
+    patch.counterparty = undefined;
+    dropped.push({ field: 'counterparty', error: 'Field change failed' });
+  }
   // A busy task queues the change: Planfix answers 202 and applies it later.
-  return state.updateTask(t, patch) ? ok() : ok({}, 202);
+  const applied = state.updateTask(t, patch);
+  if (dropped.length > 0) return ok(failures(state, dropped));
+  return updated(state, applied ? 200 : 202);
 }
 
 function listTasks({ state, body }: Ctx): Result {
@@ -240,8 +286,11 @@ function addComment({ state, params, body }: Ctx): Result {
   let ownerId = state.robot;
   if (body.owner !== undefined) {
     ownerId = personRef(body.owner, 'owner', state);
-    if (ownerId.startsWith('contact:') && !state.config.acceptContactOwner) {
-      throw invalidParam(`owner, a contact cannot be the author of a comment - ${ownerId}`);
+    const mode = state.config.shapes.commentOwner;
+    if (ownerId.startsWith('contact:') && mode !== 'accept') {
+      if (mode !== 'ignore') throw refusal(mode.refuseCode, `owner, a contact cannot be the author of a comment - ${ownerId}`);
+      // Accepted, and the token's employee is stored as author instead.
+      ownerId = state.robot;
     }
   }
   const rec = state.addComment({
@@ -312,7 +361,7 @@ function updateComment({ state, params, body }: Ctx): Result {
     files: body.files === undefined ? undefined : fileRefs(body.files, state),
     ...sourceFields(body),
   });
-  return ok();
+  return updated(state);
 }
 
 function getComment({ state, params, query }: Ctx): Result {
@@ -334,12 +383,22 @@ const named = (xs: Iterable<{ id: number; name: string }>) => [...xs].map(({ id,
 
 const customFieldsOf = (m: Map<number, CustomFieldDef>) => [...m.values()].map(({ id, name, type, objectType }) => ({ id, name, type, objectType }));
 
+/**
+ * Metadata lists, 100 a page like every Planfix list. The spec gives templates offset/pageSize
+ * query parameters; for custom fields it lists none, and the simulator pages them the same way
+ * (the stricter reading: a client that reads only the first page misses fields).
+ */
+function metaPage<T>(query: URLSearchParams, all: T[]): T[] {
+  const { offset, pageSize } = queryPaging(query);
+  return all.slice(offset, offset + pageSize);
+}
+
 const ROUTES: Route[] = [
   { method: 'GET', pattern: /^\/ping$/, handle: () => ok() },
-  { method: 'GET', pattern: /^\/contact\/templates$/, handle: ({ state }) => ok({ templates: named(state.contactTemplates.values()) }) },
-  { method: 'GET', pattern: /^\/task\/templates$/, handle: ({ state }) => ok({ templates: named(state.taskTemplates.values()) }) },
-  { method: 'GET', pattern: /^\/customfield\/contact$/, handle: ({ state }) => ok({ customfields: customFieldsOf(state.contactFields) }) },
-  { method: 'GET', pattern: /^\/customfield\/task$/, handle: ({ state }) => ok({ customfields: customFieldsOf(state.taskFields) }) },
+  { method: 'GET', pattern: /^\/contact\/templates$/, handle: ({ state, query }) => ok({ templates: metaPage(query, named(state.contactTemplates.values())) }) },
+  { method: 'GET', pattern: /^\/task\/templates$/, handle: ({ state, query }) => ok({ templates: metaPage(query, named(state.taskTemplates.values())) }) },
+  { method: 'GET', pattern: /^\/customfield\/contact$/, handle: ({ state, query }) => ok({ customfields: metaPage(query, customFieldsOf(state.contactFields)) }) },
+  { method: 'GET', pattern: /^\/customfield\/task$/, handle: ({ state, query }) => ok({ customfields: metaPage(query, customFieldsOf(state.taskFields)) }) },
   { method: 'POST', pattern: /^\/contact$/, handle: createContact },
   { method: 'POST', pattern: /^\/contact\/list$/, handle: listContacts },
   { method: 'GET', pattern: /^\/contact\/((?:contact(?::|%3A))?\d+)$/i, handle: getContact },

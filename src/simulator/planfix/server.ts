@@ -39,7 +39,17 @@ export interface ServerDeps {
 
 interface Answer {
   status: number;
-  body: Record<string, unknown>;
+  /** null: sent with an empty body. */
+  body: Record<string, unknown> | null;
+}
+
+const bodyText = (body: Record<string, unknown> | null) => (body === null ? '' : JSON.stringify(body));
+
+/** Every numeric `id` as a digit string (the shape `idsAsStrings` asks for). */
+function stringIds(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(stringIds);
+  if (typeof v !== 'object' || v === null) return v;
+  return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, k === 'id' && typeof x === 'number' ? String(x) : stringIds(x)]));
 }
 
 const nginxPage = (status: number, text: string) =>
@@ -100,7 +110,9 @@ function answerFor(deps: ServerDeps, req: IncomingMessage, url: URL, raw: string
     body = parsed as Record<string, unknown>;
   }
   try {
-    return match.route.handle({ state: deps.state, params: match.params, query: url.searchParams, body });
+    const answer = match.route.handle({ state: deps.state, params: match.params, query: url.searchParams, body });
+    if (!deps.state.config.shapes.idsAsStrings || answer.body === null) return answer;
+    return { status: answer.status, body: stringIds(answer.body) as Record<string, unknown> };
   } catch (e) {
     if (e instanceof PfError) return fail(e.status, e.code, e.message);
     return fail(500, 0, `Unknown error: ${(e as Error).message}`);
@@ -122,7 +134,7 @@ export function createHandler(deps: ServerDeps) {
     const raw = await readBody(req).catch(() => '');
     const realAnswer = (): SimAnswer => {
       const a = answerFor(deps, req, url, raw);
-      return { status: a.status, headers: { 'content-type': 'application/json; charset=utf-8' }, body: JSON.stringify(a.body) };
+      return { status: a.status, headers: { 'content-type': 'application/json; charset=utf-8' }, body: bodyText(a.body) };
     };
     // Before the fault draw, and without consuming one: an answered request is not faulted.
     const overridden = applyOverride(deps.override(), requestInfo(req.method ?? 'GET', url, raw), realAnswer);
@@ -144,9 +156,9 @@ export function createHandler(deps: ServerDeps) {
       res.writeHead(status, headers);
       res.end(text);
     };
-    const sendJson = (status: number, body: Record<string, unknown>) => {
-      if (body.result === 'fail') entry.code = body.code as number;
-      sendRaw(status, 'application/json; charset=utf-8', JSON.stringify(body));
+    const sendJson = (status: number, body: Record<string, unknown> | null) => {
+      if (body?.result === 'fail') entry.code = body.code as number;
+      sendRaw(status, 'application/json; charset=utf-8', bodyText(body));
     };
 
     if (overridden) {
@@ -177,8 +189,8 @@ export function createHandler(deps: ServerDeps) {
     if (fault === 'resetAfterWrite') return drop();
     if (fault === 'truncated') {
       // The change (if any) stands; only the answer is cut, and Content-Length agrees with the cut.
-      const full = JSON.stringify(answer.body);
-      if (answer.body.result === 'fail') entry.code = answer.body.code as number;
+      const full = bodyText(answer.body);
+      if (answer.body?.result === 'fail') entry.code = answer.body.code as number;
       return sendRaw(answer.status, 'application/json; charset=utf-8', full.slice(0, Math.floor(full.length / 2)));
     }
     sendJson(answer.status, answer.body);

@@ -18,14 +18,30 @@ import type {
   TaskTemplateDef,
 } from './model.js';
 
+/** How this account answers where the spec allows several shapes or the notes are unsure ([I]). */
+export interface AnswerShapes {
+  /** Task, contact and comment updates answer 200/202 with no body (the spec lists no body for 202 nor for comment updates). */
+  updatesAnswerNoBody: boolean;
+  /** `failures` as one object (the spec's examples) instead of an array (its schema). */
+  failuresAsObject: boolean;
+  /** Every numeric `id` in success answers as a digit string. */
+  idsAsStrings: boolean;
+  /** A contact as comment owner: stored, silently replaced by the token's employee, or refused with this code. */
+  commentOwner: 'accept' | 'ignore' | { refuseCode: number };
+  /** A counterparty on task creation: stored, dropped with `failures` naming it, or refused with this code. */
+  counterparty: 'accept' | 'failures' | { refuseCode: number };
+  /** Creating a contact when this many exist answers code 23; null = no limit. */
+  contactLimit: number | null;
+}
+
 export interface AccountConfig {
   taskTemplateId: number;
   contactTemplateId: number;
   contactFacebookIdField: number;
   taskPostIdField: number;
   robotUserId: number;
-  acceptContactOwner: boolean;
   timeZoneOffsetMin: number;
+  shapes: AnswerShapes;
 }
 
 /** Default employee writing replies in the UI. */
@@ -46,6 +62,8 @@ export class PlanfixState {
   readonly files = new Map<number, FileRec>();
 
   private nextContactId = 1;
+  private nextFieldId = 1000;
+  private nextTemplateId = 100;
   private nextTaskId = 1000;
   private nextCommentId = 1;
   private nextFileId = 1;
@@ -152,6 +170,23 @@ export class PlanfixState {
 
   get robot(): PersonId {
     return `user:${this.config.robotUserId}`;
+  }
+
+  // ---- metadata ----
+
+  addTemplate(kind: 'task' | 'contact', name: string): number {
+    while (this.taskTemplates.has(this.nextTemplateId) || this.contactTemplates.has(this.nextTemplateId)) this.nextTemplateId++;
+    const id = this.nextTemplateId++;
+    if (kind === 'task') this.taskTemplates.set(id, { id, name, processId: 1, fieldIds: [] });
+    else this.contactTemplates.set(id, { id, name });
+    return id;
+  }
+
+  addCustomField(kind: 'task' | 'contact', name: string, type: number): number {
+    while (this.taskFields.has(this.nextFieldId) || this.contactFields.has(this.nextFieldId)) this.nextFieldId++;
+    const id = this.nextFieldId++;
+    (kind === 'task' ? this.taskFields : this.contactFields).set(id, { id, name, type, objectType: kind === 'task' ? 0 : 1 });
+    return id;
   }
 
   // ---- contacts ----
