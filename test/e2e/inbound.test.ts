@@ -109,6 +109,47 @@ describe('fbsync run: Facebook → Planfix', () => {
     expect(e2e.sim.planfix.tasks()).toHaveLength(0);
   });
 
+  it('rule 4: an admin’s answer typed before the post had a task joins the task once it opens, before the later comment, once', async () => {
+    const post = e2e.sim.facebook.addPost({ message: 'Opening hours changed' });
+    e2e.sim.facebook.addPageComment(post.id, 'We open at 8 from Monday.');
+    expect((await e2e.run()).code).toBe(0);
+    expect(e2e.sim.planfix.tasks()).toHaveLength(0);
+
+    e2e.sim.facebook.advanceClock(2000);
+    e2e.sim.facebook.addComment(post.id, { from: ann, message: 'And on Sundays?' });
+    const second = await e2e.run();
+    expect(second.code).toBe(0);
+    expect(second.summary.effects).toMatchObject({ 'task.created': 1, 'comment.pageAnswer': 1, 'comment.imported': 1 });
+    const [task] = e2e.sim.planfix.tasks();
+    const texts = e2e.sim.planfix.comments(task!.id).map((c) => c.description);
+    expect(texts).toEqual([expect.stringContaining('We open at 8 from Monday.'), expect.stringContaining('And on Sundays?')]);
+    expect(texts[0]).toContain('(the Page) answered on Facebook');
+    expect(e2e.sim.planfix.contacts()).toHaveLength(1);
+
+    e2e.sim.facebook.addComment(post.id, { from: bob, message: 'Thanks' });
+    const third = await e2e.run();
+    expect(third.summary.effects['comment.pageAnswer']).toBeUndefined();
+    expect((await e2e.run()).summary.effects).toEqual({});
+    expect(e2e.sim.planfix.comments(task!.id).filter((c) => c.description.includes('We open at 8'))).toHaveLength(1);
+    expect(e2e.sim.planfix.comments(task!.id)).toHaveLength(3);
+  });
+
+  it('rule 4: admin answers and a comment read in one run land in creation order', async () => {
+    const post = e2e.sim.facebook.addPost({ message: 'New cake' });
+    e2e.sim.facebook.addPageComment(post.id, 'Available from Friday.');
+    e2e.sim.facebook.advanceClock(2000);
+    e2e.sim.facebook.addComment(post.id, { from: ann, message: 'Price?' });
+    e2e.sim.facebook.advanceClock(2000);
+    e2e.sim.facebook.addPageComment(post.id, '12 euro.');
+    expect((await e2e.run()).code).toBe(0);
+    const [task] = e2e.sim.planfix.tasks();
+    expect(e2e.sim.planfix.comments(task!.id).map((c) => c.description)).toEqual([
+      expect.stringContaining('Available from Friday.'),
+      expect.stringContaining('Price?'),
+      expect.stringContaining('12 euro.'),
+    ]);
+  });
+
   it('makes no writes and prints nothing on a second run with nothing new', async () => {
     for (let i = 0; i < 3; i++) {
       const post = e2e.sim.facebook.addPost({ message: `Post ${i}` });
