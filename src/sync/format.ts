@@ -57,6 +57,11 @@ export function taskDescription(post: FbPost): string {
   return `${body}${link}<br><small>Facebook post ${escapeHtml(post.id)}, ${displayTime(post.createdTime)}</small>`;
 }
 
+/** The description of a task whose status refused the post's comments: where they go now, then the post. */
+export function movedDescription(post: FbPost, newTaskId: number): string {
+  return `<p><b>New comments on this post now go to task #${newTaskId}.</b></p>${taskDescription(post)}`;
+}
+
 /** The marker fbsync finds its own Planfix comment by after a crash; plain text, so no HTML filter removes it. */
 export function commentMarker(fbCommentId: string): string {
   return `fb:${fbCommentId}`;

@@ -135,32 +135,36 @@ export class Inbound {
         return;
       }
       const taskId = await this.tasks.activeTask(post);
-      if (taskId === undefined) {
+      const added = taskId !== undefined && (await this.addAnswers(post, pass, taskId)) && (await this.addPageAnswer(post, comment, pass, taskId));
+      if (!added) {
         store.putComment(skipped(post, comment, pageName));
         pass.answers.push(comment);
-        return;
       }
-      await this.addAnswers(post, pass, taskId);
-      await this.addPageAnswer(post, comment, pass, taskId);
       return;
     }
     const contact = await this.contacts.resolve(comment.from);
-    const taskId = await this.tasks.resolve(post, contact.planfixContactId);
-    // The Page answers that waited for this task go first: they are older.
-    await this.addAnswers(post, pass, taskId);
+    let taskId = await this.tasks.resolve(post, contact.planfixContactId);
+    // The Page answers that waited for this task go first: they are older. A task that refuses
+    // them is left for a new one, which the comment then goes to.
+    if (!(await this.addAnswers(post, pass, taskId))) {
+      taskId = await this.tasks.resolve(post, contact.planfixContactId);
+      await this.addAnswers(post, pass, taskId);
+    }
     await addToTimeline(this.ctx, this.tasks, post, comment, { contact, context: { authorName: contact.name, replyTo: replyTo(this.ctx, comment, pass) } }, taskId);
   }
 
-  private async addAnswers(post: FbPost, pass: PostPass, taskId: number): Promise<void> {
+  /** Adds the waiting Page answers in order; false when the task refused one (it and the rest keep waiting). */
+  private async addAnswers(post: FbPost, pass: PostPass, taskId: number): Promise<boolean> {
     while (pass.answers.length > 0) {
-      await this.addPageAnswer(post, pass.answers[0]!, pass, taskId);
+      if (!(await this.addPageAnswer(post, pass.answers[0]!, pass, taskId))) return false;
       pass.answers.shift();
     }
+    return true;
   }
 
-  private async addPageAnswer(post: FbPost, comment: FbComment, pass: PostPass, taskId: number): Promise<void> {
+  private addPageAnswer(post: FbPost, comment: FbComment, pass: PostPass, taskId: number): Promise<boolean> {
     const authorName = comment.from?.name || this.ctx.pageName;
-    await addToTimeline(this.ctx, this.tasks, post, comment, { context: { authorName, replyTo: replyTo(this.ctx, comment, pass), byPage: true } }, taskId);
+    return addToTimeline(this.ctx, this.tasks, post, comment, { context: { authorName, replyTo: replyTo(this.ctx, comment, pass), byPage: true } }, taskId);
   }
 }
 
