@@ -96,6 +96,8 @@ export class Inbound {
 
     if (stored && stored.messageHash !== postHash(post)) await updatePostDescription(this.ctx, this.tasks, post);
     if (full && stored) await reconcileKnownComments(this.ctx, post, comments);
+    // A waiting answer deleted on Facebook waits no more (the read was full).
+    for (const id of waiting) if (!byId.has(id)) store.putComment({ ...store.getComment(id)!, state: 'deleted' });
     const pass: PostPass = { byId, answers: [] };
     for (const comment of comments) {
       if (waiting.has(comment.id)) pass.answers.push(comment);

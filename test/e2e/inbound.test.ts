@@ -134,6 +134,19 @@ describe('fbsync run: Facebook → Planfix', () => {
     expect(e2e.sim.planfix.comments(task!.id)).toHaveLength(3);
   });
 
+  it('rule 4: a waiting admin answer deleted on Facebook before the task opens is not added', async () => {
+    const post = e2e.sim.facebook.addPost({ message: 'Typo post' });
+    const answer = e2e.sim.facebook.addPageComment(post.id, 'Wrong answer, deleted later.');
+    e2e.sim.facebook.addPageComment(post.id, 'Right answer.');
+    expect((await e2e.run()).code).toBe(0);
+    e2e.sim.facebook.deleteComment(answer.id);
+    e2e.sim.facebook.advanceClock(2000);
+    e2e.sim.facebook.addComment(post.id, { from: ann, message: 'Which one?' });
+    expect((await e2e.run()).code).toBe(0);
+    const [task] = e2e.sim.planfix.tasks();
+    expect(e2e.sim.planfix.comments(task!.id).map((c) => c.description)).toEqual([expect.stringContaining('Right answer.'), expect.stringContaining('Which one?')]);
+  });
+
   it('rule 4: admin answers and a comment read in one run land in creation order', async () => {
     const post = e2e.sim.facebook.addPost({ message: 'New cake' });
     e2e.sim.facebook.addPageComment(post.id, 'Available from Friday.');
