@@ -132,6 +132,12 @@ interface DomNode {
   data?: string;
   attribs?: Record<string, string>;
   children?: DomNode[];
+  prev?: DomNode | null;
+}
+
+function previousElement(node: DomNode): DomNode | undefined {
+  for (let at = node.prev; at; at = at.prev) if (at.type === 'tag') return at;
+  return undefined;
 }
 
 /** A link's target, as a Facebook reader can use it: absolute web or mail addresses only. */
@@ -154,15 +160,19 @@ const plainText = compile({
     ...['p', 'ol', 'pre'].map((selector) => ({ selector, options: { leadingLineBreaks: 1, trailingLineBreaks: 1 } })),
     { selector: 'ul', options: { itemPrefix: '• ', leadingLineBreaks: 1, trailingLineBreaks: 1 } },
     ...['h1', 'h2', 'h3', 'h4', 'h5', 'h6'].map((selector) => ({ selector, options: { uppercase: false, leadingLineBreaks: 1, trailingLineBreaks: 1 } })),
-    { selector: 'table', format: 'block' },
-    { selector: 'tr', format: 'block', options: { leadingLineBreaks: 1, trailingLineBreaks: 1 } },
-    { selector: 'td', format: 'inline' },
-    { selector: 'th', format: 'inline' },
+    // A table reads row by row, cells apart (Facebook's font would not keep columns aligned).
+    ...['table', 'tr'].map((selector) => ({ selector, format: 'block', options: { leadingLineBreaks: 1, trailingLineBreaks: 1 } })),
+    { selector: 'td', format: 'cell' },
+    { selector: 'th', format: 'cell' },
     { selector: 'hr', format: 'skip' },
     ...QUOTES.map((selector) => ({ selector, format: 'skip' })),
     ...MENTIONS.map((selector) => ({ selector, format: 'mention' })),
   ],
   formatters: {
+    cell: (elem, walk, builder) => {
+      if (previousElement(elem as DomNode)) builder.addInline(' · ');
+      walk((elem as DomNode).children as never, builder);
+    },
     // An employee mentioned in the answer: the name only (a Planfix user means nothing on Facebook).
     mention: (elem, _walk, builder) => builder.addInline(textOf(elem as DomNode).trim().replace(/^@/, '')),
     // Emoji some editors store as pictures keep their character; other pictures are not sent.

@@ -119,7 +119,7 @@ export class Inbound {
   }
 
   /**
-   * Page answers recorded while the post had no active task (rule 4: the timeline is complete):
+   * Page answers recorded while the post had no task taking comments (rule 4: the timeline is complete):
    * not fbsync's own replies, which stay skipped for good.
    */
   private waitingAnswers(postId: string): string[] {
@@ -131,12 +131,12 @@ export class Inbound {
     const { store, pageId, pageName } = this.ctx;
     if (comment.from?.id === pageId) {
       // Rule 4: the Page's comments never make contacts or tasks. fbsync's own replies are echoes;
-      // an admin's direct answer joins the timeline of an active task, or waits for the next one.
+      // an admin's direct answer joins the post's current task, or waits for its next one.
       if (store.isOurReply(comment.id) || (await this.ctx.adoptEcho?.(comment))) {
         store.putComment(skipped(post, comment, pageName));
         return;
       }
-      const taskId = await this.tasks.activeTask(post);
+      const taskId = await this.tasks.currentTask(post);
       const added = taskId !== undefined && (await this.addAnswers(post, pass, taskId)) && (await this.addPageAnswer(post, comment, pass, taskId));
       if (!added) {
         store.putComment(skipped(post, comment, pageName));

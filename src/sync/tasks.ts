@@ -30,7 +30,7 @@ export class TaskResolver {
   }
 
   /** The post's current task if there is one; never creates one (the Page's own comments). */
-  async activeTask(post: FbPost): Promise<number | undefined> {
+  async currentTask(post: FbPost): Promise<number | undefined> {
     const pending = this.current.get(post.id);
     if (pending) return pending;
     const latest = this.ctx.store.latestTask(post.id);

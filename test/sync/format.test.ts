@@ -30,6 +30,11 @@ describe('htmlToText: a Planfix comment as the text Facebook shows', () => {
     expect(htmlToText(html)).toBe('We have:\n• croissants\n• baguettes\n1. order\n2. pick up\nThanks!');
   });
 
+  it('reads a table row by row, cells apart', () => {
+    const html = '<p>Prices:</p><table><tbody><tr><th>Item</th><th>Price</th></tr>\n<tr><td>Croissant</td> <td><b>2</b> €</td></tr></tbody></table><p>See you!</p>';
+    expect(htmlToText(html)).toBe('Prices:\nItem · Price\nCroissant · 2 €\nSee you!');
+  });
+
   it('lets bold, italic and underline markup disappear and keeps the words', () => {
     expect(htmlToText('<p><strong>Yes</strong>, <em>every</em> <b>day</b> <i>until</i> <u>18:00</u> <span style="color:#ff0000">sharp</span>.</p>')).toBe(
       'Yes, every day until 18:00 sharp.',
