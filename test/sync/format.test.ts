@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { htmlToText, sameText } from '../../src/sync/format.js';
 
 // Rule 4: an employee's Planfix comment (rich text) becomes the plain text of the Page's reply.
-// The samples look like what Planfix's editor stores: a paragraph per line typed, <br> for
-// Shift+Enter, &nbsp; where spaces were doubled.
+// The samples look like what Planfix's editor (CKEditor) stores: a paragraph per line typed, <br>
+// for Shift+Enter, &nbsp; where spaces were doubled, <blockquote> for a reply with a quote,
+// <span class="mention" data-mention="@…"> for a mention.
 
 describe('htmlToText: a Planfix comment as the text Facebook shows', () => {
   it('turns paragraphs and <br> into line breaks, an empty paragraph into one blank line, never more', () => {
@@ -59,7 +60,8 @@ describe('htmlToText: a Planfix comment as the text Facebook shows', () => {
   });
 
   it('reduces a mention of an employee to the name', () => {
-    expect(htmlToText('<p><span class="mention" data-id="user:5">@Anna Manager</span> will call you back.</p>')).toBe('Anna Manager will call you back.');
+    // CKEditor's mention markup (Planfix's comment editor is CKEditor).
+    expect(htmlToText('<p><span class="mention" data-mention="@Anna Manager">@Anna Manager</span> will call you back.</p>')).toBe('Anna Manager will call you back.');
     expect(htmlToText('<p>Ask <a data-mention="user:5" href="/user/5">@Anna</a>.</p>')).toBe('Ask Anna.');
   });
 
