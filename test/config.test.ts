@@ -87,7 +87,7 @@ describe('loadConfig', () => {
         requestsPerSecond: 1,
       },
       store: { path: path.join(dir, 'fbsync.db') },
-      sync: { lookbackDays: 14, concurrency: 4, maxRunSeconds: 50, maxEffects: 0 },
+      sync: { lookbackDays: 14, concurrency: 4, maxRunSeconds: 50, maxEffects: 0, reopenClosedTasks: true },
       filepath: file,
     });
     expect('pageAccessToken' in config.facebook).toBe(false);
@@ -193,13 +193,18 @@ describe('validation messages', () => {
     const lines = err.message.split('\n');
     expect(lines).toContain('pageId: unknown key — did you mean "facebook.pageId"?');
     const colour = lines.find((l) => l.startsWith('sync.colour:'));
-    expect(colour).toMatch(/^sync\.colour: unknown key \(the keys here are lookbackDays, concurrency, maxRunSeconds, maxEffects\)$/);
+    expect(colour).toMatch(/^sync\.colour: unknown key \(the keys here are lookbackDays, concurrency, maxRunSeconds, maxEffects, reopenClosedTasks\)$/);
   });
 
   it('names the key of a wrong type', async () => {
     const err = await loadError(MINIMAL.replace('taskTemplateId: 12', 'taskTemplateId: abc'));
     expect(err.message).toBe('planfix.taskTemplateId: expected a positive integer, got "abc"');
     expect(err.key).toBe('planfix.taskTemplateId');
+  });
+
+  it('sync.reopenClosedTasks takes true or false, nothing else', async () => {
+    const err = await loadError(`${MINIMAL}sync:\n  reopenClosedTasks: sometimes\n`);
+    expect(err.message).toBe('sync.reopenClosedTasks: expected true or false, got "sometimes"');
   });
 
   it('lists every problem, one per line', async () => {
@@ -335,14 +340,14 @@ describe('values', () => {
       'fbsync.yaml',
       `${MINIMAL.replace('facebook:\n', 'facebook:\n  pageAccessToken: ${FB_PAGE_TOKEN}\n  apiVersion: v23.0\n')
         .replace('taskTemplateId: 12', 'taskTemplateId: "12"')}` +
-        '  requestsPerSecond: 2.5\nstore:\n  path: ./x.db\nsync:\n  lookbackDays: 30\n  concurrency: 1\n  maxRunSeconds: 600\n  maxEffects: 100\n',
+        '  requestsPerSecond: 2.5\nstore:\n  path: ./x.db\nsync:\n  lookbackDays: 30\n  concurrency: 1\n  maxRunSeconds: 600\n  maxEffects: 100\n  reopenClosedTasks: ${REOPEN}\n',
     );
-    const config = await loadConfig({ configPath: file, env: { ...ENV, FB_PAGE_TOKEN: 'page-token-789' } });
+    const config = await loadConfig({ configPath: file, env: { ...ENV, FB_PAGE_TOKEN: 'page-token-789', REOPEN: 'false' } });
     expect(config.facebook.pageAccessToken).toBe('page-token-789');
     expect(config.facebook.apiVersion).toBe('v23.0');
     expect(config.planfix.taskTemplateId).toBe(12);
     expect(config.planfix.requestsPerSecond).toBe(2.5);
-    expect(config.sync).toEqual({ lookbackDays: 30, concurrency: 1, maxRunSeconds: 600, maxEffects: 100 });
+    expect(config.sync).toEqual({ lookbackDays: 30, concurrency: 1, maxRunSeconds: 600, maxEffects: 100, reopenClosedTasks: false });
   });
 
   it('an empty pageAccessToken counts as not given', async () => {
@@ -393,7 +398,7 @@ describe('config.example.yaml', () => {
     });
     expect(config.planfix.fields).toEqual({ contactFacebookId: 101, taskPostId: 202 });
     expect(config.store.path).toBe(path.join(repoRoot, 'fbsync.db'));
-    expect(config.sync).toEqual({ lookbackDays: 14, concurrency: 4, maxRunSeconds: 50, maxEffects: 0 });
+    expect(config.sync).toEqual({ lookbackDays: 14, concurrency: 4, maxRunSeconds: 50, maxEffects: 0, reopenClosedTasks: true });
   });
 
   it('mentions every key, even the commented-out ones', async () => {

@@ -128,6 +128,7 @@ export function resolveConfig(raw: unknown, filepath: string, env: NodeJS.Proces
       concurrency: c.sync.concurrency,
       maxRunSeconds: c.sync.maxRunSeconds,
       maxEffects: c.sync.maxEffects,
+      reopenClosedTasks: c.sync.reopenClosedTasks,
     },
     filepath,
   };

@@ -31,6 +31,13 @@ const NUMERIC = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 const toNumber = (v: unknown): unknown =>
   typeof v === 'string' && NUMERIC.test(v.trim()) ? Number(v.trim()) : v;
 
+// Booleans too: `${FLAG}` is always a string.
+const toBoolean = (v: unknown): unknown => {
+  if (typeof v !== 'string') return v;
+  const t = v.trim().toLowerCase();
+  return t === 'true' ? true : t === 'false' ? false : v;
+};
+
 const positiveInt = () => z.preprocess(toNumber, z.number().int().positive().max(Number.MAX_SAFE_INTEGER));
 const intRange = (min: number, max: number) => z.preprocess(toNumber, z.number().int().min(min).max(max));
 
@@ -181,6 +188,10 @@ const syncOptions = {
     schema: intRange(0, Number.MAX_SAFE_INTEGER).default(0),
     expected: 'an integer, 0 or more (0 = no limit)',
   }),
+  reopenClosedTasks: option({
+    schema: z.preprocess(toBoolean, z.boolean()).default(true),
+    expected: 'true or false',
+  }),
 };
 
 const rootOptions = {
@@ -197,7 +208,7 @@ const rootOptions = {
   store: option({ schema: z.strictObject(shapeOf(storeOptions)).prefault({}), expected: 'a mapping with path' }),
   sync: option({
     schema: z.strictObject(shapeOf(syncOptions)).prefault({}),
-    expected: 'a mapping with lookbackDays, concurrency, maxRunSeconds, maxEffects',
+    expected: 'a mapping with lookbackDays, concurrency, maxRunSeconds, maxEffects, reopenClosedTasks',
   }),
 };
 

@@ -34,6 +34,11 @@ export interface Config {
     maxRunSeconds: number;
     /** Stop a run after this many effects (0 = no limit). */
     maxEffects: number;
+    /**
+     * true: a comment on a post whose task was completed or cancelled opens a new task (rule 2).
+     * false: it goes to the post's last task whatever its status (a deleted one still means a new task).
+     */
+    reopenClosedTasks: boolean;
   };
   /** Absolute path of the file the configuration came from. */
   filepath: string;

@@ -5,9 +5,9 @@ import { commentDescription, commentHash, postHash, statusNote, taskDescription 
 import type { TaskResolver } from './tasks.js';
 import { hasMarker } from './timeline.js';
 
-/** Rule 5: an edited post text updates its task's description while the task is active. */
+/** Rule 5: an edited post text updates the description of its current task (active, or the last one under sync.reopenClosedTasks: false). */
 export async function updatePostDescription(ctx: SyncContext, tasks: TaskResolver, post: FbPost): Promise<void> {
-  const taskId = await tasks.activeTask(post);
+  const taskId = await tasks.currentTask(post);
   if (taskId === undefined) return;
   await ctx.executor.perform({
     key: `postdesc:${post.id}:${postHash(post)}`,

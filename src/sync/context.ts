@@ -16,6 +16,8 @@ export interface SyncContext {
   pageId: string;
   pageName: string;
   concurrency: number;
+  /** sync.reopenClosedTasks: false = a completed or cancelled task still takes its post's comments (rule 2). */
+  reopenClosedTasks: boolean;
   /**
    * Recognises a Page comment as fbsync's own reply whose store update a crash cut off, and
    * records it (set by the reply half, so the inbound half never imports an echo).

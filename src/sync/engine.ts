@@ -1,3 +1,4 @@
+import type { Config } from '../config/types.js';
 import type { FacebookPage } from '../facebook/types.js';
 import { ThrottledError, type Side } from '../http/errors.js';
 import type { PlanfixAccount } from '../planfix/types.js';
@@ -15,6 +16,8 @@ export interface CycleOptions {
   concurrency: number;
   maxRunSeconds: number;
   maxEffects: number;
+  /** sync.reopenClosedTasks; default true. */
+  reopenClosedTasks?: boolean;
   /** Unchanged posts whose comments are all re-read per run (edits, hides, deletions). */
   rescanPerRun?: number;
 }
@@ -23,11 +26,19 @@ export interface Sides {
   fb: FacebookPage;
   pf: PlanfixAccount;
   store: Store;
+  /**
+   * The session's configuration, when the caller has one: a sync option the caller does not pass
+   * comes from it (`run` lists its numeric options; the task policy comes from here).
+   */
+  config?: { sync: Pick<Config['sync'], 'reopenClosedTasks'> };
 }
 
 const notBeforeKey = (side: Side) => `throttle.${side}.notBefore`;
 
-export function makeContext(sides: Sides, options: Pick<CycleOptions, 'pageId' | 'concurrency' | 'maxRunSeconds' | 'maxEffects'>): SyncContext {
+export function makeContext(
+  sides: Sides,
+  options: Pick<CycleOptions, 'pageId' | 'concurrency' | 'maxRunSeconds' | 'maxEffects' | 'reopenClosedTasks'>,
+): SyncContext {
   const report = new RunReport();
   const budget = new RunBudget(options.maxRunSeconds, options.maxEffects);
   return {
@@ -38,6 +49,7 @@ export function makeContext(sides: Sides, options: Pick<CycleOptions, 'pageId' |
     pageId: options.pageId,
     pageName: 'the Page',
     concurrency: options.concurrency,
+    reopenClosedTasks: options.reopenClosedTasks ?? sides.config?.sync.reopenClosedTasks ?? true,
   };
 }
 

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { compile } from 'html-to-text';
 import type { FbComment, FbPost } from '../facebook/types.js';
 
 // What employees read in Planfix. Planfix takes HTML in descriptions and comments (`\n` → `<br>`).
@@ -56,6 +57,11 @@ export function taskDescription(post: FbPost): string {
   return `${body}${link}<br><small>Facebook post ${escapeHtml(post.id)}, ${displayTime(post.createdTime)}</small>`;
 }
 
+/** The description of a task whose status refused the post's comments: where they go now, then the post. */
+export function movedDescription(post: FbPost, newTaskId: number): string {
+  return `<p><b>New comments on this post now go to task #${newTaskId}.</b></p>${taskDescription(post)}`;
+}
+
 /** The marker fbsync finds its own Planfix comment by after a crash; plain text, so no HTML filter removes it. */
 export function commentMarker(fbCommentId: string): string {
   return `fb:${fbCommentId}`;
@@ -109,21 +115,86 @@ export function splitName(full: string): { name: string; lastname?: string } {
   return { name: parts.slice(0, -1).join(' '), lastname: parts[parts.length - 1] };
 }
 
-const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ', '#39': "'" };
+// Employees write rich text in Planfix; Facebook shows plain text. html-to-text does the HTML
+// (entities, lists, block breaks); the selectors below say what a Facebook reader should see.
+// (selderee takes one selector per entry, no lists)
+const MENTIONS = ['.mention', '[data-type=mention]', '[data-mention]'];
+const QUOTES = ['blockquote', '.quote', '.blockquote'];
 
-/** An employee's Planfix comment (HTML) as the plain text published on Facebook; quoted text is left out. */
+/** The text an element shows (for links and mentions). */
+function textOf(node: DomNode): string {
+  if (node.type === 'text') return node.data ?? '';
+  return (node.children ?? []).map(textOf).join('');
+}
+
+interface DomNode {
+  type: string;
+  data?: string;
+  attribs?: Record<string, string>;
+  children?: DomNode[];
+  prev?: DomNode | null;
+}
+
+function previousElement(node: DomNode): DomNode | undefined {
+  for (let at = node.prev; at; at = at.prev) if (at.type === 'tag') return at;
+  return undefined;
+}
+
+/** A link's target, as a Facebook reader can use it: absolute web or mail addresses only. */
+function linkTarget(href: string, _meta: unknown, elem?: DomNode): string {
+  // html-to-text passes the element too (its typings stop at `meta`).
+  const text = elem ? textOf(elem).trim() : '';
+  const bare = (u: string) => u.replace(/^https?:\/\//i, '').replace(/\/+$/, '');
+  if (/^https?:\/\//i.test(href)) return bare(text) === bare(href) ? text : href;
+  // formatAnchor strips `mailto:` before calling this.
+  if (/^[^\s@/:]+@[^\s@/]+$/.test(href)) return text === href ? text : href;
+  return ''; // relative (Planfix-internal), javascript:, tel: … — the text alone
+}
+
+const plainText = compile({
+  wordwrap: false,
+  selectors: [
+    { selector: 'a', options: { hideLinkHrefIfSameAsText: true, linkBrackets: ['(', ')'], noAnchorUrl: true, pathRewrite: linkTarget } },
+    { selector: 'img', format: 'emojiOnly' },
+    // Planfix's editor makes a paragraph of every line typed: one line break, as the employee saw it.
+    ...['p', 'ol', 'pre'].map((selector) => ({ selector, options: { leadingLineBreaks: 1, trailingLineBreaks: 1 } })),
+    { selector: 'ul', options: { itemPrefix: '• ', leadingLineBreaks: 1, trailingLineBreaks: 1 } },
+    ...['h1', 'h2', 'h3', 'h4', 'h5', 'h6'].map((selector) => ({ selector, options: { uppercase: false, leadingLineBreaks: 1, trailingLineBreaks: 1 } })),
+    // A table reads row by row, cells apart (Facebook's font would not keep columns aligned).
+    ...['table', 'tr'].map((selector) => ({ selector, format: 'block', options: { leadingLineBreaks: 1, trailingLineBreaks: 1 } })),
+    { selector: 'td', format: 'cell' },
+    { selector: 'th', format: 'cell' },
+    { selector: 'hr', format: 'skip' },
+    ...QUOTES.map((selector) => ({ selector, format: 'skip' })),
+    ...MENTIONS.map((selector) => ({ selector, format: 'mention' })),
+  ],
+  formatters: {
+    cell: (elem, walk, builder) => {
+      if (previousElement(elem as DomNode)) builder.addInline(' · ');
+      walk((elem as DomNode).children as never, builder);
+    },
+    // An employee mentioned in the answer: the name only (a Planfix user means nothing on Facebook).
+    mention: (elem, _walk, builder) => builder.addInline(textOf(elem as DomNode).trim().replace(/^@/, '')),
+    // Emoji some editors store as pictures keep their character; other pictures are not sent.
+    emojiOnly: (elem, _walk, builder) => {
+      const alt = (elem as DomNode).attribs?.alt ?? '';
+      if (/^\p{Extended_Pictographic}/u.test(alt) && alt.length <= 16) builder.addInline(alt);
+    },
+  },
+});
+
+/**
+ * An employee's Planfix comment (HTML) as the plain text published on Facebook: links keep their
+ * address, list items their bullet, quoted text is left out. Deterministic: the reply half
+ * compares this text with what Facebook holds after a crash.
+ */
 export function htmlToText(html: string): string {
-  return html
-    .replace(/<blockquote[\s\S]*?<\/blockquote>/gi, '')
-    .replace(/<br\s*\/?>/gi, '\n')
-    .replace(/<\/(p|div|li|h\d)>/gi, '\n')
-    .replace(/<[^>]+>/g, '')
-    .replace(/&(#\d+|#x[0-9a-f]+|[a-z]+);/gi, (whole, name: string) => {
-      if (name.startsWith('#x')) return String.fromCodePoint(parseInt(name.slice(2), 16));
-      if (name.startsWith('#') && name !== '#39') return String.fromCodePoint(Number(name.slice(1)));
-      return ENTITIES[name.toLowerCase()] ?? whole;
-    })
-    .replace(/[ \t]+\n/g, '\n')
+  // Text without any markup (an API client's comment) keeps its line breaks.
+  const source = /<[a-z!/]/i.test(html) ? html : html.replace(/\r?\n/g, '<br>');
+  return plainText(source)
+    .replace(/\u00a0/g, ' ')
+    .replace(/^ (?=[0-9a-zA-Z]+\. )/gm, '') // html-to-text indents ordered-list numbers by one space
+    .replace(/[ \t]+$/gm, '')
     .replace(/\n{3,}/g, '\n\n')
     .trim();
 }

@@ -4,7 +4,7 @@ import { BudgetExhausted } from './budget.js';
 import { ContactResolver } from './contacts.js';
 import { HIDDEN_AUTHOR, type SyncContext } from './context.js';
 import { isSideStopper } from './executor.js';
-import { postHash } from './format.js';
+import { postHash, type CommentContext } from './format.js';
 import { reconcileKnownComments, updatePostDescription } from './changes.js';
 import { TaskResolver } from './tasks.js';
 import { addToTimeline } from './timeline.js';
@@ -79,7 +79,9 @@ export class Inbound {
   async syncPost(post: FbPost, rescan = false): Promise<number> {
     const { store, fb } = this.ctx;
     const stored = store.getPost(post.id);
-    const full = !stored || stored.syncedAt === null || rescan || (post.commentCount ?? 0) < (stored.commentCount ?? 0);
+    const waiting = new Set(this.waitingAnswers(post.id));
+    // A Page answer waiting for its task is read again with the rest, whatever page it is on.
+    const full = !stored || stored.syncedAt === null || rescan || (post.commentCount ?? 0) < (stored.commentCount ?? 0) || waiting.size > 0;
     const comments: FbComment[] = [];
     for await (const page of fb.listComments(post.id, { newestFirst: true })) {
       comments.push(...page);
@@ -90,11 +92,17 @@ export class Inbound {
     }
     comments.sort((a, b) => a.createdTime.localeCompare(b.createdTime) || a.id.localeCompare(b.id));
     const byId = new Map(comments.map((c) => [c.id, c]));
-    const fresh = comments.filter((c) => !store.getComment(c.id));
+    const fresh = new Set(comments.filter((c) => !store.getComment(c.id)));
 
     if (stored && stored.messageHash !== postHash(post)) await updatePostDescription(this.ctx, this.tasks, post);
     if (full && stored) await reconcileKnownComments(this.ctx, post, comments);
-    for (const comment of fresh) await this.importComment(post, comment, byId);
+    // A waiting answer deleted on Facebook waits no more (the read was full).
+    for (const id of waiting) if (!byId.has(id)) store.putComment({ ...store.getComment(id)!, state: 'deleted' });
+    const pass: PostPass = { byId, answers: [] };
+    for (const comment of comments) {
+      if (waiting.has(comment.id)) pass.answers.push(comment);
+      else if (fresh.has(comment)) await this.importComment(post, comment, pass);
+    }
 
     const now = new Date().toISOString();
     store.savePost({
@@ -107,36 +115,73 @@ export class Inbound {
       syncedAt: now,
       fullScanAt: full ? now : (stored?.fullScanAt ?? null),
     });
-    return fresh.length;
+    return fresh.size;
   }
 
-  private async importComment(post: FbPost, comment: FbComment, byId: Map<string, FbComment>): Promise<void> {
-    const { store, pageId, pageName } = this.ctx;
-    const parent = comment.parentId ? (byId.get(comment.parentId) ?? undefined) : undefined;
-    const parentRow = comment.parentId ? store.getComment(comment.parentId) : undefined;
-    const replyTo = comment.parentId
-      ? { authorName: parent?.from?.name ?? parentRow?.authorName ?? HIDDEN_AUTHOR.name, text: parent?.message ?? '' }
-      : undefined;
+  /**
+   * Page answers recorded while the post had no task taking comments (rule 4: the timeline is complete):
+   * not fbsync's own replies, which stay skipped for good.
+   */
+  private waitingAnswers(postId: string): string[] {
+    const { store } = this.ctx;
+    return store.commentsOfPost(postId).filter((r) => r.state === 'skipped' && r.byPage && !store.isOurReply(r.id)).map((r) => r.id);
+  }
 
+  private async importComment(post: FbPost, comment: FbComment, pass: PostPass): Promise<void> {
+    const { store, pageId, pageName } = this.ctx;
     if (comment.from?.id === pageId) {
       // Rule 4: the Page's comments never make contacts or tasks. fbsync's own replies are echoes;
-      // an admin's direct answer joins the timeline of an active task.
+      // an admin's direct answer joins the post's current task, or waits for its next one.
       if (store.isOurReply(comment.id) || (await this.ctx.adoptEcho?.(comment))) {
         store.putComment(skipped(post, comment, pageName));
         return;
       }
-      const taskId = await this.tasks.activeTask(post);
-      if (taskId === undefined) {
+      const taskId = await this.tasks.currentTask(post);
+      const added = taskId !== undefined && (await this.addAnswers(post, pass, taskId)) && (await this.addPageAnswer(post, comment, pass, taskId));
+      if (!added) {
         store.putComment(skipped(post, comment, pageName));
-        return;
+        pass.answers.push(comment);
       }
-      await addToTimeline(this.ctx, this.tasks, post, comment, { context: { authorName: comment.from.name || pageName, replyTo, byPage: true } }, taskId);
       return;
     }
     const contact = await this.contacts.resolve(comment.from);
-    const taskId = await this.tasks.resolve(post, contact.planfixContactId);
-    await addToTimeline(this.ctx, this.tasks, post, comment, { contact, context: { authorName: contact.name, replyTo } }, taskId);
+    let taskId = await this.tasks.resolve(post, contact.planfixContactId);
+    // The Page answers that waited for this task go first: they are older. A task that refuses
+    // them is left for a new one, which the comment then goes to.
+    if (!(await this.addAnswers(post, pass, taskId))) {
+      taskId = await this.tasks.resolve(post, contact.planfixContactId);
+      await this.addAnswers(post, pass, taskId);
+    }
+    await addToTimeline(this.ctx, this.tasks, post, comment, { contact, context: { authorName: contact.name, replyTo: replyTo(this.ctx, comment, pass) } }, taskId);
   }
+
+  /** Adds the waiting Page answers in order; false when the task refused one (it and the rest keep waiting). */
+  private async addAnswers(post: FbPost, pass: PostPass, taskId: number): Promise<boolean> {
+    while (pass.answers.length > 0) {
+      if (!(await this.addPageAnswer(post, pass.answers[0]!, pass, taskId))) return false;
+      pass.answers.shift();
+    }
+    return true;
+  }
+
+  private addPageAnswer(post: FbPost, comment: FbComment, pass: PostPass, taskId: number): Promise<boolean> {
+    const authorName = comment.from?.name || this.ctx.pageName;
+    return addToTimeline(this.ctx, this.tasks, post, comment, { context: { authorName, replyTo: replyTo(this.ctx, comment, pass), byPage: true } }, taskId);
+  }
+}
+
+/** One pass over a post's comments. */
+interface PostPass {
+  byId: Map<string, FbComment>;
+  /** Page answers, oldest first, waiting for the post's task. */
+  answers: FbComment[];
+}
+
+function replyTo(ctx: SyncContext, comment: FbComment, pass: PostPass): CommentContext['replyTo'] {
+  if (!comment.parentId) return undefined;
+  const parent = pass.byId.get(comment.parentId);
+  const parentRow = ctx.store.getComment(comment.parentId);
+  return { authorName: parent?.from?.name ?? parentRow?.authorName ?? HIDDEN_AUTHOR.name, text: parent?.message ?? '' };
 }
 
 function skipped(post: FbPost, comment: FbComment, pageName: string) {

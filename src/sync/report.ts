@@ -8,6 +8,7 @@ export type EffectKind =
   | 'task.created'
   | 'task.found'
   | 'task.updated'
+  | 'task.moved'
   | 'comment.imported'
   | 'comment.pageAnswer'
   | 'comment.edited'

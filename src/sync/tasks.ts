@@ -1,17 +1,24 @@
 import type { FbPost } from '../facebook/types.js';
+import { NotFoundError, RefusedError } from '../http/errors.js';
+import type { PfTask } from '../planfix/types.js';
 import type { SyncContext } from './context.js';
-import { taskDescription, taskTitle } from './format.js';
+import { movedDescription, taskDescription, taskTitle } from './format.js';
+
+/** Store meta: the task a post left because Planfix refused its comments; its note is still to write. */
+const movedFromKey = (postId: string) => `task.movedFrom.${postId}`;
 
 /**
- * Rule 2: one active task per post. The post's latest task is asked once per run whether it is
- * still active; completed, cancelled or deleted means the next comment opens a new one.
+ * Rule 2: one active task per post. The post's latest task is asked once per run whether it still
+ * takes the post's comments: with sync.reopenClosedTasks (the default) only while it is active —
+ * completed, cancelled or deleted means the next comment opens a new one; without it, whatever its
+ * status, until it is deleted. A task left behind stays left behind (its row is closed).
  */
 export class TaskResolver {
   private readonly current = new Map<string, Promise<number>>();
 
   constructor(private readonly ctx: SyncContext) {}
 
-  /** The post's active task, creating one when there is none. */
+  /** The post's current task, creating one when there is none. */
   resolve(post: FbPost, counterpartyContactId?: number): Promise<number> {
     let pending = this.current.get(post.id);
     if (!pending) {
@@ -22,56 +29,103 @@ export class TaskResolver {
     return pending;
   }
 
-  /** The post's task if it is known and still active; never creates one (the Page's own comments). */
-  async activeTask(post: FbPost): Promise<number | undefined> {
+  /** The post's current task if there is one; never creates one (the Page's own comments). */
+  async currentTask(post: FbPost): Promise<number | undefined> {
     const pending = this.current.get(post.id);
     if (pending) return pending;
     const latest = this.ctx.store.latestTask(post.id);
     if (!latest || latest.closedAt) return undefined;
-    if (!(await this.stillActive(post.id, latest.seq, latest.taskId))) return undefined;
+    if (!(await this.takesComments(post.id, latest.seq, latest.taskId))) return undefined;
     if (!this.current.has(post.id)) this.current.set(post.id, Promise.resolve(latest.taskId));
     return latest.taskId;
   }
 
-  /** The task refused a comment (deleted, closed for comments): forget it so the next resolve opens a new one. */
-  retire(postId: string, taskId: number): void {
-    const latest = this.ctx.store.latestTask(postId);
-    if (latest && latest.taskId === taskId) this.ctx.store.closePostTask(postId, latest.seq);
+  /**
+   * The task refused a comment — deleted (`refused` false), or closed for comments (Planfix code 6):
+   * forget it so the next resolve opens a new one. A task closed for comments gets a note naming
+   * the new task once there is one.
+   */
+  retire(postId: string, taskId: number, refused = false): void {
+    const { store } = this.ctx;
+    const latest = store.latestTask(postId);
+    if (latest && latest.taskId === taskId) store.closePostTask(postId, latest.seq);
+    if (refused) store.setMeta(movedFromKey(postId), String(taskId));
     this.current.delete(postId);
   }
 
   private async ensure(post: FbPost, counterpartyContactId?: number): Promise<number> {
     const { store } = this.ctx;
     const latest = store.latestTask(post.id);
-    if (latest && !latest.closedAt && (await this.stillActive(post.id, latest.seq, latest.taskId))) return latest.taskId;
-    return this.open(post, (latest?.seq ?? 0) + 1, counterpartyContactId);
+    const taskId =
+      latest && !latest.closedAt && (await this.takesComments(post.id, latest.seq, latest.taskId))
+        ? latest.taskId
+        : await this.open(post, (latest?.seq ?? 0) + 1, counterpartyContactId);
+    await this.noteMove(post, taskId);
+    return taskId;
   }
 
-  private async stillActive(postId: string, seq: number, taskId: number): Promise<boolean> {
+  /** Whether the post's comments go to this task (rule 2); if not, its row is closed. */
+  private async takesComments(postId: string, seq: number, taskId: number): Promise<boolean> {
     const task = await this.ctx.pf.getTask(taskId);
-    if (task && task.isActive && !task.isDeleted) return true;
+    if (task && this.usable(task)) return true;
     this.ctx.store.closePostTask(postId, seq);
     return false;
+  }
+
+  private usable(task: PfTask): boolean {
+    return !task.isDeleted && (task.isActive || !this.ctx.reopenClosedTasks);
+  }
+
+  /**
+   * "New comments on this post now go to task #N", in the description of the task that refused
+   * them (it takes no comment). Once: the pending move is kept in the store until it is written.
+   */
+  private async noteMove(post: FbPost, to: number): Promise<void> {
+    const { store, pf, executor, report } = this.ctx;
+    const from = Number(store.getMeta(movedFromKey(post.id)));
+    if (!from || from === to) return;
+    const key = `tasknote:${from}:${to}`;
+    if (store.journal.get(key)?.state !== 'done') {
+      try {
+        await executor.perform({
+          key,
+          kind: 'task.update',
+          // Setting a description twice does no harm: no remote check needed.
+          check: async () => undefined,
+          write: async () => {
+            await pf.updateTaskDescription(from, movedDescription(post, to));
+            return from;
+          },
+          remoteId: (id) => String(id),
+          commit: () => report.count('task.moved'),
+        });
+      } catch (error) {
+        // The old task went away, or takes no edit either: nowhere to leave the note.
+        if (!(error instanceof NotFoundError || error instanceof RefusedError)) throw error;
+      }
+    }
+    store.deleteMeta(movedFromKey(post.id));
   }
 
   private async open(post: FbPost, seq: number, counterpartyContactId?: number): Promise<number> {
     const { store, pf, executor, report } = this.ctx;
     const earlier = new Set(store.tasksOfPost(post.id).map((t) => t.taskId));
-    const findActive = async () => {
-      const tasks = await pf.findTasksByPostId(post.id);
-      return tasks.filter((t) => t.isActive && !t.isDeleted && !earlier.has(t.id)).sort((a, b) => a.id - b.id)[0];
+    const findExisting = async () => {
+      const tasks = (await pf.findTasksByPostId(post.id)).filter((t) => this.usable(t) && !earlier.has(t.id)).sort((a, b) => a.id - b.id);
+      // One task per post: the last one; otherwise the first active one.
+      return this.ctx.reopenClosedTasks ? tasks[0] : tasks[tasks.length - 1];
     };
     const result = await executor.perform({
       key: `task:${post.id}:${seq}`,
       kind: 'task',
       check: async () => {
-        const found = await findActive();
+        const found = await findExisting();
         return found ? { id: found.id, created: false } : undefined;
       },
       write: async (checked) => {
         // A post met for the first time may already have a task: an earlier install, or a lost store.
         if (earlier.size === 0 && !checked) {
-          const found = await findActive();
+          const found = await findExisting();
           if (found) return { id: found.id, created: false };
         }
         const task = await pf.createTask({ name: taskTitle(post), description: taskDescription(post), postId: post.id, counterpartyContactId });

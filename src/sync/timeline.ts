@@ -26,7 +26,9 @@ export function hasMarker(description: string, fbCommentId: string, suffix = '')
 
 /**
  * Rule 3: puts one Facebook comment on its post's task timeline, exactly once. After a crash the
- * task's comments are searched for the comment's marker before it is added again.
+ * task's comments are searched for the comment's marker before it is added again. Returns false
+ * when the task is gone or refuses comments and the comment is the Page's (which never opens a
+ * task): it waits for the post's next task.
  */
 export async function addToTimeline(
   ctx: SyncContext,
@@ -35,7 +37,7 @@ export async function addToTimeline(
   comment: FbComment,
   author: { contact?: ContactRow; context: CommentContext },
   taskId: number,
-): Promise<void> {
+): Promise<boolean> {
   const { store, pf, executor, report } = ctx;
   const description = commentDescription(comment, author.context);
   const perform = (target: number) =>
@@ -76,11 +78,15 @@ export async function addToTimeline(
     });
   try {
     await perform(taskId);
+    return true;
   } catch (error) {
-    const taskGone = error instanceof NotFoundError || (error instanceof RefusedError && error.apiCode === COMMENTS_NOT_ALLOWED);
-    if (!taskGone || author.context.byPage) throw error;
-    // The task was deleted or closed between the check and the write: rule 2 says open a new one.
-    tasks.retire(post.id, taskId);
+    const refused = error instanceof RefusedError && error.apiCode === COMMENTS_NOT_ALLOWED;
+    if (!refused && !(error instanceof NotFoundError)) throw error;
+    // The task was deleted, or its status takes no comments (whatever sync.reopenClosedTasks
+    // says): rule 2 says the post's next comment opens a new task.
+    tasks.retire(post.id, taskId, refused);
+    if (author.context.byPage) return false;
     await perform(await tasks.resolve(post, author.contact?.planfixContactId));
+    return true;
   }
 }

@@ -109,6 +109,60 @@ describe('fbsync run: Facebook → Planfix', () => {
     expect(e2e.sim.planfix.tasks()).toHaveLength(0);
   });
 
+  it('rule 4: an admin’s answer typed before the post had a task joins the task once it opens, before the later comment, once', async () => {
+    const post = e2e.sim.facebook.addPost({ message: 'Opening hours changed' });
+    e2e.sim.facebook.addPageComment(post.id, 'We open at 8 from Monday.');
+    expect((await e2e.run()).code).toBe(0);
+    expect(e2e.sim.planfix.tasks()).toHaveLength(0);
+
+    e2e.sim.facebook.advanceClock(2000);
+    e2e.sim.facebook.addComment(post.id, { from: ann, message: 'And on Sundays?' });
+    const second = await e2e.run();
+    expect(second.code).toBe(0);
+    expect(second.summary.effects).toMatchObject({ 'task.created': 1, 'comment.pageAnswer': 1, 'comment.imported': 1 });
+    const [task] = e2e.sim.planfix.tasks();
+    const texts = e2e.sim.planfix.comments(task!.id).map((c) => c.description);
+    expect(texts).toEqual([expect.stringContaining('We open at 8 from Monday.'), expect.stringContaining('And on Sundays?')]);
+    expect(texts[0]).toContain('(the Page) answered on Facebook');
+    expect(e2e.sim.planfix.contacts()).toHaveLength(1);
+
+    e2e.sim.facebook.addComment(post.id, { from: bob, message: 'Thanks' });
+    const third = await e2e.run();
+    expect(third.summary.effects['comment.pageAnswer']).toBeUndefined();
+    expect((await e2e.run()).summary.effects).toEqual({});
+    expect(e2e.sim.planfix.comments(task!.id).filter((c) => c.description.includes('We open at 8'))).toHaveLength(1);
+    expect(e2e.sim.planfix.comments(task!.id)).toHaveLength(3);
+  });
+
+  it('rule 4: a waiting admin answer deleted on Facebook before the task opens is not added', async () => {
+    const post = e2e.sim.facebook.addPost({ message: 'Typo post' });
+    const answer = e2e.sim.facebook.addPageComment(post.id, 'Wrong answer, deleted later.');
+    e2e.sim.facebook.addPageComment(post.id, 'Right answer.');
+    expect((await e2e.run()).code).toBe(0);
+    e2e.sim.facebook.deleteComment(answer.id);
+    e2e.sim.facebook.advanceClock(2000);
+    e2e.sim.facebook.addComment(post.id, { from: ann, message: 'Which one?' });
+    expect((await e2e.run()).code).toBe(0);
+    const [task] = e2e.sim.planfix.tasks();
+    expect(e2e.sim.planfix.comments(task!.id).map((c) => c.description)).toEqual([expect.stringContaining('Right answer.'), expect.stringContaining('Which one?')]);
+  });
+
+  it('rule 4: admin answers and a comment read in one run land in creation order', async () => {
+    const post = e2e.sim.facebook.addPost({ message: 'New cake' });
+    e2e.sim.facebook.addPageComment(post.id, 'Available from Friday.');
+    e2e.sim.facebook.advanceClock(2000);
+    e2e.sim.facebook.addComment(post.id, { from: ann, message: 'Price?' });
+    e2e.sim.facebook.advanceClock(2000);
+    e2e.sim.facebook.addPageComment(post.id, '12 euro.');
+    expect((await e2e.run()).code).toBe(0);
+    const [task] = e2e.sim.planfix.tasks();
+    expect(e2e.sim.planfix.comments(task!.id).map((c) => c.description)).toEqual([
+      expect.stringContaining('Available from Friday.'),
+      expect.stringContaining('Price?'),
+      expect.stringContaining('12 euro.'),
+    ]);
+  });
+
   it('makes no writes and prints nothing on a second run with nothing new', async () => {
     for (let i = 0; i < 3; i++) {
       const post = e2e.sim.facebook.addPost({ message: `Post ${i}` });
@@ -122,5 +176,100 @@ describe('fbsync run: Facebook → Planfix', () => {
     expect(quiet.stderr).toBe('');
     const writes = e2e.sim.planfix.requestLog.filter((r) => r.method === 'POST' && !r.path.endsWith('/list'));
     expect(writes).toEqual([]);
+  });
+});
+
+describe('fbsync run: sync.reopenClosedTasks: false keeps one task per post (rule 2)', () => {
+  let e2e: E2E;
+  afterEach(async () => {
+    await e2e.close();
+  });
+
+  async function postWithTask() {
+    const post = e2e.sim.facebook.addPost({ message: 'One task per post' });
+    e2e.sim.facebook.addComment(post.id, { from: ann, message: 'one' });
+    expect((await e2e.run()).code).toBe(0);
+    return { post, task: e2e.sim.planfix.tasks()[0]! };
+  }
+
+  it('puts a new comment into the post’s completed, then cancelled task, and an admin’s answer too', async () => {
+    e2e = await startE2E({ configExtra: 'sync:\n  reopenClosedTasks: false\n' });
+    const { post, task } = await postWithTask();
+    e2e.sim.planfix.setTaskStatus(task.id, 'Completed');
+    e2e.sim.facebook.addComment(post.id, { from: bob, message: 'two' });
+    const second = await e2e.run();
+    expect(second.code).toBe(0);
+    expect(second.summary.effects['task.created']).toBeUndefined();
+    e2e.sim.planfix.setTaskStatus(task.id, 'Cancelled');
+    e2e.sim.facebook.addComment(post.id, { from: ann, message: 'three' });
+    e2e.sim.facebook.addPageComment(post.id, 'We reopened the list.');
+    expect((await e2e.run()).code).toBe(0);
+    expect(e2e.sim.planfix.tasks()).toHaveLength(1);
+    expect(e2e.sim.planfix.comments(task.id).map((c) => c.description)).toEqual([
+      expect.stringContaining('one'),
+      expect.stringContaining('two'),
+      expect.stringContaining('three'),
+      expect.stringContaining('We reopened the list.'),
+    ]);
+  });
+
+  it('still opens a new task when the post’s task was deleted', async () => {
+    e2e = await startE2E({ configExtra: 'sync:\n  reopenClosedTasks: false\n' });
+    const { post, task } = await postWithTask();
+    e2e.sim.planfix.trashTask(task.id);
+    e2e.sim.facebook.addComment(post.id, { from: bob, message: 'two' });
+    expect((await e2e.run()).code).toBe(0);
+    const live = e2e.sim.planfix.tasks().filter((t) => !t.isDeleted);
+    expect(live).toHaveLength(1);
+    expect(live[0]!.id).not.toBe(task.id);
+    expect(e2e.sim.planfix.comments(live[0]!.id).map((c) => c.description)).toEqual([expect.stringContaining('two')]);
+  });
+
+  it('opens a new task when the status refuses comments (code 6), and says so in the old task once', async () => {
+    e2e = await startE2E({ configExtra: 'sync:\n  reopenClosedTasks: false\n', simulator: { planfix: { statusesRefusingComments: ['Completed'] } } });
+    const { post, task } = await postWithTask();
+    e2e.sim.planfix.setTaskStatus(task.id, 'Completed');
+    e2e.sim.facebook.addComment(post.id, { from: bob, message: 'two' });
+    const second = await e2e.run();
+    expect(second.code).toBe(0);
+    expect(second.summary.effects).toMatchObject({ 'task.created': 1, 'task.moved': 1, 'comment.imported': 1 });
+    const fresh = e2e.sim.planfix.tasks().find((t) => t.id !== task.id)!;
+    expect(e2e.sim.planfix.comments(fresh.id).map((c) => c.description)).toEqual([expect.stringContaining('two')]);
+    const old = () => e2e.sim.planfix.tasks().find((t) => t.id === task.id)!;
+    expect(old().description).toContain(`New comments on this post now go to task #${fresh.id}.`);
+    expect(old().description).toContain('One task per post');
+    expect(e2e.sim.planfix.comments(task.id)).toHaveLength(1);
+
+    const writesTo = (id: number) => e2e.sim.planfix.requestLog.filter((r) => r.method === 'POST' && new RegExp(`^/rest/task/${id}(/|\\?|$)`).test(r.path) && !r.path.includes('/list'));
+    e2e.sim.planfix.clearRequestLog();
+    e2e.sim.facebook.addComment(post.id, { from: ann, message: 'three' });
+    const third = await e2e.run();
+    expect(third.summary.effects['task.moved']).toBeUndefined();
+    expect(third.summary.effects['task.created']).toBeUndefined();
+    expect(writesTo(task.id)).toEqual([]);
+    expect(writesTo(fresh.id)).toHaveLength(1);
+    expect(e2e.sim.planfix.comments(fresh.id)).toHaveLength(2);
+    expect(old().description.match(/New comments on this post now go to task/g)).toHaveLength(1);
+  });
+
+  it('keeps an admin’s answer the closed task refused for the post’s next task, which gets it before the next comment', async () => {
+    e2e = await startE2E({ configExtra: 'sync:\n  reopenClosedTasks: false\n', simulator: { planfix: { statusesRefusingComments: ['Completed'] } } });
+    const { post, task } = await postWithTask();
+    e2e.sim.planfix.setTaskStatus(task.id, 'Completed');
+    e2e.sim.facebook.addPageComment(post.id, 'Closed for the holidays.');
+    const second = await e2e.run();
+    expect(second.code).toBe(0);
+    expect(e2e.sim.planfix.tasks()).toHaveLength(1);
+    e2e.sim.facebook.advanceClock(2000);
+    e2e.sim.facebook.addComment(post.id, { from: bob, message: 'Until when?' });
+    const third = await e2e.run();
+    expect(third.code).toBe(0);
+    expect(third.summary.effects).toMatchObject({ 'task.created': 1, 'task.moved': 1, 'comment.pageAnswer': 1, 'comment.imported': 1 });
+    const fresh = e2e.sim.planfix.tasks().find((t) => t.id !== task.id)!;
+    expect(e2e.sim.planfix.comments(fresh.id).map((c) => c.description)).toEqual([
+      expect.stringContaining('Closed for the holidays.'),
+      expect.stringContaining('Until when?'),
+    ]);
+    expect((await e2e.run()).summary.effects).toEqual({});
   });
 });

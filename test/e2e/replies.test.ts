@@ -87,6 +87,27 @@ describe('fbsync run: Planfix → Facebook and changes after the fact', () => {
     expect(post.id).toBeTruthy();
   });
 
+  it('never adds fbsync’s own reply to a later task of the post, while an admin’s answer typed after the task closed joins it', async () => {
+    const { post, task, contact } = await imported();
+    e2e.sim.planfix.quickReply(task.id, contact.id, 'Yes, we do.');
+    expect((await e2e.run()).code).toBe(0);
+    expect(pageReplies()).toHaveLength(1);
+    e2e.sim.planfix.setTaskStatus(task.id, 'Completed');
+    e2e.sim.facebook.addPageComment(post.id, 'Holiday hours: closed on the 24th.');
+    expect((await e2e.run()).code).toBe(0);
+    e2e.sim.facebook.advanceClock(2000);
+    e2e.sim.facebook.addComment(post.id, { from: bob, message: 'Open on the 25th?' });
+    const run = await e2e.run();
+    expect(run.code).toBe(0);
+    expect(run.summary.effects).toMatchObject({ 'task.created': 1, 'comment.pageAnswer': 1 });
+    const fresh = e2e.sim.planfix.tasks().find((t) => t.id !== task.id)!;
+    expect(e2e.sim.planfix.comments(fresh.id).map((c) => c.description)).toEqual([
+      expect.stringContaining('Holiday hours'),
+      expect.stringContaining('Open on the 25th?'),
+    ]);
+    expect((await e2e.run()).summary.effects).toEqual({});
+  });
+
   it('explains a refused reply (deleted comment) once in the task and does not retry it', async () => {
     const { comment, task, contact } = await imported();
     e2e.sim.planfix.quickReply(task.id, contact.id, 'Hello?');

@@ -439,6 +439,20 @@ describe('planfix simulator', () => {
       expect(r.json).toEqual({ result: 'fail', code: 6, error: 'New comments not allowed in this process' });
     });
 
+    it('refuses new comments (400, code 6) in a status named by statusesRefusingComments, and still takes task updates', async () => {
+      await srv.close();
+      await boot({ statusesRefusingComments: ['Completed'] });
+      const t = await newTask('p1');
+      expect((await post(`/task/${t}/comments/`, { description: 'while active' })).status).toBe(201);
+      sim.setTaskStatus(t, 'Completed');
+      const r = await post(`/task/${t}/comments/`, { description: 'after' });
+      expect(r.status).toBe(400);
+      expect(r.json).toEqual({ result: 'fail', code: 6, error: 'New comments not allowed in this process' });
+      expect((await post(`/task/${t}?silent=true`, { description: 'note' })).status).toBe(200);
+      sim.setTaskStatus(t, 'Cancelled');
+      expect((await post(`/task/${t}/comments/`, { description: 'cancelled takes them' })).status).toBe(201);
+    });
+
     it('refuses a contact owner when the account does not accept it', async () => {
       await srv.close();
       await boot({ acceptContactOwner: false });

@@ -10,6 +10,8 @@
 //   `?silent=true` does not stop either (it only suppresses notifications in Planfix).
 // - A trashed task reads back with isDeleted:true, is left out of /task/list, and refuses writes
 //   (task update, comment add/update) with code 1000; a purged one is 404/500 code 1000 everywhere.
+// - New comments are refused (400, code 6) on a task set so, or in the statuses named by the
+//   `statusesRefusingComments` option (none by default); task updates still go through.
 // - Comment list: default order id ascending; deleted comments only with typeList All/Deleted;
 //   "New" = not written by the token's user (REST reads mark nothing read); the robot is an
 //   admin and sees hidden comments. resultOrder needs `field` (the schema's `filed` is refused).
@@ -74,6 +76,11 @@ export interface PlanfixSimOptions {
   idsAsStrings?: boolean;
   /** Contact creation answers code 23 (the plan's contact limit) once this many contacts exist. Default none. */
   contactLimit?: number;
+  /**
+   * Statuses in which the process takes no new comments: adding one answers HTTP 400, code 6
+   * "New comments not allowed in this process" (api-notes-planfix.md §4). Default none.
+   */
+  statusesRefusingComments?: StatusName[];
   /** The token employee's zone as minutes east of UTC; default 0 (UTC). */
   timeZoneOffsetMinutes?: number;
   /** Port for startPlanfixSim; default 0 = any free one. */
@@ -188,6 +195,7 @@ export class PlanfixSim {
         counterparty: opts.counterparty ?? 'accept',
         contactLimit: opts.contactLimit ?? null,
       },
+      statusesRefusingComments: opts.statusesRefusingComments ?? [],
     });
     this.budget = new DailyBudget(opts.dailyBudget ?? 100_000, () => this.state.now(), this.state.config.timeZoneOffsetMin);
   }
@@ -316,7 +324,7 @@ export class PlanfixSim {
   addEmployeeComment(taskId: number, input: EmployeeCommentInput): { id: number } {
     const t = this.mustTask(taskId);
     if (t.deleted) throw new Error(`sim: task ${taskId} is in the trash`);
-    if (t.commentsForbidden) throw new Error(`sim: task ${taskId} does not take new comments`);
+    if (!this.state.takesComments(t)) throw new Error(`sim: task ${taskId} does not take new comments`);
     const userId = input.userId ?? MANAGER_USER_ID;
     if (!this.state.employees.has(userId)) {
       this.state.employees.set(userId, { id: userId, name: input.userName ?? `User ${userId}` });

@@ -282,7 +282,7 @@ function sourceFields(b: Body) {
 
 function addComment({ state, params, body }: Ctx): Result {
   const task = liveTask(state, params[0]);
-  if (task.commentsForbidden) throw new PfError(400, 6, 'New comments not allowed in this process');
+  if (!state.takesComments(task)) throw new PfError(400, 6, 'New comments not allowed in this process');
   let ownerId = state.robot;
   if (body.owner !== undefined) {
     ownerId = personRef(body.owner, 'owner', state);

@@ -42,6 +42,8 @@ export interface AccountConfig {
   robotUserId: number;
   timeZoneOffsetMin: number;
   shapes: AnswerShapes;
+  /** Names of statuses in which the process takes no new comments (code 6). */
+  statusesRefusingComments: readonly string[];
 }
 
 /** Default employee writing replies in the UI. */
@@ -142,6 +144,11 @@ export class PlanfixState {
 
   process(id: number): ProcessDef | undefined {
     return this.processes.get(id);
+  }
+
+  /** False where the process refuses new comments: on this task, or in its current status. */
+  takesComments(task: TaskRec): boolean {
+    return !task.commentsForbidden && !this.config.statusesRefusingComments.includes(this.statusOf(task).name);
   }
 
   statusOf(task: TaskRec): StatusDef {
