@@ -1,7 +1,7 @@
 import type { FbUser } from '../facebook/types.js';
 import { ContactLimitError } from '../planfix/planfix-errors.js';
 import type { ContactRow, Store } from '../store/store.js';
-import { CONTACT_LIMIT_AUTHOR, HIDDEN_AUTHOR, type SyncContext } from './context.js';
+import { CONTACT_LIMIT_AUTHOR, HIDDEN_AUTHOR, isSharedCard, type SyncContext } from './context.js';
 import { splitName, textHash } from './format.js';
 
 /** Meta key: Planfix's contact limit as fbsync met it, a ContactLimitUse (shown by `fbsync status`). */
@@ -19,8 +19,8 @@ export interface ContactLimitUse {
   liftedAt: string | null;
 }
 
-/** Cards that stand for no one Facebook person: never renamed, made without photo or split name. */
-const isShared = (user: FbUser) => user.id === HIDDEN_AUTHOR.id || user.id === CONTACT_LIMIT_AUTHOR.id;
+/** Shared cards are never renamed, and made without photo or split name. */
+const isShared = (user: FbUser) => isSharedCard(user.id);
 
 /**
  * Rule 1: one Planfix card per Facebook person, across runs, crashes and posts. Within a run,

@@ -33,3 +33,8 @@ export const HIDDEN_AUTHOR = { id: 'hidden', name: 'Facebook user (hidden)' } as
  * its author has no card yet; the comment's text names the author.
  */
 export const CONTACT_LIMIT_AUTHOR = { id: 'contact-limit', name: 'Facebook commenter (contact limit reached)' } as const;
+
+/** Cards that stand for no one Facebook person (hidden authors, the contact-limit card). */
+export function isSharedCard(fbUserId: string): boolean {
+  return fbUserId === HIDDEN_AUTHOR.id || fbUserId === CONTACT_LIMIT_AUTHOR.id;
+}

@@ -2,7 +2,7 @@ import type { FbComment } from '../facebook/types.js';
 import { NotFoundError, PostponedError, RefusedError } from '../http/errors.js';
 import type { PfComment } from '../planfix/types.js';
 import { BudgetExhausted } from './budget.js';
-import { HIDDEN_AUTHOR, type SyncContext } from './context.js';
+import { HIDDEN_AUTHOR, isSharedCard, type SyncContext } from './context.js';
 import { isSideStopper } from './executor.js';
 import { chooseTarget, notifiedContacts, postponement } from './reply-rules.js';
 import { htmlToText, replyPostponedNote, replyRefusedNote, replySentNote, sameText } from './format.js';
@@ -24,6 +24,7 @@ const UNKNOWN_ZONE_OVERLAP_MS = 14 * 3_600_000;
 const OWN_COMMENT_KINDS = ['comment', 'comment.deleted', 'comment.hidden', 'comment.unhidden', 'reply.note'];
 
 const DELETED = 'the Facebook comment it answers was deleted.';
+const SHARED_CARD = 'this card stands for several Facebook people, so fbsync cannot tell whom to answer. Answer on Facebook directly, or notify the person’s own card.';
 
 interface Target {
   fbCommentId: string;
@@ -98,6 +99,10 @@ export class Replies {
       for (const contactId of notifiedContacts(comment, first)) {
         const contact = store.contactByPlanfixId(contactId);
         if (!contact) continue;
+        if (isSharedCard(contact.fbUserId)) {
+          await this.unaddressable(taskId, comment.id, contact.fbUserId, contact.name);
+          continue;
+        }
         const decided = this.decideTarget(taskId, postId, comment.id, contact.fbUserId);
         if (decided) await this.settle(decided, { fbCommentId: decided.fbTargetId, authorName: contact.name }, () => htmlToText(comment.description));
         // The person's comment may be what failed to import: look again next run instead of passing the answer by.
@@ -214,6 +219,14 @@ export class Replies {
     this.ctx.store.putReply(row);
     this.ctx.report.count('reply.postponed');
     await this.markInTask(row, target.authorName);
+  }
+
+  /** An answer to a shared card (hidden authors, the contact-limit card): whom to answer cannot be told; said once in the task. */
+  private async unaddressable(taskId: number, planfixCommentId: number, card: string, cardName: string): Promise<void> {
+    const done = this.ctx.store.getReply(planfixCommentId, card);
+    const target = { fbCommentId: card, authorName: cardName };
+    if (!done) await this.refuse({ planfixCommentId, fbTargetId: card, taskId, reason: SHARED_CARD }, target);
+    else if (this.ctx.store.journal.get(noteKey(done))?.state !== 'done') await this.markInTask(done, cardName);
   }
 
   private async refuse(reply: ReplyBase & { reason: string }, target: Target): Promise<void> {

@@ -115,28 +115,28 @@ export class TaskResolver {
       // One task per post: the last one; otherwise the first active one.
       return this.ctx.reopenClosedTasks ? tasks[0] : tasks[tasks.length - 1];
     };
-    const result = await executor.perform({
-      key: `task:${post.id}:${seq}`,
+    const key = `task:${post.id}:${seq}`;
+    // A post met for the first time may already have a task: an earlier install, or a lost store.
+    // It is looked for before the intent is recorded, so a task the check finds after a write whose
+    // outcome was unknown is surely fbsync's own (and every employee comment in it may be an answer).
+    if (earlier.size === 0 && store.journal.get(key)?.state !== 'sending') {
+      const found = await findExisting();
+      if (found) {
+        store.addPostTask(post.id, seq, found.id, false);
+        report.count('task.found');
+        return found.id;
+      }
+    }
+    return executor.perform({
+      key,
       kind: 'task',
-      check: async () => {
-        const found = await findExisting();
-        return found ? { id: found.id, created: false } : undefined;
-      },
-      write: async (checked) => {
-        // A post met for the first time may already have a task: an earlier install, or a lost store.
-        if (earlier.size === 0 && !checked) {
-          const found = await findExisting();
-          if (found) return { id: found.id, created: false };
-        }
-        const task = await pf.createTask({ name: taskTitle(post), description: taskDescription(post), postId: post.id, counterpartyContactId });
-        return { id: task.id, created: true };
-      },
-      remoteId: (r) => String(r.id),
-      commit: (r) => {
-        store.addPostTask(post.id, seq, r.id, r.created);
-        report.count(r.created ? 'task.created' : 'task.found');
+      check: async () => (await findExisting())?.id,
+      write: async () => (await pf.createTask({ name: taskTitle(post), description: taskDescription(post), postId: post.id, counterpartyContactId })).id,
+      remoteId: (id) => String(id),
+      commit: (id, how) => {
+        store.addPostTask(post.id, seq, id, true);
+        if (how === 'written') report.count('task.created');
       },
     });
-    return result.id;
   }
 }

@@ -91,4 +91,18 @@ describe('one answer, one reply', () => {
     await runOk();
     expect(pageReplies('At 18:00 in the library.').map((r) => r.parentId).sort()).toEqual([a.id, b.id].sort());
   });
+
+  it('an answer to the shared card of hidden authors is not published, and the task says why, once', async () => {
+    const post = e2e.sim.facebook.addPost({ message: 'Hidden people' });
+    e2e.sim.facebook.addComment(post.id, { from: null, message: 'Who am I?' });
+    await runOk();
+    const task = e2e.sim.planfix.tasks()[0]!;
+    const card = e2e.sim.planfix.contacts().find((c) => c.name === 'Facebook user (hidden)')!;
+    e2e.sim.planfix.quickReply(task.id, card.id, 'Hello, whoever you are');
+    await runOk();
+    await runOk();
+    expect(pageReplies('Hello, whoever you are')).toEqual([]);
+    const notes = e2e.sim.planfix.comments(task.id).filter((c) => c.description.includes('cannot tell whom to answer'));
+    expect(notes).toHaveLength(1);
+  });
 });
