@@ -73,11 +73,18 @@ export class Journal {
       .get(remoteId, ...kinds) as EffectRow | undefined;
   }
 
+  /** How many effects of a kind whose key starts with a prefix are done. */
+  countDone(kind: string, keyPrefix: string): number {
+    return (
+      this.sql(`SELECT count(*) AS n FROM effect WHERE kind = ? AND state = 'done' AND key LIKE ? ESCAPE '\\'`).get(kind, likePrefix(keyPrefix)) as { n: number }
+    ).n;
+  }
+
   /** Effects of a kind whose key starts with a prefix and that are not done. */
   unfinished(kind: string, keyPrefix: string): EffectRow[] {
     return this
       .sql(`${EFFECT_SELECT} WHERE kind = ? AND state != 'done' AND key LIKE ? ESCAPE '\\'`)
-      .all(kind, keyPrefix.replace(/[%_\\]/g, '\\$&') + '%') as EffectRow[];
+      .all(kind, likePrefix(keyPrefix)) as EffectRow[];
   }
 
   list(states: EffectState[]): EffectRow[] {
@@ -93,4 +100,9 @@ export class Journal {
     for (const r of rows) out[r.state] = r.n;
     return out;
   }
+}
+
+/** A LIKE pattern matching every text that starts with `prefix`. */
+function likePrefix(prefix: string): string {
+  return prefix.replace(/[%_\\]/g, '\\$&') + '%';
 }

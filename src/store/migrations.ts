@@ -95,6 +95,8 @@ export const migrations: readonly string[] = [
   ALTER TABLE reply ADD COLUMN blocked_since TEXT;
   CREATE INDEX reply_retry ON reply(retry_at) WHERE state = 'postponed';
   ALTER TABLE post_task ADD COLUMN created_by_fbsync INTEGER;
+  -- counters of hide/unhide notes per comment: derived from the journal now
+  DELETE FROM meta WHERE key LIKE 'notes:%';
   `,
 ];
 

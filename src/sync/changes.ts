@@ -3,7 +3,7 @@ import type { CommentRow } from '../store/store.js';
 import type { SyncContext } from './context.js';
 import { commentDescription, commentHash, postHash, statusNote, taskDescription } from './format.js';
 import type { TaskResolver } from './tasks.js';
-import { hasMarker } from './timeline.js';
+import { carriesMarker, commentNoteMarker } from './markers.js';
 
 /** Rule 5: an edited post text updates the description of its current task (active, or the last one under sync.reopenClosedTasks: false). */
 export async function updatePostDescription(ctx: SyncContext, tasks: TaskResolver, post: FbPost): Promise<void> {
@@ -67,20 +67,18 @@ async function applyEdit(ctx: SyncContext, row: CommentRow, now: FbComment, byId
 async function addNote(ctx: SyncContext, row: CommentRow, what: 'deleted' | 'hidden' | 'unhidden', now?: FbComment): Promise<void> {
   const taskId = row.taskId!;
   const description = statusNote({ id: row.id, permalinkUrl: now?.permalinkUrl }, what, row.authorName ?? 'Facebook user');
-  // Hide/unhide can happen more than once: the n-th note of a kind is its own effect.
-  const counter = `notes:${row.id}:${what}`;
-  const seen = Number(ctx.store.getMeta(counter) ?? '0');
+  // Hide/unhide can happen more than once: the n-th note of a kind is its own effect, numbered by the notes already done.
+  const seen = ctx.store.journal.countDone(`comment.${what}`, `${what}:${row.id}:`);
   await ctx.executor.perform({
     key: `${what}:${row.id}:${seen}`,
     kind: `comment.${what}`,
     check: async () => {
-      const found = (await ctx.pf.listComments(taskId)).filter((c) => hasMarker(c.description, row.id, `:${what}`));
+      const found = (await ctx.pf.listComments(taskId)).filter((c) => carriesMarker(c.description, commentNoteMarker(row.id, what)));
       return found[seen]?.id;
     },
     write: async () => (await ctx.pf.addComment(taskId, { description })).id,
     remoteId: (id) => String(id),
     commit: () => {
-      ctx.store.setMeta(counter, String(seen + 1));
       ctx.store.putComment({ ...row, isHidden: what === 'hidden' ? true : what === 'unhidden' ? false : row.isHidden, state: what === 'deleted' ? 'deleted' : row.state });
       ctx.report.count(what === 'deleted' ? 'comment.deleted' : 'comment.hidden');
     },

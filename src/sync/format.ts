@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { compile } from 'html-to-text';
 import type { FbComment, FbPost } from '../facebook/types.js';
+import { type CommentNote, commentMarker, commentNoteMarker } from './markers.js';
 
 // What employees read in Planfix. Planfix takes HTML in descriptions and comments (`\n` → `<br>`).
 
@@ -62,10 +63,6 @@ export function movedDescription(post: FbPost, newTaskId: number): string {
   return `<p><b>New comments on this post now go to task #${newTaskId}.</b></p>${taskDescription(post)}`;
 }
 
-/** The marker fbsync finds its own Planfix comment by after a crash; plain text, so no HTML filter removes it. */
-export function commentMarker(fbCommentId: string): string {
-  return `fb:${fbCommentId}`;
-}
 
 export interface CommentContext {
   authorName: string;
@@ -98,14 +95,14 @@ function attachmentLine(comment: FbComment): string {
   return href ? `${label}: <a href="${escapeHtml(href)}">${escapeHtml(a.title || href)}</a>${image}` : `${label} (no link given by Facebook)`;
 }
 
-export function statusNote(comment: { id: string; permalinkUrl?: string }, what: 'deleted' | 'hidden' | 'unhidden', authorName: string): string {
+export function statusNote(comment: { id: string; permalinkUrl?: string }, what: CommentNote, authorName: string): string {
   const text =
     what === 'deleted'
       ? `The Facebook comment by ${escapeHtml(authorName)} was deleted on Facebook.`
       : what === 'hidden'
         ? `The Facebook comment by ${escapeHtml(authorName)} was hidden on Facebook.`
         : `The Facebook comment by ${escapeHtml(authorName)} is visible again on Facebook.`;
-  return `<i>${text}</i><br><small>fbsync · ${commentMarker(comment.id)}:${what}</small>`;
+  return `<i>${text}</i><br><small>fbsync · ${commentNoteMarker(comment.id, what)}</small>`;
 }
 
 /** Facebook gives one display name; Planfix cards have first and last names. */

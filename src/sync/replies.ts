@@ -4,6 +4,7 @@ import type { PfComment } from '../planfix/types.js';
 import { BudgetExhausted } from './budget.js';
 import { HIDDEN_AUTHOR, isSharedCard, type SyncContext } from './context.js';
 import { isSideStopper } from './executor.js';
+import { carriesMarker, replyNoteMarker } from './markers.js';
 import { chooseTarget, notifiedContacts, postponement } from './reply-rules.js';
 import { htmlToText, replyPostponedNote, replyRefusedNote, replySentNote, sameText } from './format.js';
 import { STORE_CREATED_META } from '../store/migrations.js';
@@ -249,7 +250,7 @@ export class Replies {
     await executor.perform({
       key: noteKey(reply),
       kind: 'reply.note',
-      check: async () => (await pf.listComments(reply.taskId)).find((c) => hasExactMarker(c.description, marker))?.id,
+      check: async () => (await pf.listComments(reply.taskId)).find((c) => carriesMarker(c.description, marker))?.id,
       write: async () => (await pf.addComment(reply.taskId, { description })).id,
       remoteId: (id) => String(id),
       commit: () => undefined,
@@ -290,7 +291,7 @@ export class Replies {
 }
 
 function noteMarker(reply: ReplyRow): string {
-  return `fbreply:${reply.planfixCommentId}:${reply.fbTargetId}${reply.state === 'sent' ? '' : `:${reply.state}`}`;
+  return replyNoteMarker(reply.planfixCommentId, reply.fbTargetId, reply.state);
 }
 
 /** Built from the decided target only, so it never moves (architecture.md § Read → plan → execute). */
@@ -300,9 +301,4 @@ function replyKey(reply: ReplyBase): string {
 
 function noteKey(reply: ReplyRow): string {
   return `replynote:${noteMarker(reply)}`;
-}
-
-function hasExactMarker(description: string, marker: string): boolean {
-  const at = description.indexOf(marker);
-  return at >= 0 && !/[0-9_:a-z]/.test(description.charAt(at + marker.length));
 }

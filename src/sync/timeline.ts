@@ -3,7 +3,8 @@ import { NotFoundError, RefusedError } from '../http/errors.js';
 import type { ContactRow } from '../store/store.js';
 import { noteContactLimitUse } from './contacts.js';
 import type { SyncContext } from './context.js';
-import { commentDescription, commentHash, commentMarker, type CommentContext } from './format.js';
+import { commentDescription, commentHash, type CommentContext } from './format.js';
+import { carriesMarker, commentMarker } from './markers.js';
 import type { TaskResolver } from './tasks.js';
 
 /**
@@ -12,17 +13,6 @@ import type { TaskResolver } from './tasks.js';
  */
 const COMMENTS_NOT_ALLOWED = 6;
 
-/** True when `description` carries the marker of exactly this Facebook comment. */
-export function hasMarker(description: string, fbCommentId: string, suffix = ''): boolean {
-  const marker = commentMarker(fbCommentId) + suffix;
-  let at = description.indexOf(marker);
-  while (at >= 0) {
-    const next = description.charAt(at + marker.length);
-    if (!/[0-9_:]/.test(next) || suffix) return true;
-    at = description.indexOf(marker, at + 1);
-  }
-  return false;
-}
 
 /**
  * Rule 3: puts one Facebook comment on its post's task timeline, exactly once. After a crash the
@@ -49,7 +39,7 @@ export async function addToTimeline(
         const candidates = [target, ...store.tasksOfPost(post.id).map((t) => t.taskId).reverse()];
         for (const id of new Set(candidates)) {
           const found = (await pf.listComments(id).catch((e) => (e instanceof NotFoundError ? [] : Promise.reject(e)))).find((c) =>
-            hasMarker(c.description, comment.id),
+            carriesMarker(c.description, commentMarker(comment.id)),
           );
           if (found) return { id: found.id, taskId: id };
         }

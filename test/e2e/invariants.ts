@@ -1,4 +1,5 @@
 import type { Simulator } from '../../src/simulator/index.js';
+import { carriesMarker, commentMarker } from '../../src/sync/markers.js';
 
 /** What "nothing lost, nothing twice" means, checked on the simulator's state after the runs. */
 export function checkExactlyOnce(sim: Simulator): { lost: string[]; duplicated: string[] } {
@@ -6,11 +7,7 @@ export function checkExactlyOnce(sim: Simulator): { lost: string[]; duplicated: 
   const duplicated: string[] = [];
   const pageId = sim.facebook.pageId;
   const planfixComments = sim.planfix.comments();
-  const markerCount = (id: string) =>
-    planfixComments.filter((c) => {
-      const at = c.description.indexOf(`fb:${id}`);
-      return at >= 0 && !/[0-9_:]/.test(c.description.charAt(at + `fb:${id}`.length));
-    }).length;
+  const markerCount = (id: string) => planfixComments.filter((c) => carriesMarker(c.description, commentMarker(id))).length;
 
   for (const comment of sim.facebook.comments()) {
     if (comment.from?.id === pageId) continue;

@@ -29,7 +29,7 @@ describe('every answer shape the specs allow, at once', () => {
     const old = fb.addPost({ message: 'Pinned welcome post', createdTime: new Date(Date.now() - 60 * 86_400_000), pinned: true });
     const busy = fb.addPost({ message: 'A busy post' });
     const quiet = fb.addPost({ message: 'A quiet post' });
-    const tops = [];
+    const tops: { id: string }[] = [];
     for (let i = 0; i < 60; i++) tops.push(fb.addComment(busy.id, { from: people[i % people.length]!, message: `comment ${i}` }));
     for (let i = 0; i < 6; i++) fb.addComment(tops[i]!.id, { from: people[(i + 1) % people.length]!, message: `thread reply ${i}` });
     fb.addComment(busy.id, { from: people[1]!, attachment: { type: 'photo', url: 'https://example.com/p.jpg' } });

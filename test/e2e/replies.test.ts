@@ -181,6 +181,18 @@ describe('fbsync run: Planfix → Facebook and changes after the fact', () => {
     expect(pageReplies()).toEqual([]);
   });
 
+  it('marks each hide and unhide of a comment once, however often it flips', async () => {
+    const { comment, task } = await imported();
+    const notes = (what: string) => e2e.sim.planfix.comments(task.id).filter((c) => c.description.includes(`fb:${comment.id}:${what}<`));
+    for (const hidden of [true, false, true]) {
+      e2e.sim.facebook.setHidden(comment.id, hidden);
+      // A hide moves no timestamp: the periodic re-read finds it.
+      for (let i = 0; i < 3; i++) expect((await e2e.run()).code).toBe(0);
+    }
+    expect(notes('hidden')).toHaveLength(2);
+    expect(notes('unhidden')).toHaveLength(1);
+  });
+
   it('reflects an edited comment, a hidden one and a deleted one without deleting anything in Planfix', async () => {
     const post = e2e.sim.facebook.addPost({ message: 'Edits' });
     const a = e2e.sim.facebook.addComment(post.id, { from: ann, message: 'Original text' });
