@@ -1,4 +1,4 @@
-import { TransientError, ThrottledError, RefusedError, FbsyncError } from '../http/errors.js';
+import { AuthError, ConfigError, PermissionError, RefusedError, ThrottledError, TransientError } from '../http/errors.js';
 import { sleep } from '../http/backoff.js';
 import type { Journal } from '../store/journal.js';
 import { BudgetExhausted, type RunBudget } from './budget.js';
@@ -76,5 +76,5 @@ export class Executor {
 
 /** Errors after which no further item can succeed in this run: throttling, refused credentials, a configuration mismatch. */
 export function isSideStopper(error: unknown): boolean {
-  return error instanceof ThrottledError || (error instanceof FbsyncError && ['AUTH', 'PERMISSION', 'CONFIG'].includes(error.code));
+  return error instanceof ThrottledError || error instanceof AuthError || error instanceof PermissionError || error instanceof ConfigError;
 }
