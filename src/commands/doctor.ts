@@ -19,6 +19,7 @@ import { PAGE_TOKEN_META, makeGraphClient, makePlanfixClient } from '../sync/ses
 import { EXIT } from './exit-codes.js';
 import { describeMissing, formatExpiry, makeOAuthClient } from './facebook-token.js';
 import type { Output } from './output.js';
+import type { JsonError } from './result.js';
 
 export type CheckStatus = 'pass' | 'warn' | 'fail' | 'skip';
 /** What a failure calls for, which decides the exit code. */
@@ -39,8 +40,12 @@ export interface CheckResult {
 export interface DoctorReport {
   ok: boolean;
   exitCode: number;
+  /** The first failed check that decided the exit code, in `--json`'s common shape (result.ts). */
+  error: JsonError | null;
   checks: CheckResult[];
 }
+
+const ERROR_KIND: Record<FailureKind, JsonError['kind']> = { credentials: 'credentials', config: 'config', remote: 'remote' };
 
 /** Line, the only custom-field type Planfix filters by exact text (notes §5). */
 const LINE_TYPE = 0;
@@ -48,6 +53,8 @@ const SOON_MS = 7 * 86_400_000;
 
 interface Recorded extends CheckResult {
   kind?: FailureKind;
+  /** The side could not be reached at all. */
+  network?: boolean;
 }
 
 class Checklist {
@@ -86,8 +93,13 @@ class Checklist {
 
   report(): DoctorReport {
     const failures = this.results.filter((r) => r.status === 'fail');
-    const exitCode = failures.length === 0 ? EXIT.ok : failures.some((f) => f.kind === 'credentials') ? EXIT.credentials : failures.some((f) => f.kind === 'config') ? EXIT.usage : EXIT.partial;
-    return { ok: failures.length === 0, exitCode, checks: this.results.map(({ kind: _kind, ...r }) => r) };
+    const decisive = failures.find((f) => f.kind === 'credentials') ?? failures.find((f) => f.kind === 'config') ?? failures[0];
+    const exitCode = !decisive ? EXIT.ok : decisive.kind === 'credentials' ? EXIT.credentials : decisive.kind === 'config' ? EXIT.usage : EXIT.partial;
+    const side = decisive?.name.startsWith('facebook') ? 'facebook' : decisive?.name.startsWith('planfix') ? 'planfix' : null;
+    const error: JsonError | null = decisive
+      ? { kind: decisive.network ? 'network' : ERROR_KIND[decisive.kind ?? 'remote'], side, message: `${decisive.title}: ${decisive.detail}`, fix: decisive.fix ?? null }
+      : null;
+    return { ok: failures.length === 0, exitCode, error, checks: this.results.map(({ kind: _kind, network: _network, ...r }) => r) };
   }
 }
 

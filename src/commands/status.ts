@@ -3,6 +3,7 @@ import { Store } from '../store/store.js';
 import { throttledUntil } from '../sync/engine.js';
 import { PAGE_TOKEN_META } from '../sync/session.js';
 import type { Output } from './output.js';
+import { result } from './result.js';
 
 /** Meta keys `reconnect` writes next to the token (never the token itself in any output). */
 export const TOKEN_INFO_META = 'facebook.tokenInfo';
@@ -50,7 +51,7 @@ export function readStatus(config: Config): StatusReport {
 export async function statusCommand(config: Config, options: { json?: boolean }, output: Output): Promise<number> {
   const s = readStatus(config);
   if (options.json) {
-    output.json(s);
+    output.json(result(0, { ...s }));
     return 0;
   }
   const summary = s.lastRun?.summary as { effects?: Record<string, number>; requests?: Record<string, number> } | null;
