@@ -108,7 +108,8 @@ export function buildProgram(setExit: (code: number) => void): Command {
         setExit(await fn(opts, output));
       } catch (error) {
         output.err(describeFailure(error, output));
-        if (opts.debug && error instanceof Error && error.stack) output.err(error.stack);
+        // The stack as one block, without timestamps: a debugging aid, not a log line.
+        if (opts.debug && error instanceof Error && error.stack) process.stderr.write(`${redact(error.stack)}\n`);
         if (output.jsonMode) output.json(failureResult(error));
         setExit(exitCodeOf(error));
       }
