@@ -8,7 +8,7 @@ import { EXIT, exitCodeOf } from './exit-codes.js';
 import type { Output } from './output.js';
 import type { JsonResult } from './result.js';
 import { onStopSignal, signalExitCode } from './signals.js';
-import { interruptedLine, type Requests, resumesAt, summaryError, summaryJson, summaryLine } from './summary.js';
+import { interruptedLine, type Requests, summaryError, summaryJson, summaryLine } from './summary.js';
 
 export interface RunOptions {
   json?: boolean;
@@ -81,7 +81,6 @@ export async function runOnce(config: Config, output: Output): Promise<RunOutcom
     if (line) output.out(line);
     if (!stop.signal && waiting.length === 0) {
       for (const f of report.failed) output.err(`  failed: ${f.item}: ${f.error}`);
-      for (const [side, t] of Object.entries(report.throttled)) output.err(`  ${side}: ${t.message}; fbsync calls it again after ${resumesAt(t)} (runs until then exit 0 quietly)`);
     }
     return { exitCode, summary, report, requests };
   } catch (error) {

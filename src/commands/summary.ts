@@ -52,7 +52,7 @@ function summaryParts(report: RunReport): string[] {
   if (e['contact.renamed']) parts.push(`${plural(e['contact.renamed'], 'contact renamed', 'contacts renamed')}`);
   if (e.recovered) parts.push(`${plural(e.recovered, 'interrupted write')} completed`);
   if (report.failed.length) parts.push(`${plural(report.failed.length, 'item')} failed (retried next run)`);
-  for (const [side, t] of Object.entries(report.throttled)) parts.push(`${side} throttled, may resume after ${resumesAt(t)}`);
+  for (const [side, t] of Object.entries(report.throttled)) parts.push(`${side} throttled (${t.message.replace(/[.\s]+$/, '')}), may resume after ${resumesAt(t)}`);
   if (report.stoppedEarly && report.stoppedEarly !== 'interrupted') parts.push(`stopped early (${STOP_REASONS[report.stoppedEarly]}), the rest follows next run`);
   return parts;
 }
