@@ -11,7 +11,7 @@
 import fs from 'node:fs';
 import type { Config } from '../config/types.js';
 import { type TokenInfo, missingPagePermissions } from '../facebook/oauth.js';
-import { AuthError, ConfigError, NotFoundError, PermissionError, RefusedError, RemoteError, StoreError } from '../http/errors.js';
+import { AuthError, ConfigError, NetworkError, NotFoundError, PermissionError, RefusedError, RemoteError, StoreError } from '../http/errors.js';
 import type { PfCustomField, PfTemplate } from '../planfix/planfix-client.js';
 import { schemaVersion } from '../store/migrations.js';
 import { Store } from '../store/store.js';
@@ -82,6 +82,11 @@ class Checklist {
     if (error instanceof AuthError || error instanceof PermissionError) return this.fail(name, title, 'credentials', message, fixes.credentials);
     if (error instanceof ConfigError || error instanceof StoreError || error instanceof NotFoundError || error instanceof RefusedError) {
       return this.fail(name, title, 'config', message, fixes.config ?? 'correct the configuration key the message names, then run `fbsync doctor` again');
+    }
+    if (error instanceof NetworkError) {
+      this.fail(name, title, 'remote', message, `${error.fix}; then run \`fbsync doctor\` again`);
+      this.results.at(-1)!.network = true;
+      return;
     }
     if (error instanceof RemoteError) return this.fail(name, title, 'remote', message, fixes.remote ?? 'a passing problem (network, rate limit): run `fbsync doctor` again later');
     throw error;

@@ -2,7 +2,7 @@
 //   { ok, exitCode, error: null | { kind, side, message, fix }, …the command's own fields }
 // `ok` is exitCode === 0; `error` says why not, in the words the human message uses.
 
-import { AuthError, ConfigError, LockedError, PermissionError, RemoteError, type Side, StoreError, ThrottledError } from '../http/errors.js';
+import { AuthError, ConfigError, LockedError, NetworkError, PermissionError, RemoteError, type Side, StoreError, ThrottledError } from '../http/errors.js';
 import { redact } from '../http/secrets.js';
 import { exitCodeOf } from './exit-codes.js';
 
@@ -46,8 +46,6 @@ function credentialsFix(side: Side): string {
 /** What an error means for the person or program reading `--json`. */
 export function describeError(error: unknown): JsonError {
   const message = redact(error instanceof Error ? error.message : String(error));
-  const fixOf = (error as { fix?: unknown })?.fix;
-  const given = typeof fixOf === 'string' ? fixOf : null;
   if (error instanceof LockedError) return { kind: 'locked', side: null, message, fix: 'nothing to do: another run is working; the next cron run goes ahead once it has finished' };
   if (error instanceof ConfigError) {
     const usage = error.key?.startsWith('--') ?? false;
@@ -56,10 +54,8 @@ export function describeError(error: unknown): JsonError {
   if (error instanceof StoreError) return { kind: 'store', side: null, message, fix: 'point store.path at the right file, or move this one aside (the next run makes a new store)' };
   if (error instanceof AuthError || error instanceof PermissionError) return { kind: 'credentials', side: error.side, message, fix: credentialsFix(error.side) };
   if (error instanceof ThrottledError) return { kind: 'throttled', side: error.side, message, fix: 'nothing to do: the next runs wait until the side allows calls again' };
-  if (error instanceof RemoteError) {
-    const network = (error as { network?: unknown }).network !== undefined;
-    return { kind: network ? 'network' : 'remote', side: error.side, message, fix: given ?? 'a passing problem: the next run tries again' };
-  }
+  if (error instanceof NetworkError) return { kind: 'network', side: error.side, message, fix: error.fix };
+  if (error instanceof RemoteError) return { kind: 'remote', side: error.side, message, fix: 'a passing problem: the next run tries again' };
   return { kind: 'internal', side: null, message, fix: 'a bug: run the command again with --debug and report the stack trace' };
 }
 

@@ -1,12 +1,12 @@
 import type { Config } from '../config/types.js';
-import type { Side } from '../http/errors.js';
+import { NetworkError, type Side } from '../http/errors.js';
 import { redact } from '../http/secrets.js';
 import { runCycle, throttledUntil } from '../sync/engine.js';
-import type { RunReport } from '../sync/report.js';
+import { RunReport } from '../sync/report.js';
 import { openSession } from '../sync/session.js';
 import { EXIT, exitCodeOf } from './exit-codes.js';
 import type { Output } from './output.js';
-import type { JsonResult } from './result.js';
+import { describeError, type JsonResult } from './result.js';
 import { onStopSignal, signalExitCode } from './signals.js';
 import { interruptedLine, type Requests, summaryError, summaryJson, summaryLine } from './summary.js';
 
@@ -84,6 +84,16 @@ export async function runOnce(config: Config, output: Output): Promise<RunOutcom
     }
     return { exitCode, summary, report, requests };
   } catch (error) {
+    if (error instanceof NetworkError && !stop.signal) {
+      // Not a bug and not the configuration's fault for sure: a cycle that could not reach a side. Exit 4, said plainly.
+      const requests = { facebook: session.fb.requestCount, planfix: session.pf.requestCount };
+      const line = `fbsync: the cycle did not finish — ${error.message}; the next run tries again`;
+      const report = new RunReport();
+      const summary = summaryJson(report, requests, EXIT.partial, Date.now() - started, { ...describeError(error), message: line }, { waiting: {} });
+      session.store.finishRun(runId, EXIT.partial, summary);
+      output.out(line);
+      return { exitCode: EXIT.partial, summary, report, requests };
+    }
     // The store is a readable dump too: never a secret in it, whatever error this is.
     session.store.finishRun(runId, exitCodeOf(error), { error: redact(error instanceof Error ? error.message : String(error)) });
     throw error;
