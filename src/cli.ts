@@ -120,6 +120,30 @@ export function buildProgram(setExit: (code: number) => void): Command {
       .default('auto');
 
   program
+    .command('init')
+    .description('write a commented fbsync.yaml from questions (on a terminal) or flags; never overwrites a file')
+    .option('--page-id <id>', 'the Facebook Page id')
+    .option('--app-id <id>', 'the Facebook app id')
+    .option('--planfix-url <url>', "the Planfix account's address, e.g. https://yourcompany.planfix.com")
+    .option('--task-template <id>', 'the Planfix task template id')
+    .option('--contact-template <id>', 'the Planfix contact template id')
+    .option('--contact-field <id>', "the contacts' Line custom field for the Facebook id")
+    .option('--task-field <id>', "the tasks' Line custom field for the post id")
+    .addHelpText(
+      'after',
+      '\nWrites to --config PATH, else $FBSYNC_CONFIG, else ./fbsync.yaml. Values not given keep the example\'s,\nwhich doctor and run flag as "not filled in". Prints what to do next.' +
+        examples('fbsync init', 'fbsync init --config /srv/fbsync/fbsync.yaml --page-id 104857600000001 --planfix-url https://acme.planfix.com'),
+    )
+    .action(
+      wrap(async (opts, output) => {
+        const { initCommand } = await import('./commands/init.js');
+        const file = opts.config ?? (process.env.FBSYNC_CONFIG || 'fbsync.yaml');
+        const s = (key: string) => opts[key] as string | undefined;
+        return initCommand({ file, pageId: s('pageId'), appId: s('appId'), planfixUrl: s('planfixUrl'), taskTemplate: s('taskTemplate'), contactTemplate: s('contactTemplate'), contactField: s('contactField'), taskField: s('taskField') }, output);
+      }),
+    );
+
+  program
     .command('run')
     .description('one cycle: Facebook → Planfix (new comments, edits), then Planfix → Facebook (replies)')
     .option('--json', 'print the summary as one JSON object (requests per side, effects per kind, failed items)')

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { refusePlaceholders } from '../config/placeholders.js';
 import type { Config } from '../config/types.js';
 import { Store } from '../store/store.js';
 import { runBackfill } from '../sync/backfill.js';
@@ -49,6 +50,7 @@ function resumeCommand(config: Config, range: { since: Date; until: Date }, opti
 
 export async function backfillCommand(config: Config, options: BackfillOptions, output: Output): Promise<number> {
   const range = options.range;
+  refusePlaceholders(config);
   output.err(`fbsync backfill${options.dryRun ? ' --dry-run' : ''}: posts created ${formatUtc(range.since)} → ${formatUtc(range.until)} UTC, with their comments`);
   return options.dryRun ? dryRun(config, range, options, output) : realRun(config, range, options, output);
 }

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../config/load.js';
+import { EXAMPLE_CONFIG_PATH } from '../config/placeholders.js';
 import { startSimulator, type Simulator } from '../simulator/index.js';
 import { seedDemoPage } from '../simulator/seed.js';
 import type { Output } from './output.js';
@@ -67,7 +68,7 @@ export async function demoCommand(options: { json?: boolean }, output: Output): 
     }
     output.out('\n3) fbsync run again — nothing new, so it prints nothing:');
     code = Math.max(code, await run());
-    output.out('   (silence)\n\nTo use your own accounts: copy config.example.yaml to fbsync.yaml, fill it in, run `fbsync reconnect`, then `fbsync run` from cron.');
+    output.out(`   (silence)\n\nTo use your own accounts: \`fbsync init\` writes fbsync.yaml (or copy ${EXAMPLE_CONFIG_PATH}), then \`fbsync reconnect\`, \`fbsync doctor\`, and \`fbsync run\` from cron.`);
     if (options.json) output.json(result(code, { runs }));
     return code;
   } finally {

@@ -9,6 +9,7 @@
 // could not be done for a passing reason (network, throttling: run doctor again).
 
 import fs from 'node:fs';
+import { describePlaceholders, placeholders } from '../config/placeholders.js';
 import type { Config } from '../config/types.js';
 import { type TokenInfo, missingPagePermissions } from '../facebook/oauth.js';
 import { AuthError, ConfigError, NetworkError, NotFoundError, PermissionError, RefusedError, RemoteError, StoreError } from '../http/errors.js';
@@ -111,6 +112,10 @@ class Checklist {
 export async function runDoctor(config: Config): Promise<DoctorReport> {
   const c = new Checklist();
   c.pass('config', 'configuration', `loaded from ${config.filepath} (Page ${config.facebook.pageId}, ${config.facebook.graphUrl} ${config.facebook.apiVersion}; Planfix ${config.planfix.url})`);
+  const unfilled = placeholders(config);
+  if (unfilled.length > 0) {
+    c.fail('config.placeholders', 'values filled in', 'config', `not filled in: ${describePlaceholders(unfilled)}`, `put your own values in ${config.filepath} (config.example.yaml says where each one is found)`);
+  }
 
   const storedToken = checkStore(c, config.store.path);
   const token = checkTokenPresent(c, config, storedToken);

@@ -11,7 +11,6 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import type { Config } from '../config/types.js';
 import { type MissingPermission, type OAuthClient, type TokenInfo, REQUIRED_PAGE_PERMISSIONS, loginDialogUrl, missingPagePermissions } from '../facebook/oauth.js';
 import { AuthError, ConfigError, LockedError, RefusedError, RemoteError } from '../http/errors.js';
@@ -23,6 +22,7 @@ import { EXIT, exitCodeOf } from './exit-codes.js';
 import { type TokenRoute, describeMissing, formatExpiry, makeOAuthClient, storedTokenInfo } from './facebook-token.js';
 import { startCallbackServer } from './oauth-callback.js';
 import type { Output } from './output.js';
+import { readSecretLine } from './prompt.js';
 import { TOKEN_INFO_META } from './status.js';
 
 export interface ReconnectOptions {
@@ -44,7 +44,7 @@ export async function reconnectCommand(config: Config, options: ReconnectOptions
     if (options.token !== undefined) {
       if (options.port !== undefined) throw new ConfigError('--port is for the login through the browser; leave it out with --token.', '--port');
       route = 'pasted';
-      userToken = options.token === '-' ? await readTokenFromStdin(output) : checkToken(options.token);
+      userToken = options.token === '-' ? await readTokenFromStdin() : checkToken(options.token);
       if (options.token !== '-') output.err('hint: a token on the command line is visible to other users (ps, shell history); prefer `fbsync reconnect --token -` and paste it on stdin.');
     } else {
       route = 'login';
@@ -247,16 +247,10 @@ function openBrowser(url: string): void {
   }
 }
 
-async function readTokenFromStdin(output: Output): Promise<string> {
+async function readTokenFromStdin(): Promise<string> {
   let text: string;
   if (process.stdin.isTTY) {
-    output.err('Paste the user access token (from the Graph API Explorer) and press Enter:');
-    const rl = createInterface({ input: process.stdin, terminal: false });
-    text = await new Promise<string>((resolve) => {
-      rl.once('line', (line) => resolve(line));
-      rl.once('close', () => resolve(''));
-    });
-    rl.close();
+    text = await readSecretLine('Paste the user access token (from the Graph API Explorer; it is not shown) and press Enter: ');
   } else {
     const chunks: Buffer[] = [];
     for await (const chunk of process.stdin) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));

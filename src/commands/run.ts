@@ -1,3 +1,4 @@
+import { refusePlaceholders } from '../config/placeholders.js';
 import type { Config } from '../config/types.js';
 import { NetworkError, type Side } from '../http/errors.js';
 import { redact } from '../http/secrets.js';
@@ -39,6 +40,7 @@ export async function runCommand(config: Config, options: RunOptions, output: Ou
 /** One cycle with its text lines (none when nothing happened); the JSON summary is returned, not printed. */
 export async function runOnce(config: Config, output: Output): Promise<RunOutcome> {
   const started = Date.now();
+  refusePlaceholders(config);
   const session = openSession(config);
   if (session.store.permissionWarning) output.err(session.store.permissionWarning);
   const controller = new AbortController();
