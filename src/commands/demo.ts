@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../config/load.js';
+import { snippet } from '../sync/format.js';
 import { EXAMPLE_CONFIG_PATH } from '../config/placeholders.js';
 import { startSimulator, type Simulator } from '../simulator/index.js';
 import { seedDemoPage } from '../simulator/seed.js';
@@ -27,7 +28,7 @@ function printPlanfix(sim: Simulator, output: Output): void {
     output.out(`\nTask #${task.id} [${task.status}] ${task.name}`);
     for (const comment of sim.planfix.comments(task.id)) {
       const text = plain(comment.description).split('\n').filter(Boolean).join(' | ');
-      output.out(`  - #${comment.id} by ${comment.owner?.name ?? comment.owner?.id ?? '?'}: ${text.length > 150 ? `${text.slice(0, 149)}…` : text}`);
+      output.out(`  - #${comment.id} by ${comment.owner?.name ?? comment.owner?.id ?? '?'}: ${snippet(text, 150)}`);
     }
   }
 }

@@ -19,7 +19,9 @@ import { Store } from '../store/store.js';
 import { PAGE_TOKEN_META, makeGraphClient, makePlanfixClient } from '../sync/session.js';
 import { EXIT } from './exit-codes.js';
 import { describeMissing, formatExpiry, makeOAuthClient } from './facebook-token.js';
+import { paintFor } from './colour.js';
 import type { Output } from './output.js';
+import { plural } from './summary.js';
 import type { JsonError } from './result.js';
 
 export type CheckStatus = 'pass' | 'warn' | 'fail' | 'skip';
@@ -362,11 +364,13 @@ function print(report: DoctorReport, options: { json?: boolean }, output: Output
     output.json(report);
     return;
   }
+  const paint = paintFor(output.jsonMode ? process.stderr : process.stdout);
+  const mark: Record<CheckStatus, string> = { pass: paint.good(MARK.pass), warn: paint.warn(MARK.warn), fail: paint.bad(MARK.fail), skip: paint.dim(MARK.skip) };
   const width = Math.max(...report.checks.map((r) => r.title.length));
   for (const r of report.checks) {
     const indent = `  ${' '.repeat(width)}  `;
     const [first, ...more] = r.detail.split('\n');
-    output.out(`${MARK[r.status]} ${r.title.padEnd(width)}  ${first}`);
+    output.out(`${mark[r.status]} ${r.title.padEnd(width)}  ${first}`);
     for (const line of more) output.out(`${indent}${line}`);
     if (r.fix && r.status !== 'pass') r.fix.split('\n').forEach((line, i) => output.out(`${indent}${i === 0 ? 'fix: ' : '     '}${line}`));
   }
@@ -374,6 +378,6 @@ function print(report: DoctorReport, options: { json?: boolean }, output: Output
   const warned = report.checks.filter((r) => r.status === 'warn').length;
   const skipped = report.checks.filter((r) => r.status === 'skip').length;
   output.out('');
-  if (report.ok) output.out(`All checks passed${warned ? ` (${warned} warning${warned === 1 ? '' : 's'})` : ''}.`);
-  else output.out(`${failed} check${failed === 1 ? '' : 's'} failed${skipped ? `, ${skipped} skipped` : ''}${warned ? `, ${warned} warning${warned === 1 ? '' : 's'}` : ''} (exit ${report.exitCode}).`);
+  if (report.ok) output.out(paint.good(`All checks passed${warned ? ` (${plural(warned, 'warning')})` : ''}.`));
+  else output.out(paint.bad(`${plural(failed, 'check')} failed${skipped ? `, ${skipped} skipped` : ''}${warned ? `, ${plural(warned, 'warning')}` : ''} (exit ${report.exitCode}).`));
 }

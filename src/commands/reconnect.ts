@@ -21,6 +21,7 @@ import { PAGE_TOKEN_META, makePlanfixClient } from '../sync/session.js';
 import { EXIT, exitCodeOf } from './exit-codes.js';
 import { type TokenRoute, describeMissing, formatExpiry, makeOAuthClient, storedTokenInfo } from './facebook-token.js';
 import { startCallbackServer } from './oauth-callback.js';
+import { paintFor } from './colour.js';
 import type { Output } from './output.js';
 import { readSecretLine } from './prompt.js';
 import { TOKEN_INFO_META } from './status.js';
@@ -100,7 +101,7 @@ async function connect(config: Config, oauth: OAuthClient, userToken: string, ro
   output.out(`  Page token:   stored in ${config.store.path}; expires: ${formatExpiry(info.expiresAt)}; data access until: ${formatExpiry(info.dataAccessExpiresAt)}`);
   output.out(`  Permissions:  ${REQUIRED_PAGE_PERMISSIONS.join(', ')} — all granted for this Page`);
   if (info.expiresAt) {
-    output.err(`warning: this Page token expires at ${info.expiresAt.toISOString()}; Facebook normally gives a Page token that never expires — run \`fbsync reconnect\` again if it keeps happening.`);
+    output.err(`${paintFor(process.stderr).warn('warning:')} this Page token expires at ${info.expiresAt.toISOString()}; Facebook normally gives a Page token that never expires — run \`fbsync reconnect\` again if it keeps happening.`);
   }
   if (config.facebook.pageAccessToken) {
     output.out('  Note:         facebook.pageAccessToken in the configuration is no longer used (the stored token wins); you may remove it.');
@@ -131,7 +132,7 @@ function reportMissing(missing: MissingPermission[], pageId: string, route: Toke
   output.err(`fbsync: Facebook did not grant everything fbsync needs on Page ${pageId}; nothing was stored.`);
   for (const m of missing) {
     const { problem, fix } = describeMissing(m, pageId, route);
-    output.err(`  ✗ ${problem}`);
+    output.err(`  ${paintFor(process.stderr).bad('✗')} ${problem}`);
     output.err(`    fix: ${fix}`);
   }
   return EXIT.credentials;
