@@ -46,12 +46,17 @@ function parsePort(value: string): number {
   return port;
 }
 
+/** From dist/cli.js (tsc) or dist/bundle/cli.js (the bin's bundle): fbsync's package.json is one or two folders up. */
 function packageVersion(): string {
-  try {
-    return (JSON.parse(fs.readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
-  } catch {
-    return 'unknown';
+  for (const up of ['../package.json', '../../package.json']) {
+    try {
+      const pkg = JSON.parse(fs.readFileSync(new URL(up, import.meta.url), 'utf8')) as { name?: string; version: string };
+      if (pkg.name === 'fbsync') return pkg.version;
+    } catch {
+      // not here
+    }
   }
+  return 'unknown';
 }
 
 const examples = (...lines: string[]) => `\nExamples:\n${lines.map((l) => `  ${l}`).join('\n')}`;
