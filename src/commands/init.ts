@@ -10,6 +10,7 @@ import { normaliseUrl } from '../config/schema.js';
 import { ConfigError } from '../http/errors.js';
 import { EXIT } from './exit-codes.js';
 import type { Output } from './output.js';
+import { signalExitCode } from './signals.js';
 
 export interface InitOptions {
   /** Where to write: --config, else FBSYNC_CONFIG, else ./fbsync.yaml. */
@@ -90,6 +91,11 @@ export async function initCommand(options: InitOptions, output: Output): Promise
 
 async function ask(questions: Question[], answers: Map<Question, string>, output: Output): Promise<void> {
   const rl = createInterface({ input: process.stdin, output: process.stderr });
+  // On a terminal readline takes Ctrl-C itself: give up as SIGINT does elsewhere (nothing is written yet).
+  rl.on('SIGINT', () => {
+    process.stderr.write('\nfbsync: stopped by SIGINT; nothing was written\n');
+    process.exit(signalExitCode('SIGINT'));
+  });
   try {
     output.err('A few questions (Enter keeps the example value, to fill in later):');
     for (const q of questions) {

@@ -89,6 +89,13 @@ describe('fbsync init and the configuration file', () => {
     expect(r.output).toMatch(/Not filled in yet \(still the example's values\): task-template/);
   });
 
+  it.skipIf(!hasScript())('Ctrl-C at a question exits 130 and writes nothing', async () => {
+    const r = await inPty(['init'], [[/Page id .*\]: /, '\u0003']], { cwd: dir });
+    expect(r.code, r.output).toBe(130);
+    expect(r.output).toMatch(/stopped by SIGINT; nothing was written/);
+    expect(fs.existsSync(path.join(dir, 'fbsync.yaml'))).toBe(false);
+  });
+
   it('the example’s placeholders are "not filled in": run exits 2 naming them, doctor fails that check', async () => {
     expect((await fbsync(['init'], dir)).code).toBe(0);
     const run = await fbsync(['run'], dir, SECRETS);
