@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { refusePlaceholders } from '../config/placeholders.js';
 import type { Config } from '../config/types.js';
+import { NetworkError } from '../http/errors.js';
 import { Store } from '../store/store.js';
 import { runBackfill } from '../sync/backfill.js';
 import { OFFSET_META } from '../sync/replies.js';
@@ -13,7 +14,7 @@ import type { Output } from './output.js';
 import { formatOption, formatUtc } from './dates.js';
 import { EXIT } from './exit-codes.js';
 import { ProgressDisplay } from './progress.js';
-import { result as envelope } from './result.js';
+import { describeError, result as envelope } from './result.js';
 import { onStopSignal, signalExitCode } from './signals.js';
 import { interruptedLine, plural, summaryError, summaryJson, summaryLine } from './summary.js';
 
@@ -69,7 +70,21 @@ async function realRun(config: Config, range: { since: Date; until: Date }, opti
   });
   const runId = session.store.startRun('backfill');
   try {
-    const result = await runBackfill(ctx, { ...range, planfixReserve: PLANFIX_RESERVE, onProgress: (p) => display.update(p) });
+    let result: Awaited<ReturnType<typeof runBackfill>>;
+    try {
+      result = await runBackfill(ctx, { ...range, planfixReserve: PLANFIX_RESERVE, onProgress: (p) => display.update(p) });
+    } catch (error) {
+      if (!(error instanceof NetworkError) || stop.signal) throw error;
+      // A side that cannot be reached is no bug: exit 4, said plainly, with the command that resumes.
+      display.finish(false);
+      const requests = { facebook: session.fb.requestCount, planfix: session.pf.requestCount };
+      const line = `fbsync backfill: did not finish — ${error.message}; then run \`${resume}\` to resume`;
+      const summary = summaryJson(ctx.report, requests, EXIT.partial, Date.now() - started, { ...describeError(error), message: line }, { range: { since: range.since.toISOString(), until: range.until.toISOString() }, resume });
+      session.store.finishRun(runId, EXIT.partial, summary);
+      output.out(line);
+      if (options.json) output.json(summary);
+      return EXIT.partial;
+    }
     const requests = { facebook: session.fb.requestCount, planfix: session.pf.requestCount };
     const report = ctx.report;
     display.finish(!report.stoppedEarly && !report.hasProblems);
