@@ -67,7 +67,7 @@ const EXIT_HELP = [
   '  1    internal error (a bug: the message says where)',
   '  2    bad usage, bad configuration (the message names the key) or an unusable store',
   '  3    Facebook or Planfix refused the credentials (the message says which, and what to run)',
-  '  4    finished, but items failed, a side throttled this run or could not be reached; retried next run',
+  '  4    finished, but items failed, a side throttled this run (or a wait of over an hour) or could not be reached',
   '  75   another fbsync run holds the store lock; nothing was done',
   '  130  stopped by SIGINT (Ctrl-C), 143 by SIGTERM, after the writes in flight; the next run resumes',
 ].join('\n');

@@ -20,6 +20,9 @@ export const LONG_WAIT_MS = 60 * 60_000;
 
 const RESUME = 'fbsync run';
 
+/** When the current throttle wait of a side began (the run that got the answer): `run`'s own note, beside the engine's wait. */
+const throttleSinceKey = (side: Side) => `run.throttle.${side}.since`;
+
 export interface RunOutcome {
   exitCode: number;
   summary: JsonResult;
@@ -61,7 +64,14 @@ export async function runOnce(config: Config, output: Output): Promise<RunOutcom
       signal: controller.signal,
     });
     const requests = { facebook: session.fb.requestCount, planfix: session.pf.requestCount };
-    const longWait = waiting.find((w) => w.until.getTime() - Date.now() > LONG_WAIT_MS);
+    // How long the whole wait is: from the run that got the throttle answer to the time it named.
+    const longWait = waiting.find((w) => {
+      const since = Date.parse(session.store.getMeta(throttleSinceKey(w.side)) ?? '');
+      return w.until.getTime() - (Number.isNaN(since) ? Date.now() : since) > LONG_WAIT_MS;
+    });
+    if (waiting.length === 0) {
+      for (const side of Object.keys(report.throttled) as Side[]) session.store.setMeta(throttleSinceKey(side), new Date(started).toISOString());
+    }
     let exitCode: number;
     let line: string | undefined;
     if (stop.signal) {
@@ -70,7 +80,7 @@ export async function runOnce(config: Config, output: Output): Promise<RunOutcom
       line = interruptedLine(stop.signal, report, requests, RESUME);
     } else if (waiting.length > 0) {
       exitCode = longWait ? EXIT.partial : EXIT.ok;
-      if (longWait) line = `fbsync: still waiting out ${waitingText(waiting)} — over an hour from now; nothing was done`;
+      if (longWait) line = `fbsync: still waiting out ${waitingText(waiting)} — a wait of over an hour; nothing was done`;
     } else {
       exitCode = report.hasProblems ? EXIT.partial : EXIT.ok;
       if (report.changed || report.hasProblems || report.stoppedEarly) line = summaryLine(report, requests);

@@ -6,7 +6,7 @@ import { type E2E, startE2E } from './harness.js';
 // starts with an ISO timestamp, or is one JSON object with --log-format json. Waiting out a
 // throttle is not a failure: the run that got the throttle answer exits 4 with one line naming
 // when it may resume; the runs that only wait print nothing and exit 0 (status shows the wait);
-// a wait of more than an hour makes them exit 4 again.
+// a wait of more than an hour (from the throttle answer to the time it named) makes them exit 4 again.
 
 const ann = { id: '9700000001', name: 'Ann Cron' };
 const ISO_LINE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z /;
@@ -73,6 +73,12 @@ describe('cron logs', () => {
     db.close();
     const waiting = await run('--log-format', 'plain');
     expect(waiting.code).toBe(4);
-    expect(lines(waiting.stdout + waiting.stderr)).toEqual([expect.stringMatching(/still waiting out a planfix throttle until .* over an hour from now; nothing was done/)]);
+    expect(lines(waiting.stdout + waiting.stderr)).toEqual([expect.stringMatching(/still waiting out a planfix throttle until .* a wait of over an hour; nothing was done/)]);
+    // The whole wait counts, not what is left of it: 90 min gone and 30 min to go is still a long wait.
+    const db2 = new Database(e2e.storePath);
+    db2.prepare("UPDATE meta SET value = ? WHERE key = 'throttle.planfix.notBefore'").run(new Date(Date.now() + 30 * 60_000).toISOString());
+    db2.prepare("UPDATE meta SET value = ? WHERE key = 'run.throttle.planfix.since'").run(new Date(Date.now() - 90 * 60_000).toISOString());
+    db2.close();
+    expect((await run()).code).toBe(4);
   });
 });
