@@ -1,22 +1,27 @@
+// The command line. Start-up time matters (cron starts fbsync every minute): this file loads
+// only commander and a few small modules; each command's code — and with it got, zod, SQLite
+// and, for `demo` only, the simulator — is imported when that command runs.
+
 import fs from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { loadConfig } from './config/load.js';
 import type { Config } from './config/types.js';
+import { ENV_VARS, checkEnvVars } from './config/env-vars.js';
 import { EXIT, exitCodeOf } from './commands/exit-codes.js';
-import { consoleOutput, type Output } from './commands/output.js';
-import { runCommand } from './commands/run.js';
-import { demoCommand } from './commands/demo.js';
-import { statusCommand } from './commands/status.js';
-import { backfillCommand } from './commands/backfill.js';
-import { doctorCommand, doctorConfigFailure } from './commands/doctor.js';
-import { reconnectCommand } from './commands/reconnect.js';
-import { ConfigError, FbsyncError } from './http/errors.js';
+import { consoleOutput, lineFormatFor, type Output } from './commands/output.js';
+import { failureResult } from './commands/result.js';
+import { exitOnStopSignal } from './commands/signals.js';
+import { FbsyncError } from './http/errors.js';
 import { redact } from './http/secrets.js';
 
 interface GlobalOptions {
   config?: string;
   debug?: boolean;
+  json?: boolean;
+  logFormat?: string;
+  color?: boolean;
 }
+
+type Opts = GlobalOptions & Record<string, unknown>;
 
 function describeFailure(error: unknown, output: Output): string {
   const code = exitCodeOf(error);
@@ -29,10 +34,10 @@ function describeFailure(error: unknown, output: Output): string {
   return `fbsync: ${message}`;
 }
 
-async function withConfig(options: GlobalOptions, action: (config: Config, output: Output) => Promise<number>): Promise<number> {
-  const output = consoleOutput(options.debug);
-  const config = await loadConfig({ configPath: options.config });
-  return action(config, output);
+/** `--config PATH`, else FBSYNC_CONFIG, else the search in the current folder. */
+async function config(opts: GlobalOptions): Promise<Config> {
+  const { loadConfig } = await import('./config/load.js');
+  return loadConfig({ configPath: opts.config ?? (process.env.FBSYNC_CONFIG || undefined) });
 }
 
 function parsePort(value: string): number {
@@ -41,56 +46,146 @@ function parsePort(value: string): number {
   return port;
 }
 
+/** From dist/cli.js (tsc) or dist/bundle/cli.js (the bin's bundle): fbsync's package.json is one or two folders up. */
 function packageVersion(): string {
-  try {
-    return (JSON.parse(fs.readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
-  } catch {
-    return 'unknown';
+  for (const up of ['../package.json', '../../package.json']) {
+    try {
+      const pkg = JSON.parse(fs.readFileSync(new URL(up, import.meta.url), 'utf8')) as { name?: string; version: string };
+      if (pkg.name === 'fbsync') return pkg.version;
+    } catch {
+      // not here
+    }
   }
+  return 'unknown';
+}
+
+const examples = (...lines: string[]) => `\nExamples:\n${lines.map((l) => `  ${l}`).join('\n')}`;
+
+const EXIT_HELP = [
+  'Exit codes:',
+  '  0    done (also: a run that only waits out an earlier throttle)',
+  '  1    internal error (a bug: the message says where)',
+  '  2    bad usage, bad configuration (the message names the key) or an unusable store',
+  '  3    Facebook or Planfix refused the credentials (the message says which, and what to run)',
+  '  4    finished, but items failed, a side throttled this run (or a wait of over an hour) or could not be reached',
+  '  75   another fbsync run holds the store lock; nothing was done',
+  '  130  stopped by SIGINT (Ctrl-C), 143 by SIGTERM, after the writes in flight; the next run resumes',
+].join('\n');
+
+function topHelp(): string {
+  const width = Math.max(...ENV_VARS.map((v) => v.name.length));
+  return [
+    '',
+    'Configuration: --config PATH, else $FBSYNC_CONFIG, else the first of fbsync.yaml, fbsync.yml,',
+    '  a "fbsync" key in package.json, .fbsyncrc[.json|.yaml|.yml], .config/fbsyncrc[…], fbsync.config.{yaml,yml,json}',
+    '  in the current folder (never parent folders). `fbsync init` writes a commented fbsync.yaml.',
+    '',
+    'Environment:',
+    ...ENV_VARS.map((v) => `  ${v.name.padEnd(width)}  ${v.meaning}`),
+    '',
+    EXIT_HELP,
+    '',
+    '--json prints one JSON object on stdout whatever happens: {ok, exitCode, error: {kind, side, message, fix} | null, …};',
+    'the human lines then go to stderr. Dates and times are UTC.',
+    examples('fbsync init && fbsync reconnect && fbsync doctor', '* * * * *  FBSYNC_CONFIG=/srv/fbsync/fbsync.yaml fbsync run >> /var/log/fbsync.log 2>&1', 'fbsync status'),
+  ].join('\n');
 }
 
 export function buildProgram(setExit: (code: number) => void): Command {
   const program = new Command('fbsync')
     .description('Answer Facebook Page commenters from Planfix: one sync cycle per run, made for cron.')
-    .addOption(new Option('-c, --config <path>', 'configuration file (default: fbsync.yaml or another cosmiconfig place in the current folder)'))
+    .addOption(new Option('-c, --config <path>', 'configuration file (default: $FBSYNC_CONFIG, else fbsync.yaml or another cosmiconfig place in the current folder)'))
     .version(packageVersion(), '-V, --version')
     .option('--debug', 'print stack traces of errors')
+    .option('--no-color', 'no colour, even on a terminal (NO_COLOR=1 does the same)')
+    .addHelpText('after', topHelp)
     .showHelpAfterError()
     .exitOverride();
 
-  const globals = (cmd: Command) => cmd.optsWithGlobals() as GlobalOptions & Record<string, unknown>;
-  const wrap = (fn: (opts: GlobalOptions & Record<string, unknown>, cmd: Command) => Promise<number>) =>
+  /** Runs a command: the environment checked, errors turned into their exit code, one message and (--json) one JSON object. */
+  const wrap = (fn: (opts: Opts, output: Output) => Promise<number>, logs = false) =>
     async function (this: Command) {
-      const opts = globals(this);
-      const output = consoleOutput(opts.debug);
+      const opts = this.optsWithGlobals() as Opts;
+      if (opts.color === false) process.env.NO_COLOR = '1';
+      const output = consoleOutput({ debug: opts.debug, json: Boolean(opts.json), lines: logs ? lineFormatFor(opts.logFormat) : 'plain' });
       try {
-        setExit(await fn(opts, this));
+        checkEnvVars();
+        setExit(await fn(opts, output));
       } catch (error) {
         output.err(describeFailure(error, output));
-        if (opts.debug && error instanceof Error && error.stack) output.err(error.stack);
+        // The stack as one block, without timestamps: a debugging aid, not a log line.
+        if (opts.debug && error instanceof Error && error.stack) process.stderr.write(`${redact(error.stack)}\n`);
+        if (output.jsonMode) output.json(failureResult(error));
         setExit(exitCodeOf(error));
       }
     };
+  const logFormat = () =>
+    new Option('--log-format <format>', 'auto: an ISO timestamp before every line when stdout is not a terminal; plain; time; json: one {time, level, message} per line')
+      .choices(['auto', 'plain', 'time', 'json'])
+      .default('auto');
+
+  program
+    .command('init')
+    .description('write a commented fbsync.yaml from questions (on a terminal) or flags; never overwrites a file')
+    .option('--page-id <id>', 'the Facebook Page id')
+    .option('--app-id <id>', 'the Facebook app id')
+    .option('--planfix-url <url>', "the Planfix account's address, e.g. https://yourcompany.planfix.com")
+    .option('--task-template <id>', 'the Planfix task template id')
+    .option('--contact-template <id>', 'the Planfix contact template id')
+    .option('--contact-field <id>', "the contacts' Line custom field for the Facebook id")
+    .option('--task-field <id>', "the tasks' Line custom field for the post id")
+    .addHelpText(
+      'after',
+      '\nWrites to --config PATH, else $FBSYNC_CONFIG, else ./fbsync.yaml. Values not given keep the example\'s,\nwhich doctor and run flag as "not filled in". Prints what to do next.' +
+        examples('fbsync init', 'fbsync init --config /srv/fbsync/fbsync.yaml --page-id 104857600000001 --planfix-url https://acme.planfix.com'),
+    )
+    .action(
+      wrap(async (opts, output) => {
+        const { initCommand } = await import('./commands/init.js');
+        const file = opts.config ?? (process.env.FBSYNC_CONFIG || 'fbsync.yaml');
+        const s = (key: string) => opts[key] as string | undefined;
+        return initCommand({ file, pageId: s('pageId'), appId: s('appId'), planfixUrl: s('planfixUrl'), taskTemplate: s('taskTemplate'), contactTemplate: s('contactTemplate'), contactField: s('contactField'), taskField: s('taskField') }, output);
+      }),
+    );
 
   program
     .command('run')
     .description('one cycle: Facebook → Planfix (new comments, edits), then Planfix → Facebook (replies)')
-    .option('--json', 'print a machine-readable summary')
-    .action(wrap((opts) => withConfig(opts, (config, output) => runCommand(config, { json: Boolean(opts.json) }, output))));
+    .option('--json', 'print the summary as one JSON object (requests per side, effects per kind, failed items)')
+    .addOption(logFormat())
+    .addHelpText(
+      'after',
+      '\nPrints nothing when nothing changed (also while it waits out an earlier throttle), else one summary line.' +
+        examples('fbsync run', 'fbsync run --json | jq .effects', 'FBSYNC_CONFIG=/srv/fbsync/fbsync.yaml fbsync run >> /var/log/fbsync.log 2>&1'),
+    )
+    .action(
+      wrap(async (opts, output) => {
+        const { runCommand } = await import('./commands/run.js');
+        return runCommand(await config(opts), { json: Boolean(opts.json) }, output);
+      }, true),
+    );
 
   program
     .command('backfill')
     .description('import older posts and their comments under the same rules; resumable, with progress')
-    .requiredOption('--since <date>', 'oldest post creation date to import (YYYY-MM-DD or ISO time)')
-    .option('--until <date>', 'newest post creation date to import (default: now)')
+    .requiredOption('--since <date>', 'oldest post creation date to import: YYYY-MM-DD, an ISO 8601 date-time, or 30d / 12w ago (UTC)')
+    .option('--until <date>', 'newest post creation date to import, same forms (default: now)')
     .option('--dry-run', 'print what would be created and write nothing anywhere')
-    .option('--json', 'print the summary as JSON')
+    .option('--json', 'print the summary as one JSON object')
+    .addOption(logFormat())
+    .addHelpText(
+      'after',
+      '\nPrints the range it reads (UTC), progress on stderr, then one summary line. Ctrl-C or SIGTERM stops after the\nwrites in flight; the same command resumes.' +
+        examples('fbsync backfill --since 2026-01-01 --dry-run', 'fbsync backfill --since 2026-01-01 --until 2026-03-01', 'fbsync backfill --since 12w --json'),
+    )
     .action(
-      wrap((opts) =>
-        withConfig(opts, (config, output) =>
-          backfillCommand(config, { since: String(opts.since), until: opts.until as string | undefined, dryRun: Boolean(opts.dryRun), json: Boolean(opts.json) }, output),
-        ),
-      ),
+      wrap(async (opts, output) => {
+        // The dates first: a wrong one is named even before a configuration exists.
+        const { parseDateRange } = await import('./commands/dates.js');
+        const range = parseDateRange(String(opts.since), opts.until as string | undefined);
+        const { backfillCommand } = await import('./commands/backfill.js');
+        return backfillCommand(await config(opts), { since: String(opts.since), until: opts.until as string | undefined, range, dryRun: Boolean(opts.dryRun), json: Boolean(opts.json) }, output);
+      }, true),
     );
 
   program
@@ -106,53 +201,71 @@ export function buildProgram(setExit: (code: number) => void): Command {
         'Without --token, fbsync prints the Facebook login address (and opens a browser on a terminal), then waits',
         'for the login to come back to http://localhost:PORT/callback. An app in Live mode must list that exact',
         'address under "Valid OAuth Redirect URIs": use a fixed --port then.',
-        'With --token - the token is read from stdin: `fbsync reconnect --token - < token.txt`, or paste it.',
+        'With --token - the token is read from stdin (on a terminal it is not echoed): `fbsync reconnect --token - < token.txt`.',
+        'Prints the Page connected, the token expiry and the permissions; nothing is stored unless all is well.',
         '',
         'Environment:',
         '  FBSYNC_OAUTH_TIMEOUT_MS  how long to wait for the login (default 300000, 5 minutes)',
         '  FBSYNC_DIALOG_URL        base address of the login dialog (default https://www.facebook.com; for tests)',
-      ].join('\n'),
+      ].join('\n') + examples('fbsync reconnect', 'fbsync reconnect --port 8765 --no-browser', 'fbsync reconnect --token - < token.txt'),
     )
     .action(
-      wrap((opts) =>
-        withConfig(opts, (config, output) =>
-          reconnectCommand(config, { token: opts.token as string | undefined, port: opts.port as number | undefined, noBrowser: opts.browser === false }, output),
-        ),
-      ),
+      wrap(async (opts, output) => {
+        const { reconnectCommand } = await import('./commands/reconnect.js');
+        return reconnectCommand(await config(opts), { token: opts.token as string | undefined, port: opts.port as number | undefined, noBrowser: opts.browser === false }, output);
+      }),
     );
 
   program
     .command('doctor')
     .description('check configuration, store, tokens, permissions, the Page and the Planfix templates; changes nothing')
-    .option('--json', 'print the checklist as JSON: {ok, exitCode, checks: [{name, title, ok, status, detail, fix?}]}')
-    .addHelpText('after', '\nExit code: 0 all checks passed (warnings allowed); 3 a credential or permission check failed;\n2 the configuration or the store is wrong; 4 a check could not be done (network, rate limit).')
+    .option('--json', 'print the checklist as JSON: {ok, exitCode, error, checks: [{name, title, ok, status, detail, fix?}]}')
+    .addHelpText(
+      'after',
+      '\nPrints one line per check (✓ passed, ! warning, ✗ failed, - skipped) with the fix for each problem.\n' +
+        'Exit code: 0 all checks passed (warnings allowed); 3 a credential or permission check failed;\n2 the configuration or the store is wrong; 4 a check could not be done (network, rate limit).' +
+        examples('fbsync doctor', 'fbsync doctor --json | jq \'.checks[] | select(.ok | not)\''),
+    )
     .action(
-      wrap(async (opts) => {
-        const output = consoleOutput(opts.debug);
+      wrap(async (opts, output) => {
+        const { doctorCommand, doctorConfigFailure } = await import('./commands/doctor.js');
+        const { ConfigError } = await import('./http/errors.js');
         const json = Boolean(opts.json);
-        let config: Config;
+        let loaded: Config;
         try {
-          config = await loadConfig({ configPath: opts.config });
+          loaded = await config(opts);
         } catch (error) {
           // The checklist reports a configuration that does not load as its first failed check.
           if (error instanceof ConfigError) return doctorConfigFailure(error, { json }, output);
           throw error;
         }
-        return doctorCommand(config, { json }, output);
+        return doctorCommand(loaded, { json }, output);
       }),
     );
 
   program
     .command('status')
-    .description('what the store knows: last run, cursors, counts, items waiting for retry, token expiry')
-    .option('--json', 'print it as JSON')
-    .action(wrap((opts) => withConfig(opts, (config, output) => statusCommand(config, { json: Boolean(opts.json) }, output))));
+    .description('what the store knows: last run, cursors, counts, items waiting for retry, throttle waits, token expiry')
+    .option('--json', 'print it as one JSON object')
+    .addHelpText('after', '\nReads the store only (no network, no writes). Times are UTC.' + examples('fbsync status', 'fbsync status --json | jq .waiting'))
+    .action(
+      wrap(async (opts, output) => {
+        const { statusCommand } = await import('./commands/status.js');
+        return statusCommand(await config(opts), { json: Boolean(opts.json) }, output);
+      }),
+    );
 
   program
     .command('demo')
     .description('run a cycle against the built-in simulator (no accounts needed) and show the result')
-    .option('--json', 'print the run summary as JSON too')
-    .action(wrap(async (opts) => demoCommand({ json: Boolean(opts.json) }, consoleOutput(opts.debug))));
+    .option('--json', 'print the summaries of its runs as one JSON object')
+    .addHelpText('after', examples('fbsync demo', 'fbsync demo --json'))
+    .action(
+      wrap(async (opts, output) => {
+        const { demoCommand } = await import('./commands/demo.js');
+        return demoCommand({ json: Boolean(opts.json) }, output);
+      }),
+    );
 
   return program;
 }
@@ -160,12 +273,17 @@ export function buildProgram(setExit: (code: number) => void): Command {
 export async function main(argv: string[]): Promise<number> {
   let exitCode = 0;
   const program = buildProgram((code) => (exitCode = code));
+  exitOnStopSignal((signal) => `fbsync: stopped by ${signal}; nothing was left half done`);
   try {
     await program.parseAsync(argv);
   } catch (error) {
     if (error instanceof CommanderError) {
       // --help and --version are not errors; anything else commander rejects is bad usage.
-      return error.exitCode === 0 ? 0 : EXIT.usage;
+      if (error.exitCode === 0) return 0;
+      if (argv.includes('--json')) {
+        process.stdout.write(`${JSON.stringify({ ok: false, exitCode: EXIT.usage, error: { kind: 'usage', side: null, message: error.message.replace(/^error: /, ''), fix: 'see `fbsync help <command>`' } }, null, 2)}\n`);
+      }
+      return EXIT.usage;
     }
     process.stderr.write(`${redact(String(error))}\n`);
     return EXIT.internal;

@@ -15,6 +15,8 @@ export default function setup(project: TestProject): void {
   const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
   try {
     execFileSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'pipe' });
+    // The bin runs the bundle (scripts/bundle.mjs), as `npm run build` makes it.
+    execFileSync(process.execPath, [path.join(root, 'scripts/bundle.mjs')], { cwd: root, stdio: 'pipe' });
     project.provide('buildError', '');
   } catch (error) {
     const out = (error as { stdout?: Buffer }).stdout?.toString() ?? String(error);

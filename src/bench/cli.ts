@@ -40,7 +40,7 @@ export function makeWorkdir(sim: Simulator, requestsPerSecond: number, extra = '
 
 /** Runs the built CLI (`node bin/fbsync.js …`) as a child process, sampling its RSS. */
 export function runCli(args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv; onStderr?(chunk: string): void }): Promise<CliRun> {
-  if (!fs.existsSync(path.join(ROOT, 'dist/cli.js'))) throw new Error('dist/cli.js is missing: run `npm run build` first');
+  if (!fs.existsSync(path.join(ROOT, 'dist/bundle/cli.js'))) throw new Error('dist/bundle/cli.js is missing: run `npm run build` first');
   return new Promise((resolve, reject) => {
     const startedAt = Date.now();
     const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });

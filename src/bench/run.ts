@@ -1,7 +1,8 @@
 // `npm run bench`: backfill figures against the built-in simulator, with the built CLI as a child
 // process (what users run). Figures, not assertions: it always exits 0, and prints FAIL lines.
 //
-//   npm run bench                          pace, memory and budget phases
+//   npm run bench                          startup, pace, memory and budget phases
+//   npm run bench -- startup               only the start-up figures (--help, --version, a no-op run)
 //   npm run bench -- pace budget           only those phases (also BENCH_PHASES=pace,budget)
 //   npm run bench -- --full                memory phase at 100,000 comments (also BENCH_FULL=1; default 40,000)
 //
@@ -18,9 +19,10 @@ import { analyseRequests, CREATION_KINDS } from './analyse.js';
 import { type CliRun, makeWorkdir, ROOT, runCli, type Workdir } from './cli.js';
 import { MB } from './rss.js';
 import { seedHistory, type Seeded } from './seed.js';
+import { fbsyncArgv, measureStartup } from './startup.js';
 
-type Phase = 'pace' | 'memory' | 'budget';
-const ALL_PHASES: Phase[] = ['pace', 'memory', 'budget'];
+type Phase = 'startup' | 'pace' | 'memory' | 'budget';
+const ALL_PHASES: Phase[] = ['startup', 'pace', 'memory', 'budget'];
 
 interface Row {
   phase: Phase;
@@ -346,13 +348,53 @@ function printTable(): void {
   process.stdout.write(`${out.join('\n')}\n`);
 }
 
+/**
+ * Start-up: --help and --version load no command at all; a no-op run loads only `run`'s modules
+ * (never the simulator) and makes the cycle's few reads of a Page and an account with nothing new.
+ */
+async function startupPhase(): Promise<void> {
+  const runs = num('BENCH_STARTUP_RUNS', 15);
+  const sim = await startSimulator();
+  const work = makeWorkdir(sim, 1000);
+  try {
+    sim.facebook.addComment(sim.facebook.addPost({ message: 'bench' }).id, { from: { id: '9990000001', name: 'Bench Start' }, message: 'hello' });
+    const first = await runCli(['run', '--config', work.configPath], { cwd: work.dir });
+    if (first.code !== 0) throw new Error(`the first run failed: ${first.stderr}`);
+    const eager = ['run', 'backfill', 'doctor', 'status', 'reconnect', 'demo', 'init'].map((c) => `import('./dist/commands/${c}.js')`).join(',');
+    const { baselineMs, figures, problems, tool } = await measureStartup(
+      [
+        { name: 'fbsync --help', argv: fbsyncArgv('--help'), cwd: work.dir, targetMs: 200 },
+        { name: 'fbsync --version', argv: fbsyncArgv('--version'), cwd: work.dir, targetMs: 200 },
+        {
+          name: 'fbsync run (nothing to do)',
+          argv: fbsyncArgv('run', '--config', work.configPath),
+          cwd: work.dir,
+          targetMs: 400,
+          expect: (r) => (r.code !== 0 || r.stdout !== '' ? `expected a silent exit 0, got exit ${r.code}: ${r.stdout}${r.stderr}` : undefined),
+        },
+        // Information: what every start-up paid before commands were loaded lazily (all of them, got, zod, SQLite, the simulator).
+        { name: 'eager import of every command (the old start-up)', argv: [process.execPath, '--input-type=module', '-e', `await Promise.all([${eager}])`], cwd: ROOT },
+      ],
+      runs,
+    );
+    row('startup', `node -e 0 (median of ${runs}, ${tool})`, `${fmt(baselineMs, 0)} ms`, '', undefined);
+    for (const f of figures) row('startup', f.name, `${fmt(f.medianMs, 0)} ms (${fmt(f.ratio, 2)}× node -e 0)`, f.targetMs ? `≤ ${f.targetMs} ms median` : '', f.targetMs ? f.medianMs <= f.targetMs : undefined);
+    for (const p of problems) row('startup', 'check', p, 'no problem', false);
+    results.startup = { runs, tool, baselineMs, figures };
+  } finally {
+    work.remove();
+    await sim.close();
+  }
+}
+
 async function main(): Promise<void> {
   const started = Date.now();
   log(`fbsync bench: phases ${PHASES.join(', ')} · node ${process.version} · ${os.cpus().length} CPUs · ${os.platform()}`);
   for (const phase of PHASES) {
     const t = Date.now();
     try {
-      if (phase === 'pace') await pacePhase();
+      if (phase === 'startup') await startupPhase();
+      else if (phase === 'pace') await pacePhase();
       else if (phase === 'memory') await memoryPhase();
       else await budgetPhase();
     } catch (error) {

@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { refusePlaceholders } from '../config/placeholders.js';
 import type { Config } from '../config/types.js';
-import { ConfigError } from '../http/errors.js';
+import { NetworkError } from '../http/errors.js';
 import { Store } from '../store/store.js';
 import { runBackfill } from '../sync/backfill.js';
 import { OFFSET_META } from '../sync/replies.js';
@@ -10,12 +11,19 @@ import { DryRunPlanfix } from '../sync/dry-run.js';
 import { makeContext, type Sides } from '../sync/engine.js';
 import { makeGraphClient, makePlanfixClient, openSession, pageToken, storePageSizes } from '../sync/session.js';
 import type { Output } from './output.js';
+import { formatOption, formatUtc } from './dates.js';
+import { EXIT } from './exit-codes.js';
 import { ProgressDisplay } from './progress.js';
-import { summaryJson, summaryLine } from './summary.js';
+import { describeError, result as envelope } from './result.js';
+import { onStopSignal, signalExitCode } from './signals.js';
+import { interruptedLine, plural, summaryError, summaryJson, summaryLine } from './summary.js';
 
 export interface BackfillOptions {
+  /** As given on the command line. */
   since: string;
   until?: string;
+  /** Checked and read (dates.ts). */
+  range: { since: Date; until: Date };
   dryRun?: boolean;
   json?: boolean;
 }
@@ -35,68 +43,94 @@ function backfillContext(config: Config, sides: Sides) {
   return makeContext(sides, { ...config.sync, pageId: config.facebook.pageId, maxRunSeconds: 0, maxEffects: 0 });
 }
 
-function parseDate(value: string, option: string): Date {
-  const date = /^\d{4}-\d{2}-\d{2}$/.test(value) ? new Date(`${value}T00:00:00Z`) : new Date(value);
-  if (Number.isNaN(date.getTime())) throw new ConfigError(`${option}: expected a date like 2026-01-31 or an ISO time, got "${value}"`, option);
-  return date;
+/** The exact command that resumes this backfill (the same range, the same configuration). */
+function resumeCommand(config: Config, range: { since: Date; until: Date }, options: BackfillOptions): string {
+  const until = options.until !== undefined ? ` --until ${formatOption(range.until)}` : '';
+  return `fbsync backfill --since ${formatOption(range.since)}${until} --config ${config.filepath}`;
 }
 
 export async function backfillCommand(config: Config, options: BackfillOptions, output: Output): Promise<number> {
-  const since = parseDate(options.since, '--since');
-  const until = options.until ? parseDate(options.until, '--until') : new Date();
-  if (since >= until) throw new ConfigError(`--since (${since.toISOString()}) must be before --until (${until.toISOString()})`, '--since');
-  return options.dryRun ? dryRun(config, { since, until }, output) : realRun(config, { since, until }, options, output);
+  const range = options.range;
+  refusePlaceholders(config);
+  output.err(`fbsync backfill${options.dryRun ? ' --dry-run' : ''}: posts created ${formatUtc(range.since)} → ${formatUtc(range.until)} UTC, with their comments`);
+  return options.dryRun ? dryRun(config, range, options, output) : realRun(config, range, options, output);
 }
 
 async function realRun(config: Config, range: { since: Date; until: Date }, options: BackfillOptions, output: Output): Promise<number> {
   const started = Date.now();
   const session = openSession(config);
   const ctx = backfillContext(config, session);
-  const display = new ProgressDisplay(process.stderr, range);
-  let interrupts = 0;
-  const onSigint = () => {
-    interrupts++;
-    // The journal makes an abrupt exit safe too; the first Ctrl-C just lets the writes in flight finish.
-    if (interrupts > 1) process.exit(130);
+  const display = new ProgressDisplay(process.stderr, range, (line) => output.err(line));
+  const resume = resumeCommand(config, range, options);
+  // The journal makes an abrupt exit safe too; the first signal just lets the writes in flight finish.
+  const stop = onStopSignal((signal) => {
     ctx.budget.stop('interrupted');
-    process.stderr.write('\nfbsync backfill: stopping after the writes in flight (Ctrl-C again to quit at once); run the same command to resume.\n');
-  };
-  process.on('SIGINT', onSigint);
+    if (process.stderr.isTTY) process.stderr.write('\n');
+    output.err(`fbsync backfill: ${signal} received, stopping after the writes in flight (send it again to quit at once)`);
+  });
   const runId = session.store.startRun('backfill');
   try {
-    const result = await runBackfill(ctx, { ...range, planfixReserve: PLANFIX_RESERVE, onProgress: (p) => display.update(p) });
-    display.finish();
-    const requests = { facebook: session.fb.requestCount, planfix: session.pf.requestCount };
-    const code = ctx.report.stoppedEarly === 'interrupted' ? 130 : ctx.report.hasProblems || ctx.report.stoppedEarly ? 4 : 0;
-    const summary = { ...summaryJson(ctx.report, requests, code, Date.now() - started), progress: result.progress, historyEndedAt: result.historyEndedAt?.toISOString() ?? null };
-    session.store.finishRun(runId, code, summary);
-    if (options.json) output.json(summary);
-    else {
-      output.out(ctx.report.changed || ctx.report.hasProblems || ctx.report.stoppedEarly ? summaryLine(ctx.report, requests) : `fbsync: backfill found nothing new (${result.progress.postsSkipped} posts already imported) · requests: facebook ${requests.facebook}, planfix ${requests.planfix}`);
-      for (const f of ctx.report.failed) output.err(`  failed: ${f.item}: ${f.error}`);
+    let result: Awaited<ReturnType<typeof runBackfill>>;
+    try {
+      result = await runBackfill(ctx, { ...range, planfixReserve: PLANFIX_RESERVE, onProgress: (p) => display.update(p) });
+    } catch (error) {
+      if (!(error instanceof NetworkError) || stop.signal) throw error;
+      // A side that cannot be reached is no bug: exit 4, said plainly, with the command that resumes.
+      display.finish(false);
+      const requests = { facebook: session.fb.requestCount, planfix: session.pf.requestCount };
+      const line = `fbsync backfill: did not finish — ${error.message}; then run \`${resume}\` to resume`;
+      const summary = summaryJson(ctx.report, requests, EXIT.partial, Date.now() - started, { ...describeError(error), message: line }, { range: { since: range.since.toISOString(), until: range.until.toISOString() }, resume });
+      session.store.finishRun(runId, EXIT.partial, summary);
+      output.out(line);
+      if (options.json) output.json(summary);
+      return EXIT.partial;
     }
-    if (ctx.report.stoppedEarly === 'planfixBudget' || ctx.report.throttled.planfix) {
-      const wait = ctx.report.throttled.planfix?.retryAfterSeconds;
+    const requests = { facebook: session.fb.requestCount, planfix: session.pf.requestCount };
+    const report = ctx.report;
+    display.finish(!report.stoppedEarly && !report.hasProblems);
+    if (stop.signal) report.stoppedEarly = 'interrupted';
+    const code = stop.signal ? signalExitCode(stop.signal) : report.hasProblems || report.stoppedEarly ? EXIT.partial : EXIT.ok;
+    const line = stop.signal
+      ? interruptedLine(stop.signal, report, requests, resume)
+      : report.changed || report.hasProblems || report.stoppedEarly
+        ? summaryLine(report, requests)
+        : `fbsync: backfill found nothing new (${plural(result.progress.postsSkipped, 'post')} already imported) · requests: facebook ${requests.facebook}, planfix ${requests.planfix}`;
+    const extra: Record<string, unknown> = {
+      range: { since: range.since.toISOString(), until: range.until.toISOString() },
+      progress: result.progress,
+      historyEndedAt: result.historyEndedAt?.toISOString() ?? null,
+    };
+    if (code !== EXIT.ok) extra.resume = resume;
+    if (stop.signal) extra.signal = stop.signal;
+    const summary = summaryJson(report, requests, code, Date.now() - started, summaryError(report, code, line, resume), extra);
+    session.store.finishRun(runId, code, summary);
+    output.out(line);
+    for (const f of report.failed) output.err(`  failed: ${f.item}: ${f.error}`);
+    if (report.stoppedEarly === 'planfixBudget' || report.throttled.planfix) {
+      const wait = report.throttled.planfix?.retryAfterSeconds;
       const offset = session.store.getMeta(OFFSET_META);
       const when = wait
         ? `after ${new Date(Date.now() + wait * 1000).toISOString()}`
         : offset !== undefined
           ? `after ${nextMidnight(Number(offset)).toISOString()} (midnight in the Planfix account's time zone, when the daily budget resets)`
           : 'after the daily budget resets (once a day, at midnight in the Planfix account’s time zone)';
-      output.err(`fbsync backfill: stopped to leave Planfix requests for \`fbsync run\` (${session.pf.remainingToday ?? 0} left today). Run the same command again ${when}; it resumes where it stopped.`);
+      output.err(`fbsync backfill: stopped to leave Planfix requests for \`fbsync run\` (${session.pf.remainingToday ?? 0} left today). Run \`${resume}\` again ${when}; it resumes where it stopped.`);
+    } else if (code === EXIT.partial) {
+      output.err(`fbsync backfill: run \`${resume}\` again to finish; what is imported stays imported.`);
     }
     if (result.historyEndedAt) {
       output.err(`fbsync backfill: Facebook returned no posts older than ${result.historyEndedAt.toISOString().slice(0, 10)}. The Graph API serves a limited history of a Page's feed (about 600 posts a year), so older posts may exist but cannot be read.`);
     }
+    if (options.json) output.json(summary);
     return code;
   } finally {
-    process.off('SIGINT', onSigint);
+    stop.dispose();
     session.close();
   }
 }
 
 /** Works on a throw-away copy of the store and a Planfix that only records writes: nothing is written anywhere. */
-async function dryRun(config: Config, range: { since: Date; until: Date }, output: Output): Promise<number> {
+async function dryRun(config: Config, range: { since: Date; until: Date }, options: BackfillOptions, output: Output): Promise<number> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fbsync-dry-run-'));
   const copy = path.join(dir, 'fbsync.db');
   try {
@@ -119,10 +153,27 @@ async function dryRun(config: Config, range: { since: Date; until: Date }, outpu
       const fb = makeGraphClient(config, pageToken(config, store), storePageSizes(store));
       const ctx = backfillContext(config, { fb, pf, store });
       const result = await runBackfill(ctx, { ...range, planfixReserve: 0 });
-      output.out(
-        `fbsync backfill --dry-run: would create ${counts.contact} contacts, ${counts.task} tasks and ${counts.comment} comments (${result.progress.postsSeen} posts read, ${result.progress.postsSkipped} already imported); nothing was written.`,
-      );
-      return ctx.report.hasProblems ? 4 : 0;
+      const line =
+        `fbsync backfill --dry-run: would create ${plural(counts.contact, 'contact')}, ${plural(counts.task, 'task')} and ${plural(counts.comment, 'comment')}` +
+        ` (${plural(result.progress.postsSeen, 'post')} read, ${result.progress.postsSkipped} already imported); nothing was written.`;
+      output.out(line);
+      const code = ctx.report.hasProblems ? EXIT.partial : EXIT.ok;
+      for (const f of ctx.report.failed) output.err(`  failed: ${f.item}: ${f.error}`);
+      if (options.json) {
+        const requests = { facebook: fb.requestCount, planfix: pf.requestCount };
+        output.json(
+          envelope(code, {
+            dryRun: true,
+            range: { since: range.since.toISOString(), until: range.until.toISOString() },
+            wouldCreate: { contacts: counts.contact, tasks: counts.task, comments: counts.comment, updates: counts.update },
+            progress: result.progress,
+            requests,
+            failed: ctx.report.failed,
+            throttled: ctx.report.throttled,
+          }, summaryError(ctx.report, code, line)),
+        );
+      }
+      return code;
     } finally {
       store.close();
     }

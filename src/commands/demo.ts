@@ -2,10 +2,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../config/load.js';
+import { snippet } from '../sync/format.js';
+import { EXAMPLE_CONFIG_PATH } from '../config/placeholders.js';
 import { startSimulator, type Simulator } from '../simulator/index.js';
 import { seedDemoPage } from '../simulator/seed.js';
 import type { Output } from './output.js';
-import { runCommand } from './run.js';
+import { result } from './result.js';
+import { runOnce } from './run.js';
+import type { JsonResult } from './result.js';
 
 function plain(html: string): string {
   return html
@@ -24,7 +28,7 @@ function printPlanfix(sim: Simulator, output: Output): void {
     output.out(`\nTask #${task.id} [${task.status}] ${task.name}`);
     for (const comment of sim.planfix.comments(task.id)) {
       const text = plain(comment.description).split('\n').filter(Boolean).join(' | ');
-      output.out(`  - #${comment.id} by ${comment.owner?.name ?? comment.owner?.id ?? '?'}: ${text.length > 150 ? `${text.slice(0, 149)}…` : text}`);
+      output.out(`  - #${comment.id} by ${comment.owner?.name ?? comment.owner?.id ?? '?'}: ${snippet(text, 150)}`);
     }
   }
 }
@@ -44,8 +48,14 @@ export async function demoCommand(options: { json?: boolean }, output: Output): 
     const config = await loadConfig({ configPath });
     output.out(`Simulated Facebook Page at ${sim.graphUrl}, simulated Planfix at ${sim.planfixUrl}, store in ${dir}`);
 
+    const runs: JsonResult[] = [];
+    const run = async () => {
+      const outcome = await runOnce(config, output);
+      runs.push(outcome.summary);
+      return outcome.exitCode;
+    };
     output.out('\n1) fbsync run — Facebook → Planfix');
-    let code = await runCommand(config, { json: options.json }, output);
+    let code = await run();
     printPlanfix(sim, output);
 
     const task = sim.planfix.tasks().find((t) => sim.planfix.comments(t.id).some((c) => c.description.includes('gluten')));
@@ -53,13 +63,14 @@ export async function demoCommand(options: { json?: boolean }, output: Output): 
     if (task && anna) {
       output.out(`\n2) An employee answers Anna in task #${task.id} with Planfix's quick reply, then fbsync run — Planfix → Facebook`);
       sim.planfix.quickReply(task.id, anna.id, 'Hi Anna! It is not gluten free, but our buckwheat loaf is. See you at the weekend!');
-      code = Math.max(code, await runCommand(config, { json: options.json }, output));
+      code = Math.max(code, await run());
       const pageReplies = sim.facebook.comments().filter((c) => c.from?.id === sim.facebook.pageId);
       for (const reply of pageReplies) output.out(`   on Facebook, the Page replied under ${reply.parentId}: "${reply.message}"`);
     }
     output.out('\n3) fbsync run again — nothing new, so it prints nothing:');
-    code = Math.max(code, await runCommand(config, { json: options.json }, output));
-    output.out('   (silence)\n\nTo use your own accounts: copy config.example.yaml to fbsync.yaml, fill it in, run `fbsync reconnect`, then `fbsync run` from cron.');
+    code = Math.max(code, await run());
+    output.out(`   (silence)\n\nTo use your own accounts: \`fbsync init\` writes fbsync.yaml (or copy ${EXAMPLE_CONFIG_PATH}), then \`fbsync reconnect\`, \`fbsync doctor\`, and \`fbsync run\` from cron.`);
+    if (options.json) output.json(result(code, { runs }));
     return code;
   } finally {
     await sim.close();

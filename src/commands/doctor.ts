@@ -9,16 +9,20 @@
 // could not be done for a passing reason (network, throttling: run doctor again).
 
 import fs from 'node:fs';
+import { describePlaceholders, placeholders } from '../config/placeholders.js';
 import type { Config } from '../config/types.js';
 import { type TokenInfo, missingPagePermissions } from '../facebook/oauth.js';
-import { AuthError, ConfigError, NotFoundError, PermissionError, RefusedError, RemoteError, StoreError } from '../http/errors.js';
+import { AuthError, ConfigError, NetworkError, NotFoundError, PermissionError, RefusedError, RemoteError, StoreError } from '../http/errors.js';
 import type { PfCustomField, PfTemplate } from '../planfix/planfix-client.js';
 import { schemaVersion } from '../store/migrations.js';
 import { Store } from '../store/store.js';
 import { PAGE_TOKEN_META, makeGraphClient, makePlanfixClient } from '../sync/session.js';
 import { EXIT } from './exit-codes.js';
 import { describeMissing, formatExpiry, makeOAuthClient } from './facebook-token.js';
+import { paintFor } from './colour.js';
 import type { Output } from './output.js';
+import { plural } from './summary.js';
+import type { JsonError } from './result.js';
 
 export type CheckStatus = 'pass' | 'warn' | 'fail' | 'skip';
 /** What a failure calls for, which decides the exit code. */
@@ -39,8 +43,12 @@ export interface CheckResult {
 export interface DoctorReport {
   ok: boolean;
   exitCode: number;
+  /** The first failed check that decided the exit code, in `--json`'s common shape (result.ts). */
+  error: JsonError | null;
   checks: CheckResult[];
 }
+
+const ERROR_KIND: Record<FailureKind, JsonError['kind']> = { credentials: 'credentials', config: 'config', remote: 'remote' };
 
 /** Line, the only custom-field type Planfix filters by exact text (notes §5). */
 const LINE_TYPE = 0;
@@ -48,6 +56,8 @@ const SOON_MS = 7 * 86_400_000;
 
 interface Recorded extends CheckResult {
   kind?: FailureKind;
+  /** The side could not be reached at all. */
+  network?: boolean;
 }
 
 class Checklist {
@@ -76,6 +86,11 @@ class Checklist {
     if (error instanceof ConfigError || error instanceof StoreError || error instanceof NotFoundError || error instanceof RefusedError) {
       return this.fail(name, title, 'config', message, fixes.config ?? 'correct the configuration key the message names, then run `fbsync doctor` again');
     }
+    if (error instanceof NetworkError) {
+      this.fail(name, title, 'remote', message, `${error.fix}; then run \`fbsync doctor\` again`);
+      this.results.at(-1)!.network = true;
+      return;
+    }
     if (error instanceof RemoteError) return this.fail(name, title, 'remote', message, fixes.remote ?? 'a passing problem (network, rate limit): run `fbsync doctor` again later');
     throw error;
   }
@@ -86,14 +101,23 @@ class Checklist {
 
   report(): DoctorReport {
     const failures = this.results.filter((r) => r.status === 'fail');
-    const exitCode = failures.length === 0 ? EXIT.ok : failures.some((f) => f.kind === 'credentials') ? EXIT.credentials : failures.some((f) => f.kind === 'config') ? EXIT.usage : EXIT.partial;
-    return { ok: failures.length === 0, exitCode, checks: this.results.map(({ kind: _kind, ...r }) => r) };
+    const decisive = failures.find((f) => f.kind === 'credentials') ?? failures.find((f) => f.kind === 'config') ?? failures[0];
+    const exitCode = !decisive ? EXIT.ok : decisive.kind === 'credentials' ? EXIT.credentials : decisive.kind === 'config' ? EXIT.usage : EXIT.partial;
+    const side = decisive?.name.startsWith('facebook') ? 'facebook' : decisive?.name.startsWith('planfix') ? 'planfix' : null;
+    const error: JsonError | null = decisive
+      ? { kind: decisive.network ? 'network' : ERROR_KIND[decisive.kind ?? 'remote'], side, message: `${decisive.title}: ${decisive.detail}`, fix: decisive.fix ?? null }
+      : null;
+    return { ok: failures.length === 0, exitCode, error, checks: this.results.map(({ kind: _kind, network: _network, ...r }) => r) };
   }
 }
 
 export async function runDoctor(config: Config): Promise<DoctorReport> {
   const c = new Checklist();
   c.pass('config', 'configuration', `loaded from ${config.filepath} (Page ${config.facebook.pageId}, ${config.facebook.graphUrl} ${config.facebook.apiVersion}; Planfix ${config.planfix.url})`);
+  const unfilled = placeholders(config);
+  if (unfilled.length > 0) {
+    c.fail('config.placeholders', 'values filled in', 'config', `not filled in: ${describePlaceholders(unfilled)}`, `put your own values in ${config.filepath} (config.example.yaml says where each one is found)`);
+  }
 
   const storedToken = checkStore(c, config.store.path);
   const token = checkTokenPresent(c, config, storedToken);
@@ -340,11 +364,13 @@ function print(report: DoctorReport, options: { json?: boolean }, output: Output
     output.json(report);
     return;
   }
+  const paint = paintFor(output.jsonMode ? process.stderr : process.stdout);
+  const mark: Record<CheckStatus, string> = { pass: paint.good(MARK.pass), warn: paint.warn(MARK.warn), fail: paint.bad(MARK.fail), skip: paint.dim(MARK.skip) };
   const width = Math.max(...report.checks.map((r) => r.title.length));
   for (const r of report.checks) {
     const indent = `  ${' '.repeat(width)}  `;
     const [first, ...more] = r.detail.split('\n');
-    output.out(`${MARK[r.status]} ${r.title.padEnd(width)}  ${first}`);
+    output.out(`${mark[r.status]} ${r.title.padEnd(width)}  ${first}`);
     for (const line of more) output.out(`${indent}${line}`);
     if (r.fix && r.status !== 'pass') r.fix.split('\n').forEach((line, i) => output.out(`${indent}${i === 0 ? 'fix: ' : '     '}${line}`));
   }
@@ -352,6 +378,6 @@ function print(report: DoctorReport, options: { json?: boolean }, output: Output
   const warned = report.checks.filter((r) => r.status === 'warn').length;
   const skipped = report.checks.filter((r) => r.status === 'skip').length;
   output.out('');
-  if (report.ok) output.out(`All checks passed${warned ? ` (${warned} warning${warned === 1 ? '' : 's'})` : ''}.`);
-  else output.out(`${failed} check${failed === 1 ? '' : 's'} failed${skipped ? `, ${skipped} skipped` : ''}${warned ? `, ${warned} warning${warned === 1 ? '' : 's'}` : ''} (exit ${report.exitCode}).`);
+  if (report.ok) output.out(paint.good(`All checks passed${warned ? ` (${plural(warned, 'warning')})` : ''}.`));
+  else output.out(paint.bad(`${plural(failed, 'check')} failed${skipped ? `, ${skipped} skipped` : ''}${warned ? `, ${plural(warned, 'warning')}` : ''} (exit ${report.exitCode}).`));
 }

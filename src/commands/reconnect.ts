@@ -11,7 +11,6 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import type { Config } from '../config/types.js';
 import { type MissingPermission, type OAuthClient, type TokenInfo, REQUIRED_PAGE_PERMISSIONS, loginDialogUrl, missingPagePermissions } from '../facebook/oauth.js';
 import { AuthError, ConfigError, LockedError, RefusedError, RemoteError } from '../http/errors.js';
@@ -22,7 +21,9 @@ import { PAGE_TOKEN_META, makePlanfixClient } from '../sync/session.js';
 import { EXIT, exitCodeOf } from './exit-codes.js';
 import { type TokenRoute, describeMissing, formatExpiry, makeOAuthClient, storedTokenInfo } from './facebook-token.js';
 import { startCallbackServer } from './oauth-callback.js';
+import { paintFor } from './colour.js';
 import type { Output } from './output.js';
+import { readSecretLine } from './prompt.js';
 import { TOKEN_INFO_META } from './status.js';
 
 export interface ReconnectOptions {
@@ -44,7 +45,7 @@ export async function reconnectCommand(config: Config, options: ReconnectOptions
     if (options.token !== undefined) {
       if (options.port !== undefined) throw new ConfigError('--port is for the login through the browser; leave it out with --token.', '--port');
       route = 'pasted';
-      userToken = options.token === '-' ? await readTokenFromStdin(output) : checkToken(options.token);
+      userToken = options.token === '-' ? await readTokenFromStdin() : checkToken(options.token);
       if (options.token !== '-') output.err('hint: a token on the command line is visible to other users (ps, shell history); prefer `fbsync reconnect --token -` and paste it on stdin.');
     } else {
       route = 'login';
@@ -100,7 +101,7 @@ async function connect(config: Config, oauth: OAuthClient, userToken: string, ro
   output.out(`  Page token:   stored in ${config.store.path}; expires: ${formatExpiry(info.expiresAt)}; data access until: ${formatExpiry(info.dataAccessExpiresAt)}`);
   output.out(`  Permissions:  ${REQUIRED_PAGE_PERMISSIONS.join(', ')} — all granted for this Page`);
   if (info.expiresAt) {
-    output.err(`warning: this Page token expires at ${info.expiresAt.toISOString()}; Facebook normally gives a Page token that never expires — run \`fbsync reconnect\` again if it keeps happening.`);
+    output.err(`${paintFor(process.stderr).warn('warning:')} this Page token expires at ${info.expiresAt.toISOString()}; Facebook normally gives a Page token that never expires — run \`fbsync reconnect\` again if it keeps happening.`);
   }
   if (config.facebook.pageAccessToken) {
     output.out('  Note:         facebook.pageAccessToken in the configuration is no longer used (the stored token wins); you may remove it.');
@@ -131,7 +132,7 @@ function reportMissing(missing: MissingPermission[], pageId: string, route: Toke
   output.err(`fbsync: Facebook did not grant everything fbsync needs on Page ${pageId}; nothing was stored.`);
   for (const m of missing) {
     const { problem, fix } = describeMissing(m, pageId, route);
-    output.err(`  ✗ ${problem}`);
+    output.err(`  ${paintFor(process.stderr).bad('✗')} ${problem}`);
     output.err(`    fix: ${fix}`);
   }
   return EXIT.credentials;
@@ -247,16 +248,10 @@ function openBrowser(url: string): void {
   }
 }
 
-async function readTokenFromStdin(output: Output): Promise<string> {
+async function readTokenFromStdin(): Promise<string> {
   let text: string;
   if (process.stdin.isTTY) {
-    output.err('Paste the user access token (from the Graph API Explorer) and press Enter:');
-    const rl = createInterface({ input: process.stdin, terminal: false });
-    text = await new Promise<string>((resolve) => {
-      rl.once('line', (line) => resolve(line));
-      rl.once('close', () => resolve(''));
-    });
-    rl.close();
+    text = await readSecretLine('Paste the user access token (from the Graph API Explorer; it is not shown) and press Enter: ');
   } else {
     const chunks: Buffer[] = [];
     for await (const chunk of process.stdin) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));

@@ -1,22 +1,59 @@
+import { refusePlaceholders } from '../config/placeholders.js';
 import type { Config } from '../config/types.js';
+import { NetworkError, type Side } from '../http/errors.js';
 import { redact } from '../http/secrets.js';
-import { runCycle } from '../sync/engine.js';
+import { runCycle, throttledUntil } from '../sync/engine.js';
+import { RunReport } from '../sync/report.js';
 import { openSession } from '../sync/session.js';
+import { EXIT, exitCodeOf } from './exit-codes.js';
 import type { Output } from './output.js';
-import { exitCodeOf } from './exit-codes.js';
-import { summaryJson, summaryLine } from './summary.js';
+import { describeError, type JsonResult } from './result.js';
+import { onStopSignal, signalExitCode } from './signals.js';
+import { interruptedLine, type Requests, summaryError, summaryJson, summaryLine } from './summary.js';
 
 export interface RunOptions {
   json?: boolean;
 }
 
-/** `fbsync run`: one cycle. Quiet when nothing changed; one line otherwise; --json for machines. */
+/** A wait for an earlier throttle is normal; only one this long makes the waiting runs exit 4, so monitoring notices. */
+export const LONG_WAIT_MS = 60 * 60_000;
+
+const RESUME = 'fbsync run';
+
+/** When the current throttle wait of a side began (the run that got the answer): `run`'s own note, beside the engine's wait. */
+const throttleSinceKey = (side: Side) => `run.throttle.${side}.since`;
+
+export interface RunOutcome {
+  exitCode: number;
+  summary: JsonResult;
+  report: RunReport;
+  requests: Requests;
+}
+
+/**
+ * One cycle, printed: quiet when nothing changed (and while it only waits out an earlier
+ * throttle), one line otherwise; --json for machines.
+ */
 export async function runCommand(config: Config, options: RunOptions, output: Output): Promise<number> {
+  const outcome = await runOnce(config, output);
+  if (options.json) output.json(outcome.summary);
+  return outcome.exitCode;
+}
+
+/** One cycle with its text lines (none when nothing happened); the JSON summary is returned, not printed. */
+export async function runOnce(config: Config, output: Output): Promise<RunOutcome> {
   const started = Date.now();
+  refusePlaceholders(config);
   const session = openSession(config);
   if (session.store.permissionWarning) output.err(session.store.permissionWarning);
+  const controller = new AbortController();
+  const stop = onStopSignal(() => controller.abort());
   const runId = session.store.startRun('run');
-  let exitCode = 1;
+  // A side still blocked by an earlier throttle: this run only waits (the cycle does nothing at all).
+  const waiting = (['facebook', 'planfix'] as const).flatMap((side) => {
+    const until = throttledUntil(session.store, side);
+    return until ? [{ side, until }] : [];
+  });
   try {
     const report = await runCycle(session, {
       pageId: config.facebook.pageId,
@@ -24,24 +61,60 @@ export async function runCommand(config: Config, options: RunOptions, output: Ou
       concurrency: config.sync.concurrency,
       maxRunSeconds: config.sync.maxRunSeconds,
       maxEffects: config.sync.maxEffects,
+      signal: controller.signal,
     });
     const requests = { facebook: session.fb.requestCount, planfix: session.pf.requestCount };
-    exitCode = report.hasProblems ? 4 : 0;
-    const summary = summaryJson(report, requests, exitCode, Date.now() - started);
-    session.store.finishRun(runId, exitCode, summary);
-    if (options.json) output.json(summary);
-    else if (report.changed || report.hasProblems || report.stoppedEarly) {
-      output.out(summaryLine(report, requests));
-      for (const f of report.failed) output.err(`  failed: ${f.item}: ${f.error}`);
-      for (const [side, t] of Object.entries(report.throttled)) output.err(`  ${side}: ${t.message}`);
+    // How long the whole wait is: from the run that got the throttle answer to the time it named.
+    const longWait = waiting.find((w) => {
+      const since = Date.parse(session.store.getMeta(throttleSinceKey(w.side)) ?? '');
+      return w.until.getTime() - (Number.isNaN(since) ? Date.now() : since) > LONG_WAIT_MS;
+    });
+    if (waiting.length === 0) {
+      for (const side of Object.keys(report.throttled) as Side[]) session.store.setMeta(throttleSinceKey(side), new Date(started).toISOString());
     }
-    return exitCode;
+    let exitCode: number;
+    let line: string | undefined;
+    if (stop.signal) {
+      report.stoppedEarly ??= 'interrupted';
+      exitCode = signalExitCode(stop.signal);
+      line = interruptedLine(stop.signal, report, requests, RESUME);
+    } else if (waiting.length > 0) {
+      exitCode = longWait ? EXIT.partial : EXIT.ok;
+      if (longWait) line = `fbsync: still waiting out ${waitingText(waiting)} — a wait of over an hour; nothing was done`;
+    } else {
+      exitCode = report.hasProblems ? EXIT.partial : EXIT.ok;
+      if (report.changed || report.hasProblems || report.stoppedEarly) line = summaryLine(report, requests);
+    }
+    const error = summaryError(report, exitCode, line ?? '', RESUME);
+    const extra: Record<string, unknown> = { waiting: Object.fromEntries(waiting.map((w) => [w.side, w.until.toISOString()])) };
+    if (stop.signal) Object.assign(extra, { signal: stop.signal, resume: RESUME });
+    const summary = summaryJson(report, requests, exitCode, Date.now() - started, error, extra);
+    session.store.finishRun(runId, exitCode, summary);
+    if (line) output.out(line);
+    if (!stop.signal && waiting.length === 0) {
+      for (const f of report.failed) output.err(`  failed: ${f.item}: ${f.error}`);
+    }
+    return { exitCode, summary, report, requests };
   } catch (error) {
+    if (error instanceof NetworkError && !stop.signal) {
+      // Not a bug and not the configuration's fault for sure: a cycle that could not reach a side. Exit 4, said plainly.
+      const requests = { facebook: session.fb.requestCount, planfix: session.pf.requestCount };
+      const line = `fbsync: the cycle did not finish — ${error.message}; the next run tries again`;
+      const report = new RunReport();
+      const summary = summaryJson(report, requests, EXIT.partial, Date.now() - started, { ...describeError(error), message: line }, { waiting: {} });
+      session.store.finishRun(runId, EXIT.partial, summary);
+      output.out(line);
+      return { exitCode: EXIT.partial, summary, report, requests };
+    }
     // The store is a readable dump too: never a secret in it, whatever error this is.
     session.store.finishRun(runId, exitCodeOf(error), { error: redact(error instanceof Error ? error.message : String(error)) });
     throw error;
   } finally {
+    stop.dispose();
     session.close();
   }
 }
 
+function waitingText(waiting: { side: Side; until: Date }[]): string {
+  return waiting.map((w) => `a ${w.side} throttle until ${w.until.toISOString()}`).join(' and ');
+}

@@ -5,6 +5,13 @@ import { CONTACT_LIMIT_AUTHOR } from '../sync/context.js';
 import { throttledUntil } from '../sync/engine.js';
 import { PAGE_TOKEN_META } from '../sync/session.js';
 import type { Output } from './output.js';
+import { result } from './result.js';
+import { plural } from './summary.js';
+
+function minutes(ms: number): string {
+  const m = Math.max(1, Math.round(ms / 60_000));
+  return m < 90 ? `${m} min` : `${Math.floor(m / 60)} h ${m % 60} min`;
+}
 
 /** Meta keys `reconnect` writes next to the token (never the token itself in any output). */
 export const TOKEN_INFO_META = 'facebook.tokenInfo';
@@ -55,7 +62,7 @@ export function readStatus(config: Config): StatusReport {
 export async function statusCommand(config: Config, options: { json?: boolean }, output: Output): Promise<number> {
   const s = readStatus(config);
   if (options.json) {
-    output.json(s);
+    output.json(result(0, { ...s }));
     return 0;
   }
   const summary = s.lastRun?.summary as { effects?: Record<string, number>; requests?: Record<string, number> } | null;
@@ -65,22 +72,25 @@ export async function statusCommand(config: Config, options: { json?: boolean },
   output.out(`last success: ${s.lastSuccessfulRun?.finishedAt ?? 'never'}`);
   output.out(`counts:       ${Object.entries(s.counts).map(([k, v]) => `${v} ${k}`).join(', ')}`);
   for (const [name, value] of Object.entries(s.cursors)) output.out(`cursor:       ${name} = ${value}`);
-  output.out(`page token:   ${s.token.source === 'none' ? 'none — run `fbsync reconnect`' : `from the ${s.token.source}`}${s.token.expiresAt ? `, expires ${s.token.expiresAt}` : s.token.source === 'store' ? ', does not expire' : ''}${s.token.dataAccessExpiresAt ? `, data access until ${s.token.dataAccessExpiresAt}` : ''}`);
+  // Expiry as `reconnect` recorded it (the token facts are checked then); a token from the configuration was never checked here.
+  const expiry = s.token.expiresAt ? `, expires ${s.token.expiresAt}` : s.token.source === 'store' ? ', does not expire' : s.token.source === 'config' ? ', expiry not recorded (`fbsync doctor` shows it)' : '';
+  output.out(`page token:   ${s.token.source === 'none' ? 'none — run `fbsync reconnect`' : `from the ${s.token.source}`}${expiry}${s.token.dataAccessExpiresAt ? `, data access until ${s.token.dataAccessExpiresAt}` : ''}`);
   for (const side of ['facebook', 'planfix'] as const) {
-    if (s.throttledUntil[side]) output.out(`throttled:    ${side} until ${s.throttledUntil[side]}`);
+    const until = s.throttledUntil[side];
+    if (until) output.out(`throttled:    ${side} until ${until} (in ${minutes(Date.parse(until) - Date.now())}; the runs until then wait quietly)`);
   }
   if (s.contactLimit) {
     const { reachedAt, liftedAt, comments, since, last } = s.contactLimit;
-    const filed = since ? `${comments} comment(s) filed under "${CONTACT_LIMIT_AUTHOR.name}" since ${since} (last ${last})` : `no comment filed under "${CONTACT_LIMIT_AUTHOR.name}" yet`;
+    const filed = since ? `${plural(comments, 'comment')} filed under "${CONTACT_LIMIT_AUTHOR.name}" since ${since} (last ${last})` : `no comment filed under "${CONTACT_LIMIT_AUTHOR.name}" yet`;
     output.out(
       liftedAt
         ? `contact limit: lifted at ${liftedAt} (reached at ${reachedAt}); ${filed}`
         : `contact limit: Planfix's plan allows no more contacts (since ${reachedAt}); ${filed} — upgrade the plan or delete contacts`,
     );
   }
-  output.out(`waiting:      ${s.waiting.length} item(s) to retry`);
-  for (const w of s.waiting.slice(0, 20)) output.out(`  ${w.key} (${w.state}, ${w.attempts} attempts): ${w.lastError ?? ''}`);
-  output.out(`parked:       ${s.parked.length} item(s) refused for good`);
+  output.out(`waiting:      ${plural(s.waiting.length, 'item')} to retry`);
+  for (const w of s.waiting.slice(0, 20)) output.out(`  ${w.key} (${w.state}, ${plural(w.attempts, 'attempt')}): ${w.lastError ?? ''}`);
+  output.out(`parked:       ${plural(s.parked.length, 'item')} refused for good`);
   for (const p of s.parked.slice(0, 20)) output.out(`  ${p.key}: ${p.lastError ?? ''}`);
   return 0;
 }

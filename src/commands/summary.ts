@@ -1,5 +1,7 @@
+import type { Side } from '../http/errors.js';
 import type { StopReason } from '../sync/budget.js';
 import type { RunReport } from '../sync/report.js';
+import { type JsonError, result } from './result.js';
 
 export interface Requests {
   facebook: number;
@@ -13,12 +15,21 @@ const STOP_REASONS: Record<StopReason, string> = {
   planfixBudget: "Planfix's daily request budget is nearly spent",
 };
 
-function plural(n: number, one: string, many = `${one}s`): string {
+export function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
+}
+
+/** When a throttled side may be called again, from the wait it named. */
+export function resumesAt(throttle: { retryAfterSeconds?: number }, now = Date.now()): string {
+  return throttle.retryAfterSeconds === undefined ? 'when it allows calls again' : new Date(now + throttle.retryAfterSeconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 /** The one line cron mails when something happened. */
 export function summaryLine(report: RunReport, requests: Requests): string {
+  return `fbsync: ${summaryParts(report).join('; ') || 'nothing changed'} · requests: facebook ${requests.facebook}, planfix ${requests.planfix}`;
+}
+
+function summaryParts(report: RunReport): string[] {
   const e = report.effects;
   const parts: string[] = [];
   const imported = (e['comment.imported'] ?? 0) + (e['comment.pageAnswer'] ?? 0);
@@ -42,15 +53,35 @@ export function summaryLine(report: RunReport, requests: Requests): string {
   if (e['contact.renamed']) parts.push(`${plural(e['contact.renamed'], 'contact renamed', 'contacts renamed')}`);
   if (e.recovered) parts.push(`${plural(e.recovered, 'interrupted write')} completed`);
   if (report.failed.length) parts.push(`${plural(report.failed.length, 'item')} failed (retried next run)`);
-  for (const [side, t] of Object.entries(report.throttled)) parts.push(`${side} throttled, waiting ${t.retryAfterSeconds ?? '?'} s`);
-  if (report.stoppedEarly) parts.push(`stopped early (${STOP_REASONS[report.stoppedEarly]}), the rest follows next run`);
-  return `fbsync: ${parts.join('; ')} · requests: facebook ${requests.facebook}, planfix ${requests.planfix}`;
+  for (const [side, t] of Object.entries(report.throttled)) parts.push(`${side} throttled (${t.message.replace(/[.\s]+$/, '')}), may resume after ${resumesAt(t)}`);
+  if (report.stoppedEarly && report.stoppedEarly !== 'interrupted') parts.push(`stopped early (${STOP_REASONS[report.stoppedEarly]}), the rest follows next run`);
+  return parts;
 }
 
-export function summaryJson(report: RunReport, requests: Requests, exitCode: number, durationMs: number) {
-  return {
-    ok: exitCode === 0,
-    exitCode,
+/** The one line of a run stopped by SIGINT/SIGTERM: what it did, and the command that resumes it. */
+export function interruptedLine(signal: string, report: RunReport, requests: Requests, resume: string): string {
+  const did = summaryParts(report);
+  return `fbsync: stopped by ${signal} after finishing the writes in flight${did.length ? ` (${did.join('; ')})` : ''}; resume with \`${resume}\` · requests: facebook ${requests.facebook}, planfix ${requests.planfix}`;
+}
+
+/** The `error` of a summary whose exit code is not 0. */
+export function summaryError(report: RunReport, exitCode: number, message: string, resume?: string): JsonError | null {
+  if (exitCode === 0) return null;
+  if (report.stoppedEarly === 'interrupted' && (exitCode === 130 || exitCode === 143)) {
+    return { kind: 'interrupted', side: null, message, fix: `run \`${resume ?? 'fbsync run'}\` to resume; nothing is lost or done twice` };
+  }
+  const throttled = Object.keys(report.throttled) as Side[];
+  const failedSides = [...new Set(report.failed.map((f) => f.side).filter((s): s is Side => s !== undefined))];
+  const sides = [...new Set([...throttled, ...failedSides])];
+  const side = sides.length === 1 ? sides[0]! : null;
+  if (report.failed.length === 0 && throttled.length > 0) {
+    return { kind: 'throttled', side, message, fix: 'nothing to do: the next runs wait out the throttle quietly, then carry on' };
+  }
+  return { kind: 'partial', side, message, fix: 'nothing to do if it passes: the failed items are retried by the next run; `fbsync status` lists them' };
+}
+
+export function summaryJson(report: RunReport, requests: Requests, exitCode: number, durationMs: number, error: JsonError | null = null, extra: Record<string, unknown> = {}) {
+  return result(exitCode, {
     requests,
     effects: report.effects,
     failed: report.failed,
@@ -59,5 +90,6 @@ export function summaryJson(report: RunReport, requests: Requests, exitCode: num
     postsChecked: report.postsChecked,
     commentsSeen: report.commentsSeen,
     durationMs,
-  };
+    ...extra,
+  }, error);
 }

@@ -18,6 +18,7 @@ import { LineCounter, parseDocument } from 'yaml';
 import { ConfigError } from '../http/errors.js';
 import { registerSecret } from '../http/secrets.js';
 import { formatPath, substituteEnv } from './env.js';
+import { EXAMPLE_CONFIG_PATH } from './placeholders.js';
 import { configSchema, describeIssues, isKnownPath, SECRET_KEYS, type Problem } from './schema.js';
 import type { Config } from './types.js';
 
@@ -75,7 +76,7 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Confi
 export function resolveConfig(raw: unknown, filepath: string, env: NodeJS.ProcessEnv = process.env): Config {
   filepath = path.resolve(filepath);
   if (raw === undefined) {
-    throw new ConfigError(`${filepath}: the file is empty; copy config.example.yaml and fill it in`);
+    throw new ConfigError(`${filepath}: the file is empty; run \`fbsync init --config ${filepath}\` (after removing it), or copy ${EXAMPLE_CONFIG_PATH} and fill it in`);
   }
   const substituted = substituteEnv(raw, env);
   // A reference inside an unknown key is reported as the unknown key only.
@@ -259,7 +260,7 @@ async function search(cwd: string): Promise<{ raw: unknown; filepath: string }> 
     );
     throw new ConfigError(
       `no configuration file found in ${cwd} (looked for ${places.join(', ')}); ` +
-        `pass --config PATH, or copy config.example.yaml to ${path.join(cwd, 'fbsync.yaml')} and fill it in`,
+        `pass --config PATH or set FBSYNC_CONFIG, run \`fbsync init\` to write ${path.join(cwd, 'fbsync.yaml')}, or copy ${EXAMPLE_CONFIG_PATH} there and fill it in`,
     );
   }
   const filepath = path.resolve(result.filepath);

@@ -3,7 +3,7 @@ import https from 'node:https';
 import got, { RequestError } from 'got';
 import pLimit, { type LimitFunction } from 'p-limit';
 import { type BackoffPolicy, backoffDelay, defaultBackoff, sleep } from './backoff.js';
-import { type Side, FbsyncError, ThrottledError, TransientError } from './errors.js';
+import { type NetworkProblem, type Side, FbsyncError, NetworkError, ThrottledError, TransientError } from './errors.js';
 import { redact } from './secrets.js';
 import { Throttle } from './throttle.js';
 
@@ -138,12 +138,42 @@ export class HttpClient {
     const code = error instanceof RequestError ? error.code : undefined;
     // A refused connection never reached the server; anything later may have been applied.
     const outcomeUnknown = code !== 'ECONNREFUSED' && code !== 'ENOTFOUND' && code !== 'EAI_AGAIN';
-    const what = code === 'ETIMEDOUT' ? `no answer within ${this.options.timeoutMs ?? 30_000} ms` : (code ?? 'network error');
-    return new TransientError(
+    const failure = describeNetworkFailure(this.options.side, code, this.options.timeoutMs ?? 30_000);
+    const host = hostOf(request.url);
+    const side = this.options.side === 'facebook' ? 'Facebook' : 'Planfix';
+    return new NetworkError(
       this.options.side,
-      redact(`${this.options.side}: ${request.method} ${describeUrl(request.url)} failed: ${what}`),
+      host,
+      failure.problem,
+      failure.fix,
+      redact(`${side}: cannot reach ${host} (${failure.reason}) on ${request.method} ${describeUrl(request.url).replace(/^\w+:\/\/[^/]+/, '')}: ${failure.fix}`),
       outcomeUnknown,
     );
+  }
+}
+
+const TLS_CODE = /^(?:CERT_|ERR_TLS_|ERR_SSL_|EPROTO$|DEPTH_ZERO_SELF_SIGNED_CERT$|SELF_SIGNED_CERT_IN_CHAIN$|UNABLE_TO_(?:VERIFY|GET)_)/;
+
+/** What a transport error code means, and what to check; the configuration key is the side's address. */
+export function describeNetworkFailure(side: Side, code: string | undefined, timeoutMs: number): { problem: NetworkProblem; reason: string; fix: string } {
+  const key = side === 'facebook' ? 'facebook.graphUrl' : 'planfix.url';
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return { problem: 'dns', reason: 'host not found', fix: `check ${key}, DNS or proxy` };
+  if (code === 'ECONNREFUSED') return { problem: 'refused', reason: 'connection refused', fix: `check ${key} (host and port), and that no firewall or proxy refuses it` };
+  if (code === 'ETIMEDOUT' || code === 'ESOCKETTIMEDOUT') {
+    return { problem: 'timeout', reason: `no answer within ${timeoutMs} ms`, fix: `check the network or proxy; FBSYNC_HTTP_TIMEOUT_MS=${timeoutMs * 2} allows a slower link` };
+  }
+  if (code && TLS_CODE.test(code)) {
+    return { problem: 'tls', reason: `TLS failed: ${code}`, fix: `check ${key} (https:// to a server with a valid certificate); a proxy that inspects TLS needs its CA in NODE_EXTRA_CA_CERTS` };
+  }
+  if (code === 'ECONNRESET' || code === 'EPIPE') return { problem: 'reset', reason: 'connection reset', fix: 'a passing network problem: the next run tries again' };
+  return { problem: 'other', reason: code ?? 'network error', fix: `check ${key}, the network or proxy` };
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return '(invalid URL)';
   }
 }
 

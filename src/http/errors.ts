@@ -106,3 +106,24 @@ export class PostponedError extends RemoteError {
 export class TooMuchDataError extends RemoteError {
   override readonly code = 'TOO_MUCH_DATA';
 }
+
+/** Why a side could not be reached at all (no HTTP answer came back). */
+export type NetworkProblem = 'dns' | 'refused' | 'tls' | 'timeout' | 'reset' | 'other';
+
+/**
+ * No answer at all: the host is unknown, refuses the connection, fails TLS, or stays silent.
+ * The message names the host, the reason and the fix ("cannot reach x (host not found): check
+ * planfix.url, DNS or proxy"); `fix` alone is for `--json` and doctor.
+ */
+export class NetworkError extends TransientError {
+  constructor(
+    side: Side,
+    readonly host: string,
+    readonly problem: NetworkProblem,
+    readonly fix: string,
+    message: string,
+    outcomeUnknown: boolean,
+  ) {
+    super(side, message, outcomeUnknown);
+  }
+}

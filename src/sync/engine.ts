@@ -20,6 +20,8 @@ export interface CycleOptions {
   reopenClosedTasks?: boolean;
   /** Unchanged posts whose comments are all re-read per run (edits, hides, deletions). */
   rescanPerRun?: number;
+  /** SIGINT/SIGTERM: start no new write, finish those in flight (the command exits 130/143). */
+  signal?: AbortSignal;
 }
 
 export interface Sides {
@@ -80,6 +82,8 @@ export function recordQuietStops(ctx: SyncContext): void {
 /** One cycle: Facebook → Planfix, then Planfix → Facebook. Auth errors propagate (exit 3); throttling ends the cycle cleanly. */
 export async function runCycle(sides: Sides, options: CycleOptions): Promise<RunReport> {
   const ctx = makeContext(sides, options);
+  if (options.signal?.aborted) ctx.budget.stop('interrupted');
+  options.signal?.addEventListener('abort', () => ctx.budget.stop('interrupted'), { once: true });
   for (const side of ['facebook', 'planfix'] as const) {
     const until = throttledUntil(sides.store, side);
     if (until) ctx.report.throttled[side] = { retryAfterSeconds: Math.ceil((until.getTime() - Date.now()) / 1000), message: `${side} asked fbsync to wait until ${until.toISOString()}` };

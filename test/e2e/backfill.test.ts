@@ -79,7 +79,7 @@ describe('fbsync backfill', () => {
     const writes = planfixWrites(e2e.sim);
     const result = await e2e.cli(['backfill', '--since', since(), '--dry-run', '--config', e2e.configPath]);
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/would create 0 contacts, 1 tasks and 2 comments \(3 posts read, 2 already imported\)/);
+    expect(result.stdout).toMatch(/would create 0 contacts, 1 task and 2 comments \(3 posts read, 2 already imported\)/);
     expect(planfixWrites(e2e.sim)).toBe(writes);
     expect(fs.readFileSync(e2e.storePath).equals(before)).toBe(true);
     expect(fs.existsSync(`${e2e.storePath}-wal`)).toBe(false);

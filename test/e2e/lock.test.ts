@@ -62,7 +62,8 @@ describe('one run per store', () => {
     const winner = results.find((r) => r.code === 0)!;
     for (const loser of results.filter((r) => r.code === 75)) {
       expect(loser.stderr).toMatch(/another fbsync run holds the lock of .*fbsync\.db; nothing was done/i);
-      expect(loser.stdout).toBe('');
+      // --json: the one JSON object says so too (issue 9 § 2).
+      expect(JSON.parse(loser.stdout)).toMatchObject({ ok: false, exitCode: 75, error: { kind: 'locked' } });
       expect(loser.stderr).not.toMatch(/^\s+at /m);
     }
     for (const r of results) for (const secret of e2e.secrets()) expect(r.stdout + r.stderr).not.toContain(secret);

@@ -1,0 +1,48 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type E2E, startE2E } from './harness.js';
+
+// issue 9 § 1: backfill dates are ISO 8601 or exit 2 naming the option; before it reads, backfill
+// prints the range in UTC.
+
+describe('backfill dates on the command line', () => {
+  let e2e: E2E;
+  beforeAll(async () => {
+    e2e = await startE2E();
+  });
+  afterAll(async () => {
+    await e2e.close();
+  });
+
+  const backfill = (...args: string[]) => e2e.cli(['backfill', '--config', e2e.configPath, '--dry-run', ...args]);
+
+  for (const [args, option] of [
+    [['--since', '5'], '--since'],
+    [['--since', 'March 3'], '--since'],
+    [['--since', '2026-02-30'], '--since'],
+    [['--since', '01/02/2026'], '--since'],
+    [['--since', '2026-01-01', '--until', 'next week'], '--until'],
+    [['--since', '2026-03-01', '--until', '2026-02-01'], '--until'],
+    [['--since', '2999-01-01'], '--since'],
+  ] as const) {
+    it(`${args.join(' ')}: exit 2 naming ${option} and an example, nothing read`, async () => {
+      const before = e2e.sim.facebook.requestLog.length;
+      const result = await backfill(...args);
+      expect(result.code, result.stderr).toBe(2);
+      expect(result.stderr).toContain(option);
+      expect(result.stderr).toMatch(/e\.g\.|like 2026-01-31/);
+      expect(e2e.sim.facebook.requestLog.length).toBe(before);
+    });
+  }
+
+  it('prints the UTC range it reads before it starts', async () => {
+    const result = await backfill('--since', '2026-01-01', '--until', '2026-02-01T12:00:00+02:00');
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/backfill --dry-run: posts created 2026-01-01 → 2026-02-01 10:00:00 UTC/);
+  });
+
+  it('takes relative dates (30d)', async () => {
+    const result = await backfill('--since', '30d');
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/posts created \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} → .* UTC/);
+  });
+});
