@@ -56,11 +56,8 @@ export async function runOnce(config: Config, output: Output): Promise<RunOutcom
   });
   try {
     const report = await runCycle(session, {
+      ...config.sync,
       pageId: config.facebook.pageId,
-      lookbackDays: config.sync.lookbackDays,
-      concurrency: config.sync.concurrency,
-      maxRunSeconds: config.sync.maxRunSeconds,
-      maxEffects: config.sync.maxEffects,
       signal: controller.signal,
     });
     const requests = { facebook: session.fb.requestCount, planfix: session.pf.requestCount };

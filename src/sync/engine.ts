@@ -10,14 +10,9 @@ import { Inbound } from './inbound.js';
 import { Replies } from './replies.js';
 import { RunReport } from './report.js';
 
-export interface CycleOptions {
+/** The `sync` section of the configuration, as it is, and the Page. */
+export interface CycleOptions extends Pick<Config['sync'], 'lookbackDays' | 'concurrency' | 'maxRunSeconds' | 'maxEffects' | 'reopenClosedTasks'> {
   pageId: string;
-  lookbackDays: number;
-  concurrency: number;
-  maxRunSeconds: number;
-  maxEffects: number;
-  /** sync.reopenClosedTasks; default true. */
-  reopenClosedTasks?: boolean;
   /** Unchanged posts whose comments are all re-read per run (edits, hides, deletions). */
   rescanPerRun?: number;
   /** SIGINT/SIGTERM: start no new write, finish those in flight (the command exits 130/143). */
@@ -28,11 +23,6 @@ export interface Sides {
   fb: FacebookPage;
   pf: PlanfixAccount;
   store: Store;
-  /**
-   * The session's configuration, when the caller has one: a sync option the caller does not pass
-   * comes from it (`run` lists its numeric options; the task policy comes from here).
-   */
-  config?: { sync: Pick<Config['sync'], 'reopenClosedTasks'> };
 }
 
 const notBeforeKey = (side: Side) => `throttle.${side}.notBefore`;
@@ -44,14 +34,16 @@ export function makeContext(
   const report = new RunReport();
   const budget = new RunBudget(options.maxRunSeconds, options.maxEffects);
   return {
-    ...sides,
+    fb: sides.fb,
+    pf: sides.pf,
+    store: sides.store,
     report,
     budget,
     executor: new Executor(sides.store.journal, budget, report),
     pageId: options.pageId,
     pageName: 'the Page',
     concurrency: options.concurrency,
-    reopenClosedTasks: options.reopenClosedTasks ?? sides.config?.sync.reopenClosedTasks ?? true,
+    reopenClosedTasks: options.reopenClosedTasks,
   };
 }
 

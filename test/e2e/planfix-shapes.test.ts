@@ -125,7 +125,7 @@ describe('fbsync run against the other answer shapes Planfix may give', () => {
     expect(s.contactLimit).toMatchObject({ comments: 2, liftedAt: null });
     expect(Date.parse(s.contactLimit.since)).toBeLessThanOrEqual(Date.parse(s.contactLimit.last));
     const text = await e.cli(['status', '--config', e.configPath]);
-    expect(text.stdout).toMatch(/contact limit: .*2 comment\(s\) filed under "Facebook commenter \(contact limit reached\)" since .*upgrade the plan or delete contacts/);
+    expect(text.stdout).toMatch(/contact limit: .*2 comments filed under "Facebook commenter \(contact limit reached\)" since .*upgrade the plan or delete contacts/);
 
     // The limit lifts: Carl's next comment gets his own card (no row tied him to the shared one).
     e.sim.planfix.setAnswerShapes({ contactLimit: null });
