@@ -152,16 +152,20 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .command('run')
     .description('one cycle: Facebook → Planfix (new comments, edits), then Planfix → Facebook (replies)')
     .option('--json', 'print the summary as one JSON object (requests per side, effects per kind, failed items)')
+    .option('--every <duration>', 'loop mode: a cycle every 20s / 5m / 1h until SIGTERM or Ctrl-C, holding the store lock throughout')
     .addOption(logFormat())
     .addHelpText(
       'after',
-      '\nPrints nothing when nothing changed (also while it waits out an earlier throttle), else one summary line.' +
-        examples('fbsync run', 'fbsync run --json | jq .effects', 'FBSYNC_CONFIG=/srv/fbsync/fbsync.yaml fbsync run >> /var/log/fbsync.log 2>&1'),
+      '\nPrints nothing when nothing changed (also while it waits out an earlier throttle), else one summary line.\n' +
+        'With --every, each cycle prints the same (--json: one object per cycle, one per line); a signal lets the cycle in\n' +
+        'progress finish its writes, then exits 130 / 143.' +
+        examples('fbsync run', 'fbsync run --json | jq .effects', 'fbsync run --every 20s   # loop mode, for systemd Type=simple or a container'),
     )
     .action(
       wrap(async (opts, output) => {
-        const { runCommand } = await import('./commands/run.js');
-        return runCommand(await config(opts), { json: Boolean(opts.json) }, output);
+        const { parseEvery, runCommand } = await import('./commands/run.js');
+        const everyMs = opts.every === undefined ? undefined : parseEvery(String(opts.every));
+        return runCommand(await config(opts), { json: Boolean(opts.json), everyMs }, output);
       }, true),
     );
 

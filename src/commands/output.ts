@@ -6,6 +6,8 @@ export interface Output {
   err(line: string): void;
   /** The one JSON object of `--json`: printed once; later calls are ignored. */
   json(value: unknown): void;
+  /** Loop mode's `--json`: one compact object per line (JSON Lines), as many as there are cycles. */
+  jsonLine(value: unknown): void;
   /** True once json() has printed. */
   readonly jsonPrinted: boolean;
   readonly debug: boolean;
@@ -41,6 +43,7 @@ export function consoleOutput(options: OutputOptions = {}): Output {
   const lines = options.lines ?? 'plain';
   const jsonMode = Boolean(options.json);
   let printed = false;
+  let jsonLines = false;
   return {
     debug: Boolean(options.debug),
     jsonMode,
@@ -52,7 +55,12 @@ export function consoleOutput(options: OutputOptions = {}): Output {
     json: (value) => {
       if (printed) return;
       printed = true;
-      process.stdout.write(`${redact(JSON.stringify(value, null, 2))}\n`);
+      // After JSON Lines (loop mode), the closing object (an error that ended the loop) is one line too.
+      process.stdout.write(`${redact(JSON.stringify(value, null, jsonLines ? undefined : 2))}\n`);
+    },
+    jsonLine: (value) => {
+      jsonLines = true;
+      process.stdout.write(`${redact(JSON.stringify(value))}\n`);
     },
   };
 }

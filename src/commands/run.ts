@@ -1,18 +1,20 @@
 import { refusePlaceholders } from '../config/placeholders.js';
 import type { Config } from '../config/types.js';
-import { NetworkError, type Side } from '../http/errors.js';
+import { ConfigError, NetworkError, type Side } from '../http/errors.js';
 import { redact } from '../http/secrets.js';
 import { runCycle, throttledUntil } from '../sync/engine.js';
 import { RunReport } from '../sync/report.js';
-import { openSession } from '../sync/session.js';
+import { openSession, type Session } from '../sync/session.js';
 import { EXIT, exitCodeOf } from './exit-codes.js';
 import type { Output } from './output.js';
 import { describeError, type JsonResult } from './result.js';
-import { onStopSignal, signalExitCode } from './signals.js';
+import { onStopSignal, signalExitCode, type StopHandle } from './signals.js';
 import { interruptedLine, type Requests, summaryError, summaryJson, summaryLine } from './summary.js';
 
 export interface RunOptions {
   json?: boolean;
+  /** Loop mode (`--every 20s`): a cycle every this many ms until SIGINT/SIGTERM. */
+  everyMs?: number;
 }
 
 /** A wait for an earlier throttle is normal; only one this long makes the waiting runs exit 4, so monitoring notices. */
@@ -35,6 +37,7 @@ export interface RunOutcome {
  * throttle), one line otherwise; --json for machines.
  */
 export async function runCommand(config: Config, options: RunOptions, output: Output): Promise<number> {
+  if (options.everyMs !== undefined) return runLoop(config, options.everyMs, options, output);
   const outcome = await runOnce(config, output);
   if (options.json) output.json(outcome.summary);
   return outcome.exitCode;
@@ -42,12 +45,75 @@ export async function runCommand(config: Config, options: RunOptions, output: Ou
 
 /** One cycle with its text lines (none when nothing happened); the JSON summary is returned, not printed. */
 export async function runOnce(config: Config, output: Output): Promise<RunOutcome> {
-  const started = Date.now();
   refusePlaceholders(config);
   const session = openSession(config);
   if (session.store.permissionWarning) output.err(session.store.permissionWarning);
   const controller = new AbortController();
   const stop = onStopSignal(() => controller.abort());
+  try {
+    return await cycle(config, session, output, controller.signal, stop);
+  } finally {
+    stop.dispose();
+    session.close();
+  }
+}
+
+/**
+ * Loop mode: one cycle every `everyMs` (from the start of one to the start of the next), holding
+ * the store's lock for the loop's whole life, until SIGINT/SIGTERM: a cycle in progress finishes
+ * its writes in flight, a wait between cycles ends at once. Each cycle prints as a `run` would
+ * (`--json`: one object per cycle, one per line); the exit code is the signal's.
+ */
+async function runLoop(config: Config, everyMs: number, options: RunOptions, output: Output): Promise<number> {
+  refusePlaceholders(config);
+  const session = openSession(config);
+  if (session.store.permissionWarning) output.err(session.store.permissionWarning);
+  const controller = new AbortController();
+  const stop = onStopSignal(() => controller.abort());
+  let last: RunOutcome | undefined;
+  try {
+    while (!stop.signal) {
+      const started = Date.now();
+      // Fresh clients each cycle: what a client remembers "for the run" (a throttle stop, a refused owner) is per cycle.
+      if (last) session.renewClients();
+      last = await cycle(config, session, output, controller.signal, stop);
+      if (options.json) output.jsonLine(last.summary);
+      if (stop.signal) break;
+      await pause(started + everyMs - Date.now(), controller.signal);
+    }
+    return signalExitCode(stop.signal!);
+  } finally {
+    stop.dispose();
+    session.close();
+  }
+}
+
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (ms <= 0 || signal.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
+/** `20s`, `5m`, `1h`, or a number of seconds; at least one second. */
+export function parseEvery(value: string): number {
+  const m = /^(\d+(?:\.\d+)?)(s|m|h)?$/.exec(value.trim());
+  const ms = m ? Number(m[1]) * { s: 1000, m: 60_000, h: 3_600_000 }[(m[2] ?? 's') as 's' | 'm' | 'h'] : Number.NaN;
+  if (!(ms >= 1000) || !Number.isFinite(ms)) {
+    throw new ConfigError(`--every: expected a duration of at least 1 second like 20s, 5m or 1h, got ${JSON.stringify(value)}`, '--every');
+  }
+  return ms;
+}
+
+/** One cycle on an open session: its line (none when nothing happened) and its record in the store. */
+async function cycle(config: Config, session: Session, output: Output, abort: AbortSignal, stop: StopHandle): Promise<RunOutcome> {
+  const started = Date.now();
   const runId = session.store.startRun('run');
   // A side still blocked by an earlier throttle: this run only waits (the cycle does nothing at all).
   const waiting = (['facebook', 'planfix'] as const).flatMap((side) => {
@@ -58,7 +124,7 @@ export async function runOnce(config: Config, output: Output): Promise<RunOutcom
     const report = await runCycle(session, {
       ...config.sync,
       pageId: config.facebook.pageId,
-      signal: controller.signal,
+      signal: abort,
     });
     const requests = { facebook: session.fb.requestCount, planfix: session.pf.requestCount };
     // How long the whole wait is: from the run that got the throttle answer to the time it named.
@@ -106,9 +172,6 @@ export async function runOnce(config: Config, output: Output): Promise<RunOutcom
     // The store is a readable dump too: never a secret in it, whatever error this is.
     session.store.finishRun(runId, exitCodeOf(error), { error: redact(error instanceof Error ? error.message : String(error)) });
     throw error;
-  } finally {
-    stop.dispose();
-    session.close();
   }
 }
 

@@ -16,6 +16,8 @@ export interface Session {
   store: Store;
   fb: GraphClient;
   pf: PlanfixClient;
+  /** New clients on the same store and lock (loop mode: what a client remembers for a run lasts one cycle). */
+  renewClients(): void;
   close(): void;
 }
 
@@ -76,20 +78,20 @@ export function openSession(config: Config, options: { lock?: boolean } = {}): S
   const lock = options.lock === false ? undefined : StoreLock.acquire(config.store.path);
   let store: Store | undefined;
   try {
-    store = Store.open(config.store.path);
-    const fb = makeGraphClient(config, pageToken(config, store), storePageSizes(store));
-    const pf = makePlanfixClient(config);
-    const opened = store;
-    return {
+    const opened = Store.open(config.store.path);
+    store = opened;
+    const clients = () => ({ fb: makeGraphClient(config, pageToken(config, opened), storePageSizes(opened)), pf: makePlanfixClient(config) });
+    const session: Session = {
       config,
       store: opened,
-      fb,
-      pf,
+      ...clients(),
+      renewClients: () => Object.assign(session, clients()),
       close: () => {
         opened.close();
         lock?.release();
       },
     };
+    return session;
   } catch (error) {
     store?.close();
     lock?.release();
