@@ -84,11 +84,11 @@ export class Inbound {
           listedToTheEnd = false;
           break outer;
         }
-        if (this.needsSync(post)) start(post, false);
-        else {
+        if (!this.needsSync(post)) {
           loop.unchanged?.(post);
           continue;
         }
+        start(post, false);
         // Read Facebook ahead of Planfix, but only a little.
         while (loop.maxWaiting !== undefined && limit.pendingCount > loop.maxWaiting) await Promise.race(inflight);
       }
