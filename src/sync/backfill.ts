@@ -1,5 +1,3 @@
-import pLimit from 'p-limit';
-import type { FbPost } from '../facebook/types.js';
 import { ThrottledError } from '../http/errors.js';
 import type { SyncContext } from './context.js';
 import { recordQuietStops, recordThrottle } from './engine.js';
@@ -37,43 +35,36 @@ export interface BackfillResult {
 export async function runBackfill(ctx: SyncContext, options: BackfillOptions): Promise<BackfillResult> {
   const inbound = new Inbound(ctx);
   const progress: BackfillProgress = { postsSeen: 0, postsDone: 0, postsSkipped: 0, commentsImported: 0 };
-  const limit = pLimit(Math.max(1, ctx.concurrency));
-  const inflight = new Set<Promise<void>>();
   const report = () => options.onProgress?.({ ...progress });
-  let listedToTheEnd = true;
-
-  const onPostDone = (_post: FbPost, added: number) => {
-    progress.postsDone++;
-    progress.commentsImported += added;
-    report();
-  };
 
   // Before every write, not only when a post starts: one post can hold more comments than the headroom.
   ctx.budget.guard = () => ((ctx.pf.remainingToday ?? Number.POSITIVE_INFINITY) < options.planfixReserve ? 'planfixBudget' : undefined);
 
-  outer: for await (const page of ctx.fb.listPosts({ since: options.since, until: options.until, pageSize: 100 })) {
-    for (const post of page) {
-      if (inbound.stop || ctx.budget.exhausted) {
-        listedToTheEnd = false;
-        break outer;
-      }
+  const listedToTheEnd = await inbound.readPosts({
+    pages: ctx.fb.listPosts({ since: options.since, until: options.until, pageSize: 100 }),
+    listed: (post) => {
+      if (inbound.stop || ctx.budget.exhausted) return false;
       progress.postsSeen++;
       const created = parseGraphTime(post.createdTime);
       if (!progress.oldestSeen || created < progress.oldestSeen) progress.oldestSeen = created;
-      if (!inbound.needsSync(post)) {
-        progress.postsSkipped++;
-        report();
-        continue;
-      }
-      const job = limit(() => inbound.syncPostSafely(post, { onPostDone }));
-      inflight.add(job);
-      void job.finally(() => inflight.delete(job));
-      // Back-pressure: read Facebook ahead of Planfix, but only a little.
-      while (limit.pendingCount > ctx.concurrency) await Promise.race(inflight);
-    }
-    report();
-  }
-  await Promise.all(inflight);
+      return true;
+    },
+    unchanged: () => {
+      progress.postsSkipped++;
+      report();
+    },
+    pageDone: () => {
+      report();
+      return true;
+    },
+    // Memory does not grow with history: Facebook is read ahead of Planfix only a little.
+    maxWaiting: ctx.concurrency,
+    onPostDone: (_post, added) => {
+      progress.postsDone++;
+      progress.commentsImported += added;
+      report();
+    },
+  });
   if (inbound.stop instanceof ThrottledError) recordThrottle(ctx, inbound.stop);
   else if (inbound.stop) throw inbound.stop;
   recordQuietStops(ctx);

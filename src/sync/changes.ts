@@ -1,7 +1,8 @@
 import type { FbComment, FbPost } from '../facebook/types.js';
 import type { CommentRow } from '../store/store.js';
 import type { SyncContext } from './context.js';
-import { commentDescription, commentHash, postHash, statusNote, taskDescription } from './format.js';
+import { commentDescription, postHash, statusNote, taskDescription } from './format.js';
+import type { KnownChange } from './inbound-plan.js';
 import type { TaskResolver } from './tasks.js';
 import { carriesMarker, commentNoteMarker } from './markers.js';
 
@@ -24,29 +25,28 @@ export async function updatePostDescription(ctx: SyncContext, tasks: TaskResolve
 }
 
 /**
- * Rule 5: after a full re-read of a post's comments, edits replace the text of the Planfix entry
- * (marked edited), deletions and hiding are noted on the timeline; nothing in Planfix is deleted.
+ * Rule 5: carries out one change planned by planKnownChanges (inbound-plan.ts): an edit replaces
+ * the text of the Planfix entry (marked edited), deletion and hiding are noted on the timeline;
+ * nothing in Planfix is deleted. `byId`: the post's comments as just read.
  */
-export async function reconcileKnownComments(ctx: SyncContext, post: FbPost, live: FbComment[]): Promise<void> {
-  const byId = new Map(live.map((c) => [c.id, c]));
-  for (const row of ctx.store.commentsOfPost(post.id)) {
-    if (row.state === 'skipped' || row.state === 'deleted' || row.taskId === null || row.planfixCommentId === null) continue;
-    const now = byId.get(row.id);
-    if (!now) {
-      await addNote(ctx, row, 'deleted');
-      continue;
-    }
-    if (commentHash(now) !== row.messageHash) await applyEdit(ctx, row, now, byId);
-    if (now.isHidden !== row.isHidden) await addNote(ctx, ctx.store.getComment(row.id)!, now.isHidden ? 'hidden' : 'unhidden', now);
+export async function applyChange(ctx: SyncContext, change: KnownChange, byId: ReadonlyMap<string, FbComment>): Promise<void> {
+  switch (change.kind) {
+    case 'markEdited':
+      return applyEdit(ctx, change.row, change.now, change.hash, byId);
+    case 'markDeleted':
+      return addNote(ctx, change.row, 'deleted');
+    case 'markHidden':
+    case 'markUnhidden':
+      // After an edit of the same comment, the row it committed.
+      return addNote(ctx, ctx.store.getComment(change.row.id)!, change.kind === 'markHidden' ? 'hidden' : 'unhidden', change.now);
   }
 }
 
-async function applyEdit(ctx: SyncContext, row: CommentRow, now: FbComment, byId: Map<string, FbComment>): Promise<void> {
+async function applyEdit(ctx: SyncContext, row: CommentRow, now: FbComment, hash: string, byId: ReadonlyMap<string, FbComment>): Promise<void> {
   const parent = now.parentId ? byId.get(now.parentId) : undefined;
   const parentRow = now.parentId ? ctx.store.getComment(now.parentId) : undefined;
   const replyTo = now.parentId ? { authorName: parent?.from?.name ?? parentRow?.authorName ?? 'someone', text: parent?.message ?? '' } : undefined;
   const description = commentDescription(now, { authorName: row.authorName ?? 'Facebook user', replyTo, byPage: row.byPage, edited: true });
-  const hash = commentHash(now);
   await ctx.executor.perform({
     key: `edit:${row.id}:${hash}`,
     kind: 'comment.edit',

@@ -4,8 +4,9 @@ import { BudgetExhausted } from './budget.js';
 import { ContactResolver } from './contacts.js';
 import { HIDDEN_AUTHOR, type SyncContext } from './context.js';
 import { isSideStopper } from './executor.js';
-import { postHash, type CommentContext } from './format.js';
-import { reconcileKnownComments, updatePostDescription } from './changes.js';
+import type { CommentContext } from './format.js';
+import { applyChange, updatePostDescription } from './changes.js';
+import { mayStopPaging, needsSync, pickRescans, planPost, planRead, postRowAfterRead, type NewCommentKind } from './inbound-plan.js';
 import { TaskResolver } from './tasks.js';
 import { addToTimeline } from './timeline.js';
 
@@ -18,7 +19,27 @@ export interface InboundOptions {
   onPostDone?(post: FbPost, newComments: number): void;
 }
 
-/** Facebook → Planfix (rules 1–3, 5): one pass over the posts of the window. */
+/**
+ * One pass over a source of posts: `run`'s lookback window, or `backfill`'s history. The loop is
+ * the same (needsSync, then syncPostSafely with bounded concurrency); the hooks are the source's.
+ */
+export interface PostLoop {
+  /** Pages of posts as Graph lists them. */
+  pages: AsyncIterable<FbPost[]>;
+  /** Every listed post before it is decided; false ends the listing before it. */
+  listed(post: FbPost): boolean;
+  /** A listed post that needsSync says is unchanged. */
+  unchanged?(post: FbPost): void;
+  /** After each page of posts; false ends the listing. */
+  pageDone(): boolean;
+  /** Back-pressure: list further only while at most this many posts wait for a slot (unset: list ahead freely). */
+  maxWaiting?: number;
+  /** Posts read in full once the listing ends (run's rescans). */
+  afterListing?(): FbPost[];
+  onPostDone?(post: FbPost, newComments: number): void;
+}
+
+/** Facebook → Planfix (rules 1–3, 5): one pass over the posts of the window. Decisions: inbound-plan.ts. */
 export class Inbound {
   readonly contacts: ContactResolver;
   readonly tasks: TaskResolver;
@@ -32,30 +53,57 @@ export class Inbound {
 
   async run(options: InboundOptions): Promise<void> {
     const { fb, store, report } = this.ctx;
-    const limit = pLimit(Math.max(1, this.ctx.concurrency));
-    const work: Promise<void>[] = [];
     const unchanged: FbPost[] = [];
-    for await (const page of fb.listPosts({ since: options.since, until: options.until })) {
-      for (const post of page) {
+    await this.readPosts({
+      pages: fb.listPosts({ since: options.since, until: options.until }),
+      listed: () => {
         report.postsChecked++;
-        if (this.needsSync(post)) work.push(limit(() => this.syncPostSafely(post, options)));
-        else if ((post.commentCount ?? 0) > 0) unchanged.push(post);
-      }
-      if (this.stop || this.ctx.budget.exhausted) break;
-    }
-    // Comments carry no updated time: edits and deletions show only by re-reading. Oldest scan first.
-    unchanged.sort((a, b) => (store.getPost(a.id)?.fullScanAt ?? '').localeCompare(store.getPost(b.id)?.fullScanAt ?? ''));
-    for (const post of unchanged.slice(0, options.rescanPerRun)) work.push(limit(() => this.syncPostSafely(post, options, true)));
-    await Promise.all(work);
+        return true;
+      },
+      unchanged: (post) => unchanged.push(post),
+      pageDone: () => !(this.stop || this.ctx.budget.exhausted),
+      afterListing: () => pickRescans(unchanged.map((post) => ({ post, stored: store.getPost(post.id) })), options.rescanPerRun),
+      onPostDone: options.onPostDone,
+    });
     if (this.stop) throw this.stop;
   }
 
-  /** A post is read again when Facebook says it changed (new comment, edit), or when an earlier pass did not finish it. */
+  /** The post loop of `run` and `backfill`. Returns false when a hook ended the listing early. */
+  async readPosts(loop: PostLoop): Promise<boolean> {
+    const limit = pLimit(Math.max(1, this.ctx.concurrency));
+    const inflight = new Set<Promise<void>>();
+    const start = (post: FbPost, rescan: boolean) => {
+      const job = limit(() => this.syncPostSafely(post, loop, rescan));
+      inflight.add(job);
+      void job.finally(() => inflight.delete(job));
+    };
+    let listedToTheEnd = true;
+    outer: for await (const page of loop.pages) {
+      for (const post of page) {
+        if (!loop.listed(post)) {
+          listedToTheEnd = false;
+          break outer;
+        }
+        if (!this.needsSync(post)) {
+          loop.unchanged?.(post);
+          continue;
+        }
+        start(post, false);
+        // Read Facebook ahead of Planfix, but only a little.
+        while (loop.maxWaiting !== undefined && limit.pendingCount > loop.maxWaiting) await Promise.race(inflight);
+      }
+      if (!loop.pageDone()) {
+        listedToTheEnd = false;
+        break;
+      }
+    }
+    for (const post of loop.afterListing?.() ?? []) start(post, true);
+    await Promise.all(inflight);
+    return listedToTheEnd;
+  }
+
   needsSync(post: FbPost): boolean {
-    const stored = this.ctx.store.getPost(post.id);
-    // Without the comment-count summary a new reply may not move updated_time (api-notes-facebook.md §9.3): read it.
-    if (post.commentCount === undefined) return true;
-    return !stored || stored.updatedTime !== post.updatedTime || stored.commentCount !== post.commentCount || stored.syncedAt === null;
+    return needsSync(post, this.ctx.store.getPost(post.id));
   }
 
   /** syncPost, with its failure recorded in the report instead of thrown; errors that end the pass are kept in `stop`. */
@@ -75,64 +123,52 @@ export class Inbound {
     }
   }
 
-  /** Imports a post's new comments in order; the post is marked synced only when all are in. Returns how many were added. */
+  /**
+   * Reads a post's comments, plans (inbound-plan.ts), then carries the plan out: the post's text,
+   * the known comments' changes, the new comments in order. The post is marked synced only when
+   * all are in. Returns how many comments were new.
+   */
   async syncPost(post: FbPost, rescan = false): Promise<number> {
-    const { store, fb } = this.ctx;
+    const { store, fb, pageId } = this.ctx;
     const stored = store.getPost(post.id);
-    const waiting = new Set(this.waitingAnswers(post.id));
-    // A Page answer waiting for its task is read again with the rest, whatever page it is on.
-    const full = !stored || stored.syncedAt === null || rescan || (post.commentCount ?? 0) < (stored.commentCount ?? 0) || waiting.size > 0;
+    const before = store.commentsOfPost(post.id);
+    const read = planRead(post, stored, before, this.ourReplies(before.filter((r) => r.byPage).map((r) => r.id)), rescan);
+    const known = new Set(before.map((r) => r.id));
     const comments: FbComment[] = [];
     for await (const page of fb.listComments(post.id, { newestFirst: true })) {
       comments.push(...page);
       this.ctx.report.commentsSeen += page.length;
-      // Newest first: once a whole page is known, everything older is too (they were imported in order).
-      // Only when the page really is newest first: a Graph that ignored `order` would otherwise hide new comments.
-      if (!full && newestFirst(page) && page.every((c) => store.getComment(c.id))) break;
+      if (mayStopPaging(read, page, known)) break;
     }
-    comments.sort((a, b) => a.createdTime.localeCompare(b.createdTime) || a.id.localeCompare(b.id));
-    const byId = new Map(comments.map((c) => [c.id, c]));
-    const fresh = new Set(comments.filter((c) => !store.getComment(c.id)));
+    const rows = store.commentsOfPost(post.id);
+    const ourReplies = this.ourReplies(comments.filter((c) => c.from?.id === pageId).map((c) => c.id));
+    const plan = planPost({ post, stored, read, rows, comments, pageId, ourReplies });
 
-    if (stored && stored.messageHash !== postHash(post)) await updatePostDescription(this.ctx, this.tasks, post);
-    if (full && stored) await reconcileKnownComments(this.ctx, post, comments);
-    // A waiting answer deleted on Facebook waits no more (the read was full).
-    for (const id of waiting) if (!byId.has(id)) store.putComment({ ...store.getComment(id)!, state: 'deleted' });
+    if (plan.updateDescription) await updatePostDescription(this.ctx, this.tasks, post);
+    const byId = new Map(plan.comments.map((c) => [c.id, c]));
+    for (const change of plan.changes) await applyChange(this.ctx, change, byId);
+    for (const id of plan.waitingGone) store.putComment({ ...store.getComment(id)!, state: 'deleted' });
     const pass: PostPass = { byId, answers: [] };
-    for (const comment of comments) {
-      if (waiting.has(comment.id)) pass.answers.push(comment);
-      else if (fresh.has(comment)) await this.importComment(post, comment, pass);
+    for (const step of plan.steps) {
+      if (step.kind === 'waitingAnswer') pass.answers.push(step.comment);
+      else await this.importComment(post, step.kind, step.comment, pass);
     }
 
-    const now = new Date().toISOString();
-    store.savePost({
-      id: post.id,
-      createdTime: post.createdTime,
-      updatedTime: post.updatedTime,
-      commentCount: post.commentCount ?? null,
-      messageHash: postHash(post),
-      permalinkUrl: post.permalinkUrl ?? null,
-      syncedAt: now,
-      fullScanAt: full ? now : (stored?.fullScanAt ?? null),
-    });
-    return fresh.size;
+    store.savePost(postRowAfterRead(post, stored, read.full, new Date().toISOString()));
+    return plan.fresh;
   }
 
-  /**
-   * Page answers recorded while the post had no task taking comments (rule 4: the timeline is complete):
-   * not fbsync's own replies, which stay skipped for good.
-   */
-  private waitingAnswers(postId: string): string[] {
-    const { store } = this.ctx;
-    return store.commentsOfPost(postId).filter((r) => r.state === 'skipped' && r.byPage && !store.isOurReply(r.id)).map((r) => r.id);
+  /** Those of these comment ids that are fbsync's own replies. */
+  private ourReplies(ids: string[]): Set<string> {
+    return new Set(ids.filter((id) => this.ctx.store.isOurReply(id)));
   }
 
-  private async importComment(post: FbPost, comment: FbComment, pass: PostPass): Promise<void> {
-    const { store, pageId, pageName } = this.ctx;
-    if (comment.from?.id === pageId) {
+  private async importComment(post: FbPost, kind: NewCommentKind, comment: FbComment, pass: PostPass): Promise<void> {
+    const { store, pageName } = this.ctx;
+    if (kind !== 'person') {
       // Rule 4: the Page's comments never make contacts or tasks. fbsync's own replies are echoes;
       // an admin's direct answer joins the post's current task, or waits for its next one.
-      if (store.isOurReply(comment.id) || (await this.ctx.adoptEcho?.(comment))) {
+      if (kind === 'echo' || (await this.ctx.adoptEcho?.(comment))) {
         store.putComment(skipped(post, comment, pageName));
         return;
       }
@@ -199,10 +235,4 @@ function skipped(post: FbPost, comment: FbComment, pageName: string) {
     planfixCommentId: null,
     byPage: true,
   };
-}
-
-/** A page sorted newest first, with at least two distinct times to tell by. */
-function newestFirst(page: FbComment[]): boolean {
-  if (page.length < 2 || page[0]!.createdTime === page[page.length - 1]!.createdTime) return false;
-  return page.every((c, i) => i === 0 || page[i - 1]!.createdTime >= c.createdTime);
 }
