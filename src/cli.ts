@@ -10,7 +10,7 @@ import { EXIT, exitCodeOf } from './commands/exit-codes.js';
 import { consoleOutput, lineFormatFor, type Output } from './commands/output.js';
 import { failureResult } from './commands/result.js';
 import { exitOnStopSignal } from './commands/signals.js';
-import { FbsyncError } from './http/errors.js';
+import { FbsyncError } from './errors.js';
 import { redact } from './http/secrets.js';
 
 interface GlobalOptions {
@@ -233,7 +233,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .action(
       wrap(async (opts, output) => {
         const { doctorCommand, doctorConfigFailure } = await import('./commands/doctor.js');
-        const { ConfigError } = await import('./http/errors.js');
+        const { ConfigError } = await import('./errors.js');
         const json = Boolean(opts.json);
         let loaded: Config;
         try {
@@ -283,7 +283,7 @@ export async function main(argv: string[]): Promise<number> {
   } catch (error) {
     if (error instanceof CommanderError) {
       // --help and --version are not errors; anything else commander rejects is bad usage.
-      if (error.exitCode === 0) return 0;
+      if (error.exitCode === 0) return EXIT.ok;
       if (argv.includes('--json')) {
         process.stdout.write(`${JSON.stringify({ ok: false, exitCode: EXIT.usage, error: { kind: 'usage', side: null, message: error.message.replace(/^error: /, ''), fix: 'see `fbsync help <command>`' } }, null, 2)}\n`);
       }

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig, parseConfigText, resolveConfig } from '../src/config/load.js';
 import { editDistance, suggest } from '../src/config/suggest.js';
-import { ConfigError } from '../src/http/errors.js';
+import { ConfigError } from '../src/errors.js';
 import { clearSecrets, redact } from '../src/http/secrets.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');

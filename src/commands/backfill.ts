@@ -6,7 +6,6 @@ import type { Config } from '../config/types.js';
 import { NetworkError } from '../http/errors.js';
 import { Store } from '../store/store.js';
 import { runBackfill } from '../sync/backfill.js';
-import { OFFSET_META } from '../sync/replies.js';
 import { DryRunPlanfix } from '../sync/dry-run.js';
 import { makeContext, type Sides } from '../sync/engine.js';
 import { makeGraphClient, makePlanfixClient, openSession, pageToken, storePageSizes } from '../sync/session.js';
@@ -17,6 +16,7 @@ import { ProgressDisplay } from './progress.js';
 import { describeError, result as envelope } from './result.js';
 import { onStopSignal, signalExitCode } from './signals.js';
 import { interruptedLine, plural, summaryError, summaryJson, summaryLine } from './summary.js';
+import { META } from '../store/meta-keys.js';
 
 export interface BackfillOptions {
   /** As given on the command line. */
@@ -108,7 +108,7 @@ async function realRun(config: Config, range: { since: Date; until: Date }, opti
     for (const f of report.failed) output.err(`  failed: ${f.item}: ${f.error}`);
     if (report.stoppedEarly === 'planfixBudget' || report.throttled.planfix) {
       const wait = report.throttled.planfix?.retryAfterSeconds;
-      const offset = session.store.getMeta(OFFSET_META);
+      const offset = session.store.getMeta(META.planfixUtcOffset);
       const when = wait
         ? `after ${new Date(Date.now() + wait * 1000).toISOString()}`
         : offset !== undefined

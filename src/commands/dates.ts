@@ -2,7 +2,7 @@
 // `new Date(text)` is not used to read them: it takes "5" for May 2001, "March 3" for 2001-03-03,
 // "2026-02-30" for 2 March and "01/02/2026" the US way, all without a word.
 
-import { ConfigError } from '../http/errors.js';
+import { ConfigError } from '../errors.js';
 
 const DAY_MS = 86_400_000;
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;

@@ -12,17 +12,19 @@ import fs from 'node:fs';
 import { describePlaceholders, placeholders } from '../config/placeholders.js';
 import type { Config } from '../config/types.js';
 import { type TokenInfo, missingPagePermissions } from '../facebook/oauth.js';
-import { AuthError, ConfigError, NetworkError, NotFoundError, PermissionError, RefusedError, RemoteError, StoreError } from '../http/errors.js';
+import { AuthError, NetworkError, NotFoundError, PermissionError, RefusedError, RemoteError } from '../http/errors.js';
+import { ConfigError, StoreError } from '../errors.js';
 import type { PfCustomField, PfTemplate } from '../planfix/planfix-client.js';
 import { schemaVersion } from '../store/migrations.js';
 import { Store } from '../store/store.js';
-import { PAGE_TOKEN_META, makeGraphClient, makePlanfixClient } from '../sync/session.js';
+import { makeGraphClient, makePlanfixClient } from '../sync/session.js';
 import { EXIT } from './exit-codes.js';
 import { describeMissing, formatExpiry, makeOAuthClient } from './facebook-token.js';
 import { paintFor } from './colour.js';
 import type { Output } from './output.js';
 import { plural } from './summary.js';
 import type { JsonError } from './result.js';
+import { META } from '../store/meta-keys.js';
 
 export type CheckStatus = 'pass' | 'warn' | 'fail' | 'skip';
 /** What a failure calls for, which decides the exit code. */
@@ -194,7 +196,7 @@ function checkStore(c: Checklist, file: string): string | undefined {
       c.pass('store.permissions', 'store readable by the owner only', 'mode 600');
     }
     if (version === 0) return undefined;
-    return store.getMeta(PAGE_TOKEN_META);
+    return store.getMeta(META.pageToken);
   } finally {
     store.close();
   }

@@ -1,7 +1,8 @@
-import { AuthError, ConfigError, LockedError, PermissionError, RemoteError, StoreError } from '../http/errors.js';
+import { AuthError, PermissionError, RemoteError } from '../http/errors.js';
+import { ConfigError, LockedError, StoreError } from '../errors.js';
 
 /** behaviour.md § Exit codes. */
-export const EXIT = { ok: 0, internal: 1, usage: 2, credentials: 3, partial: 4, locked: 75 } as const;
+export const EXIT = { ok: 0, internal: 1, usage: 2, credentials: 3, partial: 4, locked: 75, interrupted: 130, terminated: 143 } as const;
 
 export function exitCodeOf(error: unknown): number {
   if (error instanceof LockedError) return EXIT.locked;

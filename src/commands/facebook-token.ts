@@ -5,6 +5,7 @@
 import type { Config } from '../config/types.js';
 import { type MissingPermission, type TokenInfo, OAuthClient } from '../facebook/oauth.js';
 import { httpTuningFromEnv } from '../http/client.js';
+import { META } from '../store/meta-keys.js';
 
 export function makeOAuthClient(config: Config): OAuthClient {
   return new OAuthClient({
@@ -49,7 +50,7 @@ export function describeMissing(missing: MissingPermission, pageId: string, rout
   };
 }
 
-/** The JSON `status` reads from TOKEN_INFO_META. */
+/** The JSON `status` reads from META.tokenInfo. */
 export interface StoredTokenInfo {
   expiresAt: string | null;
   dataAccessExpiresAt: string | null;

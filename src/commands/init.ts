@@ -7,7 +7,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { EXAMPLE, EXAMPLE_CONFIG_PATH } from '../config/placeholders.js';
 import { normaliseUrl } from '../config/schema.js';
-import { ConfigError } from '../http/errors.js';
+import { ConfigError } from '../errors.js';
 import { EXIT } from './exit-codes.js';
 import type { Output } from './output.js';
 import { signalExitCode } from './signals.js';

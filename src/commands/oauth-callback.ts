@@ -5,7 +5,7 @@
 
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ConfigError } from '../http/errors.js';
+import { ConfigError } from '../errors.js';
 import { registerSecret } from '../http/secrets.js';
 
 export const CALLBACK_PATH = '/callback';

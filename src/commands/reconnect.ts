@@ -13,18 +13,19 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config/types.js';
 import { type MissingPermission, type OAuthClient, type TokenInfo, REQUIRED_PAGE_PERMISSIONS, loginDialogUrl, missingPagePermissions } from '../facebook/oauth.js';
-import { AuthError, ConfigError, LockedError, RefusedError, RemoteError } from '../http/errors.js';
+import { AuthError, RefusedError, RemoteError } from '../http/errors.js';
+import { ConfigError, LockedError } from '../errors.js';
 import { registerSecret } from '../http/secrets.js';
 import { StoreLock } from '../store/lock.js';
 import { Store } from '../store/store.js';
-import { PAGE_TOKEN_META, makePlanfixClient } from '../sync/session.js';
+import { makePlanfixClient } from '../sync/session.js';
 import { EXIT, exitCodeOf } from './exit-codes.js';
 import { type TokenRoute, describeMissing, formatExpiry, makeOAuthClient, storedTokenInfo } from './facebook-token.js';
 import { startCallbackServer } from './oauth-callback.js';
 import { paintFor } from './colour.js';
 import type { Output } from './output.js';
 import { readSecretLine } from './prompt.js';
-import { TOKEN_INFO_META } from './status.js';
+import { META } from '../store/meta-keys.js';
 
 export interface ReconnectOptions {
   /** A short-lived user token pasted from the Graph API Explorer; '-' reads it from stdin. */
@@ -155,8 +156,8 @@ function storeToken(config: Config, token: string, info: TokenInfo, output: Outp
       if (store.permissionWarning) output.err(store.permissionWarning);
       const facts = JSON.stringify(storedTokenInfo(info));
       store.transaction(() => {
-        store.setMeta(PAGE_TOKEN_META, token);
-        store.setMeta(TOKEN_INFO_META, facts);
+        store.setMeta(META.pageToken, token);
+        store.setMeta(META.tokenInfo, facts);
       });
     } finally {
       store.close();

@@ -2,7 +2,8 @@
 //   { ok, exitCode, error: null | { kind, side, message, fix }, …the command's own fields }
 // `ok` is exitCode === 0; `error` says why not, in the words the human message uses.
 
-import { AuthError, ConfigError, LockedError, NetworkError, PermissionError, RemoteError, type Side, StoreError, ThrottledError } from '../http/errors.js';
+import { AuthError, NetworkError, PermissionError, RemoteError, type Side, ThrottledError } from '../http/errors.js';
+import { ConfigError, LockedError, StoreError } from '../errors.js';
 import { redact } from '../http/secrets.js';
 import { exitCodeOf } from './exit-codes.js';
 

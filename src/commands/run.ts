@@ -1,6 +1,7 @@
 import { refusePlaceholders } from '../config/placeholders.js';
 import type { Config } from '../config/types.js';
-import { ConfigError, NetworkError, type Side } from '../http/errors.js';
+import { NetworkError, type Side } from '../http/errors.js';
+import { ConfigError } from '../errors.js';
 import { redact } from '../http/secrets.js';
 import { runCycle, throttledUntil } from '../sync/engine.js';
 import { RunReport } from '../sync/report.js';
@@ -10,6 +11,7 @@ import type { Output } from './output.js';
 import { describeError, type JsonResult } from './result.js';
 import { onStopSignal, signalExitCode, type StopHandle } from './signals.js';
 import { interruptedLine, type Requests, summaryError, summaryJson, summaryLine } from './summary.js';
+import { META } from '../store/meta-keys.js';
 
 export interface RunOptions {
   json?: boolean;
@@ -21,9 +23,6 @@ export interface RunOptions {
 export const LONG_WAIT_MS = 60 * 60_000;
 
 const RESUME = 'fbsync run';
-
-/** When the current throttle wait of a side began (the run that got the answer): `run`'s own note, beside the engine's wait. */
-const throttleSinceKey = (side: Side) => `run.throttle.${side}.since`;
 
 export interface RunOutcome {
   exitCode: number;
@@ -129,11 +128,11 @@ async function cycle(config: Config, session: Session, output: Output, abort: Ab
     const requests = { facebook: session.fb.requestCount, planfix: session.pf.requestCount };
     // How long the whole wait is: from the run that got the throttle answer to the time it named.
     const longWait = waiting.find((w) => {
-      const since = Date.parse(session.store.getMeta(throttleSinceKey(w.side)) ?? '');
+      const since = Date.parse(session.store.getMeta(META.throttleSince(w.side)) ?? '');
       return w.until.getTime() - (Number.isNaN(since) ? Date.now() : since) > LONG_WAIT_MS;
     });
     if (waiting.length === 0) {
-      for (const side of Object.keys(report.throttled) as Side[]) session.store.setMeta(throttleSinceKey(side), new Date(started).toISOString());
+      for (const side of Object.keys(report.throttled) as Side[]) session.store.setMeta(META.throttleSince(side), new Date(started).toISOString());
     }
     let exitCode: number;
     let line: string | undefined;

@@ -2,13 +2,13 @@
 // starting new writes, let those in flight finish, record the run, exit 130 / 143. A second
 // signal quits at once — the intent journal makes that safe too (behaviour.md § Guarantees).
 
-export type StopSignal = 'SIGINT' | 'SIGTERM';
+import { EXIT } from './exit-codes.js';
 
-const SIGNAL_NUMBER: Record<StopSignal, number> = { SIGINT: 2, SIGTERM: 15 };
+export type StopSignal = 'SIGINT' | 'SIGTERM';
 
 /** 130 for SIGINT, 143 for SIGTERM (128 + the signal number, as shells report it). */
 export function signalExitCode(signal: StopSignal): number {
-  return 128 + SIGNAL_NUMBER[signal];
+  return signal === 'SIGINT' ? EXIT.interrupted : EXIT.terminated;
 }
 
 export interface StopHandle {

@@ -1,20 +1,18 @@
+import { EXIT } from './exit-codes.js';
 import type { Config } from '../config/types.js';
 import { Store } from '../store/store.js';
 import { type ContactLimitUse, readContactLimitUse } from '../sync/contacts.js';
 import { CONTACT_LIMIT_AUTHOR } from '../sync/context.js';
 import { throttledUntil } from '../sync/engine.js';
-import { PAGE_TOKEN_META } from '../sync/session.js';
 import type { Output } from './output.js';
 import { result } from './result.js';
 import { plural } from './summary.js';
+import { META } from '../store/meta-keys.js';
 
 function minutes(ms: number): string {
   const m = Math.max(1, Math.round(ms / 60_000));
   return m < 90 ? `${m} min` : `${Math.floor(m / 60)} h ${m % 60} min`;
 }
-
-/** Meta keys `reconnect` writes next to the token (never the token itself in any output). */
-export const TOKEN_INFO_META = 'facebook.tokenInfo';
 
 export interface StatusReport {
   store: string;
@@ -37,8 +35,8 @@ export function readStatus(config: Config): StatusReport {
     const ok = store.lastRun({ successful: true });
     const pending = store.journal.list(['sending', 'failed']);
     const parked = store.journal.list(['parked']);
-    const info = JSON.parse(store.getMeta(TOKEN_INFO_META) ?? '{}') as { expiresAt?: string | null; dataAccessExpiresAt?: string | null; checkedAt?: string };
-    const tokenSource = store.getMeta(PAGE_TOKEN_META) ? 'store' : config.facebook.pageAccessToken ? 'config' : 'none';
+    const info = JSON.parse(store.getMeta(META.tokenInfo) ?? '{}') as { expiresAt?: string | null; dataAccessExpiresAt?: string | null; checkedAt?: string };
+    const tokenSource = store.getMeta(META.pageToken) ? 'store' : config.facebook.pageAccessToken ? 'config' : 'none';
     return {
       store: config.store.path,
       lastRun: last ? { command: last.command, startedAt: last.startedAt, finishedAt: last.finishedAt, exitCode: last.exitCode, summary: last.summary ? JSON.parse(last.summary) : null } : null,
@@ -62,8 +60,8 @@ export function readStatus(config: Config): StatusReport {
 export async function statusCommand(config: Config, options: { json?: boolean }, output: Output): Promise<number> {
   const s = readStatus(config);
   if (options.json) {
-    output.json(result(0, { ...s }));
-    return 0;
+    output.json(result(EXIT.ok, { ...s }));
+    return EXIT.ok;
   }
   const summary = s.lastRun?.summary as { effects?: Record<string, number>; requests?: Record<string, number> } | null;
   output.out(`store:        ${s.store}`);
@@ -92,5 +90,5 @@ export async function statusCommand(config: Config, options: { json?: boolean },
   for (const w of s.waiting.slice(0, 20)) output.out(`  ${w.key} (${w.state}, ${plural(w.attempts, 'attempt')}): ${w.lastError ?? ''}`);
   output.out(`parked:       ${plural(s.parked.length, 'item')} refused for good`);
   for (const p of s.parked.slice(0, 20)) output.out(`  ${p.key}: ${p.lastError ?? ''}`);
-  return 0;
+  return EXIT.ok;
 }

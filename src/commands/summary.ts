@@ -1,3 +1,4 @@
+import { EXIT } from './exit-codes.js';
 import type { Side } from '../http/errors.js';
 import type { StopReason } from '../sync/budget.js';
 import type { RunReport } from '../sync/report.js';
@@ -66,8 +67,8 @@ export function interruptedLine(signal: string, report: RunReport, requests: Req
 
 /** The `error` of a summary whose exit code is not 0. */
 export function summaryError(report: RunReport, exitCode: number, message: string, resume?: string): JsonError | null {
-  if (exitCode === 0) return null;
-  if (report.stoppedEarly === 'interrupted' && (exitCode === 130 || exitCode === 143)) {
+  if (exitCode === EXIT.ok) return null;
+  if (report.stoppedEarly === 'interrupted' && (exitCode === EXIT.interrupted || exitCode === EXIT.terminated)) {
     return { kind: 'interrupted', side: null, message, fix: `run \`${resume ?? 'fbsync run'}\` to resume; nothing is lost or done twice` };
   }
   const throttled = Object.keys(report.throttled) as Side[];

@@ -1,7 +1,7 @@
 // The environment variables fbsync reads, in one place: `fbsync --help` lists them, and the
 // numeric ones are checked before any command runs (a typo must not silently mean the default).
 
-import { ConfigError } from '../http/errors.js';
+import { ConfigError } from '../errors.js';
 
 export interface EnvVar {
   name: string;

@@ -15,7 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { cosmiconfig, type Loader } from 'cosmiconfig';
 import { LineCounter, parseDocument } from 'yaml';
-import { ConfigError } from '../http/errors.js';
+import { ConfigError } from '../errors.js';
 import { registerSecret } from '../http/secrets.js';
 import { formatPath, substituteEnv } from './env.js';
 import { EXAMPLE_CONFIG_PATH } from './placeholders.js';

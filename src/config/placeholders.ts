@@ -4,7 +4,7 @@
 // example's Planfix address.
 
 import { fileURLToPath } from 'node:url';
-import { ConfigError } from '../http/errors.js';
+import { ConfigError } from '../errors.js';
 import type { Config } from './types.js';
 
 export const EXAMPLE = {

@@ -3,7 +3,8 @@ import https from 'node:https';
 import got, { RequestError } from 'got';
 import pLimit, { type LimitFunction } from 'p-limit';
 import { type BackoffPolicy, backoffDelay, defaultBackoff, sleep } from './backoff.js';
-import { type NetworkProblem, type Side, FbsyncError, NetworkError, ThrottledError, TransientError } from './errors.js';
+import { type NetworkProblem, type Side, NetworkError, ThrottledError, TransientError } from './errors.js';
+import { FbsyncError } from '../errors.js';
 import { redact } from './secrets.js';
 import { Throttle } from './throttle.js';
 

@@ -1,23 +1,9 @@
-// Errors are typed by what the caller does next, and mapped to exit codes once, at the edge (cli.ts).
-// Messages never carry secrets: they are built from API error text that has passed through redact().
+// The remote sides' errors, typed by what the caller does next (FbsyncError and the local errors are in
+// src/errors.ts). Messages never carry secrets: they are built from API error text that has passed through redact().
+
+import { FbsyncError } from '../errors.js';
 
 export type Side = 'facebook' | 'planfix';
-
-export class FbsyncError extends Error {
-  readonly code: string = 'FBSYNC_ERROR';
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = new.target.name;
-  }
-}
-
-/** Bad usage or configuration: exit 2. `key` names the configuration key when there is one. */
-export class ConfigError extends FbsyncError {
-  override readonly code = 'CONFIG';
-  constructor(message: string, readonly key?: string) {
-    super(message);
-  }
-}
 
 /** Errors that come from one of the two remote APIs. */
 export class RemoteError extends FbsyncError {
@@ -79,16 +65,6 @@ export class RefusedError extends RemoteError {
 /** The answer could not be understood (HTML page, truncated JSON, missing fields). */
 export class MalformedResponseError extends RemoteError {
   override readonly code = 'MALFORMED';
-}
-
-/** Another run holds the store's lock: exit 75. */
-export class LockedError extends FbsyncError {
-  override readonly code = 'LOCKED';
-}
-
-/** The store file is unusable (corrupt, written by a newer fbsync): exit 2, never overwritten. */
-export class StoreError extends FbsyncError {
-  override readonly code = 'STORE';
 }
 
 /**

@@ -3,7 +3,8 @@
 
 import type { BackoffPolicy } from '../http/backoff.js';
 import { type HttpMethod, type HttpRequest, type HttpResponse, HttpClient } from '../http/client.js';
-import { AuthError, ConfigError, MalformedResponseError, NotFoundError, RefusedError, RemoteError, ThrottledError, TransientError } from '../http/errors.js';
+import { AuthError, MalformedResponseError, NotFoundError, RefusedError, RemoteError, ThrottledError, TransientError } from '../http/errors.js';
+import { ConfigError } from '../errors.js';
 import { redact, registerSecret } from '../http/secrets.js';
 import type { Throttle } from '../http/throttle.js';
 import { formatFilterDate } from './dates.js';

@@ -3,17 +3,8 @@
 // the status only breaks ties (api-notes-planfix.md §1 "Errors", "Rate limits").
 
 import { type HttpRequest, type HttpResponse, describeNonJson, describeUrl, parseJson } from '../http/client.js';
-import {
-  AuthError,
-  ConfigError,
-  type FbsyncError,
-  NotFoundError,
-  PermissionError,
-  PostponedError,
-  RefusedError,
-  ThrottledError,
-  TransientError,
-} from '../http/errors.js';
+import { AuthError, NotFoundError, PermissionError, PostponedError, RefusedError, ThrottledError, TransientError } from '../http/errors.js';
+import { ConfigError, type FbsyncError } from '../errors.js';
 import { redact } from '../http/secrets.js';
 
 /** The configured ids an answer can prove wrong. */

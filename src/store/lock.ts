@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import Database from 'better-sqlite3';
-import { LockedError } from '../http/errors.js';
+import { LockedError } from '../errors.js';
 
 /**
  * One run per store. The lock is an exclusive SQLite transaction on a side file: it is a POSIX

@@ -1,8 +1,7 @@
 // Numbered, append-only. A store whose user_version is above the last number here was written by a
 // newer fbsync and is refused, never downgraded (behaviour.md § Guarantees, "nothing stored is damaged").
 
-/** When the store was made: replies are looked for from then on (src/sync/replies.ts). */
-export const STORE_CREATED_META = 'store.createdAt';
+import { META } from './meta-keys.js';
 
 export const migrations: readonly string[] = [
   // 1: the foundation
@@ -70,7 +69,7 @@ export const migrations: readonly string[] = [
     updated_at TEXT NOT NULL
   );
   CREATE INDEX effect_state ON effect(state);
-  INSERT INTO meta (key, value) VALUES ('${STORE_CREATED_META}', strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
+  INSERT INTO meta (key, value) VALUES ('${META.storeCreatedAt}', strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
   CREATE TABLE run (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     command TEXT NOT NULL,

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { StoreError } from '../http/errors.js';
+import { StoreError } from '../errors.js';
 import { migrations, schemaVersion } from './migrations.js';
 
 // 'FBSY': tells an fbsync store from any other SQLite file, so a wrong --config never migrates a stranger's database.

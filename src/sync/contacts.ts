@@ -3,9 +3,7 @@ import { ContactLimitError } from '../planfix/planfix-errors.js';
 import type { ContactRow, Store } from '../store/store.js';
 import { CONTACT_LIMIT_AUTHOR, HIDDEN_AUTHOR, isSharedCard, type SyncContext } from './context.js';
 import { splitName, textHash } from './format.js';
-
-/** Meta key: Planfix's contact limit as fbsync met it, a ContactLimitUse (shown by `fbsync status`). */
-export const CONTACT_LIMIT_META = 'planfix.contactLimit';
+import { META } from '../store/meta-keys.js';
 
 export interface ContactLimitUse {
   /** When Planfix answered code 23 (ISO); reset when it comes again after `liftedAt`. */
@@ -62,7 +60,7 @@ export class ContactResolver {
       const earlier = readContactLimitUse(store);
       if (!earlier || earlier.liftedAt) {
         const use: ContactLimitUse = { comments: 0, since: null, last: null, ...earlier, reachedAt: new Date().toISOString(), liftedAt: null };
-        store.setMeta(CONTACT_LIMIT_META, JSON.stringify(use));
+        store.setMeta(META.contactLimit, JSON.stringify(use));
       }
       return this.underLimitCard(user, error);
     }
@@ -126,7 +124,7 @@ export class ContactResolver {
         report.count(r.created ? 'contact.created' : 'contact.found');
         // A commenter's own card again: the limit is lifted.
         const limit = r.created && !shared ? readContactLimitUse(store) : null;
-        if (limit && !limit.liftedAt) store.setMeta(CONTACT_LIMIT_META, JSON.stringify({ ...limit, liftedAt: new Date().toISOString() }));
+        if (limit && !limit.liftedAt) store.setMeta(META.contactLimit, JSON.stringify({ ...limit, liftedAt: new Date().toISOString() }));
       },
     });
     return { fbUserId: user.id, planfixContactId: result.id, name: user.name, createdByFbsync: result.created };
@@ -163,11 +161,11 @@ export function noteContactLimitUse(store: Store, contact: ContactRow | undefine
   const earlier = readContactLimitUse(store);
   const now = at.toISOString();
   const use: ContactLimitUse = { reachedAt: now, liftedAt: null, ...earlier, comments: (earlier?.comments ?? 0) + 1, since: earlier?.since ?? now, last: now };
-  store.setMeta(CONTACT_LIMIT_META, JSON.stringify(use));
+  store.setMeta(META.contactLimit, JSON.stringify(use));
 }
 
 export function readContactLimitUse(store: Store): ContactLimitUse | null {
-  const raw = store.getMeta(CONTACT_LIMIT_META);
+  const raw = store.getMeta(META.contactLimit);
   if (raw === undefined) return null;
   try {
     return JSON.parse(raw) as ContactLimitUse;

@@ -9,6 +9,7 @@ import { Executor } from './executor.js';
 import { Inbound } from './inbound.js';
 import { Replies } from './replies.js';
 import { RunReport } from './report.js';
+import { META } from '../store/meta-keys.js';
 
 /** The `sync` section of the configuration, as it is, and the Page. */
 export interface CycleOptions extends Pick<Config['sync'], 'lookbackDays' | 'concurrency' | 'maxRunSeconds' | 'maxEffects' | 'reopenClosedTasks'> {
@@ -24,8 +25,6 @@ export interface Sides {
   pf: PlanfixAccount;
   store: Store;
 }
-
-const notBeforeKey = (side: Side) => `throttle.${side}.notBefore`;
 
 export function makeContext(
   sides: Sides,
@@ -49,7 +48,7 @@ export function makeContext(
 
 /** A side that throttled an earlier run is left alone until the time it named (calls while blocked extend the block). */
 export function throttledUntil(store: Store, side: Side, now = Date.now()): Date | undefined {
-  const value = store.getMeta(notBeforeKey(side));
+  const value = store.getMeta(META.throttleNotBefore(side));
   if (!value) return undefined;
   const at = new Date(value);
   return at.getTime() > now ? at : undefined;
@@ -57,7 +56,7 @@ export function throttledUntil(store: Store, side: Side, now = Date.now()): Date
 
 export function recordThrottle(ctx: SyncContext, error: ThrottledError): void {
   const waitMs = error.retryAfterMs ?? 60_000;
-  ctx.store.setMeta(notBeforeKey(error.side), new Date(Date.now() + waitMs).toISOString());
+  ctx.store.setMeta(META.throttleNotBefore(error.side), new Date(Date.now() + waitMs).toISOString());
   ctx.report.throttled[error.side] = { retryAfterSeconds: Math.ceil(waitMs / 1000), message: error.message };
 }
 

@@ -1,4 +1,5 @@
-import { AuthError, ConfigError, PermissionError, RefusedError, ThrottledError, TransientError } from '../http/errors.js';
+import { AuthError, PermissionError, RefusedError, ThrottledError, TransientError } from '../http/errors.js';
+import { ConfigError } from '../errors.js';
 import { sleep } from '../http/backoff.js';
 import type { Journal } from '../store/journal.js';
 import { BudgetExhausted, type RunBudget } from './budget.js';

@@ -7,12 +7,10 @@ import { isSideStopper } from './executor.js';
 import { carriesMarker, replyNoteMarker } from './markers.js';
 import { chooseTarget, notifiedContacts, postponement } from './reply-rules.js';
 import { htmlToText, replyPostponedNote, replyRefusedNote, replySentNote, sameText } from './format.js';
-import { STORE_CREATED_META } from '../store/migrations.js';
 import type { ReplyRow, ReplyTargetRow } from '../store/store.js';
+import { META } from '../store/meta-keys.js';
 
 export const REPLY_CURSOR = 'planfix.changedSince';
-/** The token employee's UTC offset, learnt from the local times Planfix shows on fbsync's own comments. */
-export const OFFSET_META = 'planfix.utcOffsetMinutes';
 /**
  * Planfix filter dates have minute resolution (`gt 12:10` skips 12:10:30) and are read in the token
  * employee's time zone (api-notes-planfix.md §1): look back a minute for the resolution and two for
@@ -34,8 +32,6 @@ interface Target {
 
 type ReplyBase = Pick<ReplyRow, 'planfixCommentId' | 'fbTargetId' | 'taskId'>;
 
-
-
 /** Planfix → Facebook (rule 4): employees' comments notifying a commenter's contact become Page replies. */
 export class Replies {
   /** Set once per run from the store, and when learnt: the zone is learnt once, not on every comment. */
@@ -51,8 +47,8 @@ export class Replies {
     // Before the first scan, everything since the store began counts: an answer written between the
     // first import and the first complete scan must not be lost. Older comments of a task are
     // excluded anyway (only those after fbsync's first comment in it are answers).
-    const cursor = store.getCursor(REPLY_CURSOR) ?? store.getMeta(STORE_CREATED_META) ?? startedAt.toISOString();
-    const offset = store.getMeta(OFFSET_META);
+    const cursor = store.getCursor(REPLY_CURSOR) ?? store.getMeta(META.storeCreatedAt) ?? startedAt.toISOString();
+    const offset = store.getMeta(META.planfixUtcOffset);
     this.zoneKnown = offset !== undefined;
     const since = new Date(Date.parse(cursor) - (offset === undefined ? UNKNOWN_ZONE_OVERLAP_MS : OVERLAP_MS));
     const taskIds = (await pf.listTasksChangedSince(since, offset === undefined ? 0 : Number(offset))).filter((id) => store.postOfTask(id) !== undefined);
@@ -265,7 +261,7 @@ export class Replies {
     const localAsUtc = Date.UTC(Number(m[3]), Number(m[2]) - 1, Number(m[1]), Number(m[4]), Number(m[5]));
     const minutes = Math.round((localAsUtc - Date.parse(writtenAt)) / 60_000 / 15) * 15;
     if (Math.abs(minutes) > 14 * 60) return;
-    this.ctx.store.setMeta(OFFSET_META, String(minutes));
+    this.ctx.store.setMeta(META.planfixUtcOffset, String(minutes));
     this.zoneKnown = true;
   }
 

@@ -7,9 +7,7 @@ import { registerSecret } from '../http/secrets.js';
 import { PlanfixClient } from '../planfix/planfix-client.js';
 import { StoreLock } from '../store/lock.js';
 import { Store } from '../store/store.js';
-
-/** Where `fbsync reconnect` keeps the Page token (the store is created 0600). */
-export const PAGE_TOKEN_META = 'facebook.pageToken';
+import { META } from '../store/meta-keys.js';
 
 export interface Session {
   config: Config;
@@ -23,7 +21,7 @@ export interface Session {
 
 /** The Page token: the one `reconnect` stored (newest), else the configured one. */
 export function pageToken(config: Config, store: Store): string {
-  const stored = store.getMeta(PAGE_TOKEN_META);
+  const stored = store.getMeta(META.pageToken);
   const token = stored ?? config.facebook.pageAccessToken;
   if (!token) {
     throw new AuthError('facebook', 'No Facebook Page access token yet: run `fbsync reconnect` (or set facebook.pageAccessToken).');
@@ -45,17 +43,14 @@ export function makePlanfixClient(config: Config): PlanfixClient {
   });
 }
 
-/** Meta keys `graph.pageSize.feed|comments|replies`: the Graph page sizes that worked, across runs. */
-export const PAGE_SIZE_META_PREFIX = 'graph.pageSize.';
-
 /** The Graph client's page-size memory, kept in the store's meta table. */
 export function storePageSizes(store: Store): PageSizeMemory {
   return {
     get: (edge) => {
-      const value = store.getMeta(PAGE_SIZE_META_PREFIX + edge);
+      const value = store.getMeta(META.graphPageSize(edge));
       return value === undefined ? undefined : Number(value);
     },
-    set: (edge, size) => store.setMeta(PAGE_SIZE_META_PREFIX + edge, String(size)),
+    set: (edge, size) => store.setMeta(META.graphPageSize(edge), String(size)),
   };
 }
 

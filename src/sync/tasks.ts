@@ -3,9 +3,7 @@ import { NotFoundError, RefusedError } from '../http/errors.js';
 import type { PfTask } from '../planfix/types.js';
 import type { SyncContext } from './context.js';
 import { movedDescription, taskDescription, taskTitle } from './format.js';
-
-/** Store meta: the task a post left because Planfix refused its comments; its note is still to write. */
-const movedFromKey = (postId: string) => `task.movedFrom.${postId}`;
+import { META } from '../store/meta-keys.js';
 
 /**
  * Rule 2: one active task per post. The post's latest task is asked once per run whether it still
@@ -49,7 +47,7 @@ export class TaskResolver {
     const { store } = this.ctx;
     const latest = store.latestTask(postId);
     if (latest && latest.taskId === taskId) store.closePostTask(postId, latest.seq);
-    if (refused) store.setMeta(movedFromKey(postId), String(taskId));
+    if (refused) store.setMeta(META.taskMovedFrom(postId), String(taskId));
     this.current.delete(postId);
   }
 
@@ -82,7 +80,7 @@ export class TaskResolver {
    */
   private async noteMove(post: FbPost, to: number): Promise<void> {
     const { store, pf, executor, report } = this.ctx;
-    const from = Number(store.getMeta(movedFromKey(post.id)));
+    const from = Number(store.getMeta(META.taskMovedFrom(post.id)));
     if (!from || from === to) return;
     const key = `tasknote:${from}:${to}`;
     if (store.journal.get(key)?.state !== 'done') {
@@ -104,7 +102,7 @@ export class TaskResolver {
         if (!(error instanceof NotFoundError || error instanceof RefusedError)) throw error;
       }
     }
-    store.deleteMeta(movedFromKey(post.id));
+    store.deleteMeta(META.taskMovedFrom(post.id));
   }
 
   private async open(post: FbPost, seq: number, counterpartyContactId?: number): Promise<number> {

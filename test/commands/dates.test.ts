@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatOption, formatUtc, parseDateOption, parseDateRange } from '../../src/commands/dates.js';
-import { ConfigError } from '../../src/http/errors.js';
+import { ConfigError } from '../../src/errors.js';
 
 const now = new Date('2026-12-01T12:00:00Z');
 const parse = (v: string) => parseDateOption(v, '--since', now).toISOString();

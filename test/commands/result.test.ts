@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { failureResult } from '../../src/commands/result.js';
-import { AuthError, ConfigError, LockedError, StoreError } from '../../src/http/errors.js';
+import { AuthError } from '../../src/http/errors.js';
+import { ConfigError, LockedError, StoreError } from '../../src/errors.js';
 
 describe('--json failure objects', () => {
   it('an unexpected error is exit 1, kind internal, with a fix', () => {

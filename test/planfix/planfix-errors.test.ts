@@ -1,15 +1,7 @@
 import { HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
-import {
-  AuthError,
-  ConfigError,
-  MalformedResponseError,
-  NotFoundError,
-  PermissionError,
-  RefusedError,
-  ThrottledError,
-  TransientError,
-} from '../../src/http/errors.js';
+import { AuthError, MalformedResponseError, NotFoundError, PermissionError, RefusedError, ThrottledError, TransientError } from '../../src/http/errors.js';
+import { ConfigError } from '../../src/errors.js';
 import { calls, fail, makeClient, ok, pf, rejection, server, TOKEN, useMsw } from './msw-harness.js';
 
 useMsw();

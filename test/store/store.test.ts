@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { LockedError, StoreError } from '../../src/http/errors.js';
+import { LockedError, StoreError } from '../../src/errors.js';
 import { StoreLock } from '../../src/store/lock.js';
 import { migrations, schemaVersion } from '../../src/store/migrations.js';
 import { Store } from '../../src/store/store.js';

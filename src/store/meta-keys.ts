@@ -1,0 +1,25 @@
+// Every key of the store's `meta` table, in one place: what each holds and who writes it. Values are
+// text; the JSON ones say so. A key that names a side, a post or an edge is a function of it.
+
+type SideName = 'facebook' | 'planfix';
+
+export const META = {
+  /** When the store was made (ISO); written by migration 1. Replies are looked for from then on. */
+  storeCreatedAt: 'store.createdAt',
+  /** The Page token `fbsync reconnect` obtained (the store is 0600; never printed). */
+  pageToken: 'facebook.pageToken',
+  /** JSON: what `reconnect` learnt of that token (expiry, data-access expiry, when checked). */
+  tokenInfo: 'facebook.tokenInfo',
+  /** The Planfix token employee's UTC offset in minutes, learnt from fbsync's own comments. */
+  planfixUtcOffset: 'planfix.utcOffsetMinutes',
+  /** JSON: Planfix's contact limit (code 23) as fbsync met it, for `fbsync status`. */
+  contactLimit: 'planfix.contactLimit',
+  /** The Graph page size that last worked for an edge (feed, comments, replies). */
+  graphPageSize: (edge: string) => `graph.pageSize.${edge}`,
+  /** Until when a side asked fbsync to wait (ISO): runs before then leave it alone. */
+  throttleNotBefore: (side: SideName) => `throttle.${side}.notBefore`,
+  /** When the current throttle wait of a side began: `run` tells a long wait from a short one. */
+  throttleSince: (side: SideName) => `run.throttle.${side}.since`,
+  /** The task a post left because Planfix refused its comments; its "moved" note is still to write. */
+  taskMovedFrom: (postId: string) => `task.movedFrom.${postId}`,
+} as const;
