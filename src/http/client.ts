@@ -1,12 +1,10 @@
-import http from 'node:http';
-import https from 'node:https';
-import got, { RequestError } from 'got';
 import pLimit, { type LimitFunction } from 'p-limit';
 import { type BackoffPolicy, backoffDelay, defaultBackoff, sleep } from './backoff.js';
 import { type NetworkProblem, type Side, NetworkError, ThrottledError, TransientError } from './errors.js';
 import { FbsyncError } from '../errors.js';
 import { redact } from './secrets.js';
 import { Throttle } from './throttle.js';
+import { type Agents, exchange, keepAliveAgents, type WireRequest } from './transport.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'DELETE';
 
@@ -14,6 +12,7 @@ export interface HttpRequest {
   method: HttpMethod;
   /** Absolute URL (paging.next URLs are followed as given). */
   url: string;
+  /** When given, the query string: it replaces any query `url` has. */
   searchParams?: Record<string, string>;
   json?: unknown;
   form?: Record<string, string>;
@@ -71,19 +70,11 @@ export class HttpClient {
   private readonly limit: LimitFunction;
   private count = 0;
 
-  /** Built once: got merges its options on every call, and the defaults need not be merged again each time. */
-  private readonly got;
+  /** One socket pool per side, kept alive. */
+  private readonly agents: Agents;
 
   constructor(private readonly options: HttpClientOptions) {
-    this.got = got.extend({
-      timeout: { request: options.timeoutMs ?? 30_000 },
-      retry: { limit: 0 },
-      throwHttpErrors: false,
-      followRedirect: false,
-      responseType: 'text',
-      // One socket pool per side, kept alive: a cycle makes many small requests to one host.
-      agent: { http: new http.Agent({ keepAlive: true, maxSockets: Math.max(1, options.concurrency) }), https: new https.Agent({ keepAlive: true, maxSockets: Math.max(1, options.concurrency) }) },
-    });
+    this.agents = keepAliveAgents(Math.max(1, options.concurrency));
     this.throttle = new Throttle(options.side, options.minIntervalMs ?? 0);
     this.limit = pLimit(Math.max(1, options.concurrency));
   }
@@ -115,14 +106,7 @@ export class HttpClient {
     this.count++;
     let response: HttpResponse;
     try {
-      const answer = await this.got(request.url, {
-        method: request.method,
-        searchParams: request.searchParams,
-        json: request.json,
-        form: request.form,
-        headers: request.headers,
-      });
-      response = { status: answer.statusCode, headers: answer.headers, body: answer.body };
+      response = await exchange(toWire(request), this.agents, this.options.timeoutMs ?? 30_000);
     } catch (error) {
       throw this.networkError(error, request);
     }
@@ -136,9 +120,11 @@ export class HttpClient {
   }
 
   private networkError(error: unknown, request: HttpRequest): FbsyncError {
-    const code = error instanceof RequestError ? error.code : undefined;
+    // WireError's code, or Node's on an error thrown before the wire (an invalid URL).
+    const raw = (error as { code?: unknown } | undefined)?.code;
+    const code = typeof raw === 'string' ? raw : undefined;
     // A refused connection never reached the server; anything later may have been applied.
-    const outcomeUnknown = code !== 'ECONNREFUSED' && code !== 'ENOTFOUND' && code !== 'EAI_AGAIN';
+    const outcomeUnknown = code === undefined || !NOT_SENT.has(code);
     const failure = describeNetworkFailure(this.options.side, code, this.options.timeoutMs ?? 30_000);
     const host = hostOf(request.url);
     const side = this.options.side === 'facebook' ? 'Facebook' : 'Planfix';
@@ -176,6 +162,26 @@ function hostOf(url: string): string {
   } catch {
     return '(invalid URL)';
   }
+}
+
+/** Failures that prove the request never left this machine. */
+const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ERR_INVALID_URL', 'ERR_UNSUPPORTED_PROTOCOL']);
+
+/** Headers lower-cased, the body encoded with its content type (a caller's own content-type wins). */
+function toWire(request: HttpRequest): WireRequest {
+  const url = new URL(request.url);
+  if (request.searchParams) url.search = new URLSearchParams(request.searchParams).toString();
+  const headers: Record<string, string> = {};
+  let body: string | undefined;
+  if (request.json !== undefined) {
+    headers['content-type'] = 'application/json';
+    body = JSON.stringify(request.json);
+  } else if (request.form !== undefined) {
+    headers['content-type'] = 'application/x-www-form-urlencoded';
+    body = new URLSearchParams(request.form).toString();
+  }
+  for (const [name, value] of Object.entries(request.headers ?? {})) headers[name.toLowerCase()] = value;
+  return { method: request.method, url, headers, body };
 }
 
 /** Host and path only: query strings carry tokens and proofs. */

@@ -9,7 +9,7 @@ const BEARER = /(Bearer\s+)[A-Za-z0-9._~+/=-]+/g;
 export function registerSecret(value: string | undefined | null): void {
   if (!value || value.length < 4) return;
   secrets.add(value);
-  // URL-encoded forms appear inside paging.next URLs and got error messages.
+  // URL-encoded forms appear inside paging.next URLs.
   secrets.add(encodeURIComponent(value));
 }
 
