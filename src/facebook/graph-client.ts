@@ -101,6 +101,10 @@ export class GraphClient implements FacebookPage {
     return this.http.requestCount;
   }
 
+  close(): void {
+    this.http.close();
+  }
+
   /**
    * The feed, newest-created first. Posts created before `since` are not yielded; paging stops after
    * two consecutive such posts. One alone does not end it: a pinned post leads the feed whatever its

@@ -100,6 +100,10 @@ export class PlanfixClient implements PlanfixAccount {
     return this.http.requestCount;
   }
 
+  close(): void {
+    this.http.close();
+  }
+
   // ---- contacts ----
 
   async findContactByFacebookId(facebookId: string): Promise<PfContact | null> {
