@@ -3,7 +3,7 @@
 
 import type { BackoffPolicy } from '../http/backoff.js';
 import { type HttpRequest, type HttpResponse, HttpClient, parseJson } from '../http/client.js';
-import { AuthError, MalformedResponseError, RemoteError, ThrottledError, TooMuchDataError, TransientError } from '../http/errors.js';
+import { AuthError, MalformedResponseError, RemoteError, ThrottledError, TooMuchDataError, writeOutcomeUnknown } from '../http/errors.js';
 import { redact, registerSecret } from '../http/secrets.js';
 import { classifyGraphAnswer, describeRequest } from './graph-errors.js';
 import { type At, type Page, at, graphTimeToDate, parseComment, parseCreated, parseList, parsePicture, parsePost } from './parse.js';
@@ -177,8 +177,8 @@ export class GraphClient extends SideClient implements FacebookPage {
       return parseCreated(parsed.value, what);
     } catch (error) {
       // A 2xx came back, so the reply was most likely published: let the journal look for it.
-      const reason = error instanceof Error ? error.message : String(error);
-      throw new TransientError('facebook', redact(`${reason}; the reply may have been published`), true);
+      if (!(error instanceof MalformedResponseError)) throw error;
+      throw writeOutcomeUnknown('facebook', error);
     }
   }
 

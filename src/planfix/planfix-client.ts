@@ -3,7 +3,7 @@
 
 import type { BackoffPolicy } from '../http/backoff.js';
 import { type HttpMethod, type HttpRequest, type HttpResponse, HttpClient } from '../http/client.js';
-import { AuthError, MalformedResponseError, NotFoundError, RefusedError, RemoteError, ThrottledError, TransientError } from '../http/errors.js';
+import { AuthError, MalformedResponseError, NotFoundError, RefusedError, RemoteError, ThrottledError, TransientError, writeOutcomeUnknown } from '../http/errors.js';
 import { ConfigError } from '../errors.js';
 import { redact, registerSecret } from '../http/secrets.js';
 import { formatFilterDate } from './dates.js';
@@ -365,7 +365,7 @@ export class PlanfixClient extends SideClient implements PlanfixAccount {
       return read.createdId(body);
     } catch (error) {
       if (!(error instanceof MalformedResponseError)) throw error;
-      throw new TransientError('planfix', redact(`${error.message}; the write may have been applied`), true, undefined, { cause: error });
+      throw writeOutcomeUnknown('planfix', error);
     }
   }
 
