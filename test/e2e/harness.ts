@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { inject } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, inject } from 'vitest';
 import { startSimulator, SIM_IDS, type Simulator } from '../../src/simulator/index.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -36,7 +36,13 @@ export interface E2E {
 /** Fast retries and short timeouts so fault tests finish quickly; documented knobs, not test-only code paths. */
 export const FAST_ENV = { FBSYNC_RETRY_BASE_MS: '10', FBSYNC_HTTP_TIMEOUT_MS: '4000' };
 
-export async function startE2E(options: { configExtra?: string; requestsPerSecond?: number; simulator?: Parameters<typeof startSimulator>[0] } = {}): Promise<E2E> {
+export interface E2EOptions {
+  configExtra?: string;
+  requestsPerSecond?: number;
+  simulator?: Parameters<typeof startSimulator>[0];
+}
+
+export async function startE2E(options: E2EOptions = {}): Promise<E2E> {
   const buildError = inject('buildError');
   if (buildError) throw new Error(`the CLI did not build:\n${buildError}`);
   const sim = await startSimulator(options.simulator);
@@ -115,6 +121,45 @@ export async function startE2E(options: { configExtra?: string; requestsPerSecon
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** The E2E of the running test (or file), plus `start` for tests that need their own options. */
+export type UsedE2E = E2E & {
+  /** Closes the current E2E, if any, and starts one with `options`; the harness closes it after the test. */
+  start(options?: E2EOptions): Promise<E2E>;
+};
+
+/**
+ * Registers the hooks that start a simulator + temporary directory and close it again, once per
+ * test (`per: 'test'`, the default: nothing leaks between tests) or once per file/describe
+ * (`per: 'file'`, for read-only suites where starting is the cost). With `manual: true` nothing is
+ * started: each test calls `e2e.start(options)` with the options it needs, and the hooks close it.
+ * The handle forwards every property to the E2E currently running, so tests read `e2e.sim`, `e2e.run()`.
+ */
+export function useE2E(options: E2EOptions = {}, { per = 'test', manual = false }: { per?: 'test' | 'file'; manual?: boolean } = {}): UsedE2E {
+  let current: E2E | undefined;
+  const close = async () => {
+    const open = current;
+    current = undefined;
+    await open?.close();
+  };
+  const start = async (startOptions: E2EOptions = options) => {
+    await close();
+    current = await startE2E(startOptions);
+    return current;
+  };
+  const [before, after] = per === 'file' ? [beforeAll, afterAll] : [beforeEach, afterEach];
+  if (!manual) before(async () => void (await start()));
+  after(close);
+  return new Proxy({} as UsedE2E, {
+    get(_, property) {
+      if (property === 'start') return start;
+      // Not a thenable: `await handle` must not look for `then` on a closed E2E.
+      if (property === 'then') return undefined;
+      if (!current) throw new Error(`useE2E: no E2E is running (reading ${String(property)}); call e2e.start() first`);
+      return current[property as keyof E2E];
+    },
+  });
 }
 
 /** Runs until a run exits 0 (or the limit); returns the exit codes seen. */
