@@ -1,17 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type E2E, startE2E } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { useE2E } from './harness.js';
 
 // issue 9 § 1: backfill dates are ISO 8601 or exit 2 naming the option; before it reads, backfill
 // prints the range in UTC.
 
 describe('backfill dates on the command line', () => {
-  let e2e: E2E;
-  beforeAll(async () => {
-    e2e = await startE2E();
-  });
-  afterAll(async () => {
-    await e2e.close();
-  });
+  const e2e = useE2E({}, { per: 'file' });
 
   const backfill = (...args: string[]) => e2e.cli(['backfill', '--config', e2e.configPath, '--dry-run', ...args]);
 

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type E2E, startE2E } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { ann } from './fixtures.js';
+import { useE2E } from './harness.js';
 
 // issue 9 § 3: cron logs a person can read. Piped (not a terminal), every line of run and backfill
 // starts with an ISO timestamp, or is one JSON object with --log-format json. Waiting out a
@@ -8,18 +9,11 @@ import { type E2E, startE2E } from './harness.js';
 // when it may resume; the runs that only wait print nothing and exit 0 (status shows the wait);
 // a wait of more than an hour (from the throttle answer to the time it named) makes them exit 4 again.
 
-const ann = { id: '9700000001', name: 'Ann Cron' };
 const ISO_LINE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z /;
 const lines = (text: string) => text.split('\n').filter(Boolean);
 
 describe('cron logs', () => {
-  let e2e: E2E;
-  beforeEach(async () => {
-    e2e = await startE2E();
-  });
-  afterEach(async () => {
-    await e2e.close();
-  });
+  const e2e = useE2E();
 
   const run = (...args: string[]) => e2e.cli(['run', '--config', e2e.configPath, ...args]);
 

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SIM_IDS } from '../../src/simulator/index.js';
-import { type E2E, startE2E } from './harness.js';
+import { useE2E } from './harness.js';
 
 // `fbsync doctor` through the built CLI against the simulator.
 
@@ -36,13 +36,7 @@ function snapshot(dir: string): Record<string, string> {
 }
 
 describe('fbsync doctor', () => {
-  let e2e: E2E;
-  beforeEach(async () => {
-    e2e = await startE2E();
-  });
-  afterEach(async () => {
-    await e2e.close();
-  });
+  const e2e = useE2E();
 
   const doctor = async (args: string[] = []) => e2e.cli(['doctor', '--config', e2e.configPath, ...args]);
   const doctorJson = async () => {

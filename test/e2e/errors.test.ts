@@ -1,15 +1,9 @@
 import fs from 'node:fs';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type E2E, startE2E } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { useE2E } from './harness.js';
 
 describe('errors a user can cause', () => {
-  let e2e: E2E;
-  beforeEach(async () => {
-    e2e = await startE2E();
-  });
-  afterEach(async () => {
-    await e2e.close();
-  });
+  const e2e = useE2E();
 
   it('a malformed configuration names the key and exits 2', async () => {
     const yaml = fs.readFileSync(e2e.configPath, 'utf8').replace(/taskTemplateId: \d+/, 'taskTemplateId: twelve');

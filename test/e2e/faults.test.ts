@@ -1,9 +1,10 @@
 import Database from 'better-sqlite3';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FAULT_KINDS as FB_FAULT_KINDS } from '../../src/simulator/facebook/index.js';
 import { FAULT_KINDS as PF_FAULT_KINDS } from '../../src/simulator/planfix/faults.js';
 import type { Simulator } from '../../src/simulator/index.js';
-import { type E2E, startE2E } from './harness.js';
+import { backlog } from './fixtures.js';
+import { type E2E, useE2E } from './harness.js';
 import { checkExactlyOnce } from './invariants.js';
 
 // behaviour.md § Guarantees, "rate limits respected" and "nothing lost, nothing twice", under
@@ -176,14 +177,9 @@ async function runUntilDone(e2e: E2E, runs: RunRecord[], phase: string): Promise
 }
 
 describe('20 % injected faults of every kind on both sides', () => {
-  let reference: E2E;
-  let faulty: E2E;
-  beforeAll(async () => {
-    [reference, faulty] = await Promise.all([startE2E({ configExtra: CONFIG }), startE2E({ configExtra: CONFIG })]);
-  });
-  afterAll(async () => {
-    await Promise.all([reference?.close(), faulty?.close()]);
-  });
+  // The same story told twice: once without faults (the reference), once with them.
+  const reference = useE2E({ configExtra: CONFIG }, { per: 'file' });
+  const faulty = useE2E({ configExtra: CONFIG }, { per: 'file' });
 
   it('converges to the fault-free state, exactly once, and never calls a side after it throttled', async () => {
     const refPosts = phase1(reference.sim);
@@ -239,17 +235,7 @@ describe('20 % injected faults of every kind on both sides', () => {
 });
 
 describe('after a throttle answer', () => {
-  let e2e: E2E;
-  afterEach(async () => {
-    await e2e?.close();
-  });
-
-  function backlog(posts: number, comments: number): void {
-    for (let p = 0; p < posts; p++) {
-      const post = e2e.sim.facebook.addPost({ message: `Throttle post ${p}` });
-      for (let c = 0; c < comments; c++) e2e.sim.facebook.addComment(post.id, { from: people[(p + c) % people.length]!, message: `t${p}.${c}` });
-    }
-  }
+  const e2e = useE2E({}, { manual: true });
 
   async function finishesExactlyOnce(comments: number): Promise<void> {
     // As if the wait were over (see forgetThrottles).
@@ -262,8 +248,8 @@ describe('after a throttle answer', () => {
 
   for (const side of ['facebook', 'planfix'] as const) {
     it(`${side}: no request to it after the throttle answer, exit 4 naming it, and the next run leaves it alone until the wait is over`, async () => {
-      e2e = await startE2E({ configExtra: CONFIG });
-      backlog(3, 3);
+      await e2e.start({ configExtra: CONFIG });
+      backlog(e2e, 3, 3, { people, label: 'Throttle' });
       // Throttle the 5th request of this side, mid-cycle: the hook sees each request before the fault draw.
       let n = 0;
       if (side === 'facebook') {
@@ -306,8 +292,8 @@ describe('after a throttle answer', () => {
   it('facebook, 4 requests in flight: after the throttle answer only those already sent arrive, nothing new starts', async () => {
     // With sync.concurrency 4 the answer meets up to 3 other requests already on their way; the
     // throttle brake must keep every queued and later call from going out.
-    e2e = await startE2E({ simulator: { facebook: { latencyMs: 40 } } });
-    backlog(8, 3);
+    await e2e.start({ simulator: { facebook: { latencyMs: 40 } } });
+    backlog(e2e, 8, 3, { people, label: 'Throttle' });
     let n = 0;
     e2e.sim.facebook.setResponseOverride(() => {
       if (++n === 4) e2e.sim.facebook.throttleNext(4);
@@ -330,8 +316,8 @@ describe('after a throttle answer', () => {
       420,
     ],
   ] as const)('facebook: %s stops Facebook calls after that answer, before any error', async (_name, headers, message, retryAfterSeconds) => {
-    e2e = await startE2E({ configExtra: CONFIG });
-    backlog(3, 2);
+    await e2e.start({ configExtra: CONFIG });
+    backlog(e2e, 3, 2, { people, label: 'Throttle' });
     let n = 0;
     e2e.sim.facebook.setResponseOverride((_req, real) => (++n === 3 ? { ...real(), headers: { ...real().headers, ...headers } } : undefined));
     const first = await observedRun(e2e);

@@ -57,3 +57,22 @@ export function withDb<T>(storePath: string, fn: (db: Database.Database) => T, {
     db.close();
   }
 }
+
+/**
+ * `posts` posts with `perPost` comments each, commenter `(p + c) % people.length` writing comment c
+ * of post p. With `daysAgo`, post p was created `daysAgo + p` days ago and its comments follow a
+ * minute apart; without it everything is created now.
+ */
+export function backlog(e2e: E2E, posts: number, perPost: number, { people, label, daysAgo }: { people: Person[]; label: string; daysAgo?: number }): void {
+  for (let p = 0; p < posts; p++) {
+    const created = daysAgo === undefined ? undefined : new Date(Date.now() - (daysAgo + p) * DAY);
+    const post = e2e.sim.facebook.addPost({ message: `${label} post ${p}`, ...(created && { createdTime: created }) });
+    for (let c = 0; c < perPost; c++) {
+      e2e.sim.facebook.addComment(post.id, {
+        from: people[(p + c) % people.length]!,
+        message: `${label} ${p}.${c}`,
+        ...(created && { createdTime: new Date(created.getTime() + (c + 1) * 60_000) }),
+      });
+    }
+  }
+}

@@ -1,13 +1,13 @@
 import fs from 'node:fs';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { StoreLock } from '../../src/store/lock.js';
-import { type CliResult, type E2E, startE2E } from './harness.js';
+import { ann } from './fixtures.js';
+import { type CliResult, useE2E } from './harness.js';
 
 // issue 9 § 2, behaviour.md § Configuration: `--json` prints exactly one JSON object on stdout
 // whatever happens — {ok, exitCode, error: null | {kind, side, message, fix}, …} — and every
 // human line goes to stderr. One case per exit code, and per command that takes --json.
 
-const ann = { id: '9600000001', name: 'Ann Json' };
 
 /** The whole of stdout is one JSON object whose exitCode is the process's. */
 function single(result: CliResult): any {
@@ -22,13 +22,7 @@ function single(result: CliResult): any {
 }
 
 describe('--json is always one JSON object', () => {
-  let e2e: E2E;
-  beforeEach(async () => {
-    e2e = await startE2E();
-  });
-  afterEach(async () => {
-    await e2e.close();
-  });
+  const e2e = useE2E();
 
   const cli = (args: string[], env?: NodeJS.ProcessEnv) => e2e.cli([...args, '--json', '--config', e2e.configPath], { env });
   const good = () => fs.readFileSync(e2e.configPath, 'utf8');

@@ -1,20 +1,14 @@
 import type { ChildProcess } from 'node:child_process';
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
-import { type E2E, startE2E } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { backlog, crowd } from './fixtures.js';
+import { type E2E, useE2E } from './harness.js';
 import { checkExactlyOnce, planfixWrites } from './invariants.js';
 
 // behaviour.md § Guarantees, "one run at a time", and exit code 75: overlapping cron runs do not
 // both work, and a run killed while holding the lock does not block the next one.
 
-const people = Array.from({ length: 4 }, (_, i) => ({ id: `93000000${i}`, name: `Person${i} Locktest` }));
-
-function backlog(e2e: E2E, posts: number, commentsPerPost: number): void {
-  for (let p = 0; p < posts; p++) {
-    const post = e2e.sim.facebook.addPost({ message: `Lock test post ${p}` });
-    for (let c = 0; c < commentsPerPost; c++) e2e.sim.facebook.addComment(post.id, { from: people[(p + c) % people.length]!, message: `post ${p} comment ${c}` });
-  }
-}
+const people = crowd(4, 'Locktest', '93000000');
 
 interface Finished {
   code: number | null;
@@ -45,16 +39,13 @@ function runsRecorded(storePath: string): number {
 }
 
 describe('one run per store', () => {
-  let e2e: E2E;
-  afterEach(async () => {
-    await e2e?.close();
-  });
+  const e2e = useE2E({}, { manual: true });
 
   it('10 simultaneous runs: exactly one works, the other 9 exit 75 at once and touch nothing', async () => {
     // Latency on every answer makes the working run last seconds (~40 paced Planfix requests),
     // far longer than the others need to start, meet the lock and exit.
-    e2e = await startE2E({ simulator: { planfix: { latencyMs: 150 }, facebook: { latencyMs: 30 } } });
-    backlog(e2e, 4, 4);
+    await e2e.start({ simulator: { planfix: { latencyMs: 150 }, facebook: { latencyMs: 30 } } });
+    backlog(e2e, 4, 4, { people, label: 'Lock test' });
     const results = await Promise.all(Array.from({ length: 10 }, () => finished(e2e.spawn(['run', '--json', '--config', e2e.configPath]))));
 
     const codes = results.map((r) => r.code).sort((a, b) => (a ?? -1) - (b ?? -1));
@@ -80,8 +71,8 @@ describe('one run per store', () => {
   });
 
   it('a run killed with SIGKILL while holding the lock does not block the next run', async () => {
-    e2e = await startE2E({ simulator: { planfix: { latencyMs: 50 } } });
-    backlog(e2e, 3, 4);
+    await e2e.start({ simulator: { planfix: { latencyMs: 50 } } });
+    backlog(e2e, 3, 4, { people, label: 'Lock test' });
     // Kill it mid-cycle, once it has started writing to Planfix (it holds the lock by then).
     const killed = await e2e.killWhen(['run', '--config', e2e.configPath], () => planfixWrites(e2e.sim) >= 3, 'SIGKILL');
     expect(killed.signal).toBe('SIGKILL');

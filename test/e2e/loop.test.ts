@@ -1,5 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type E2E, startE2E } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { useE2E } from './harness.js';
 import { checkExactlyOnce, checkRepliesOnce } from './invariants.js';
 
 // Loop mode (`fbsync run --every`): cycles until SIGTERM/SIGINT, the lock held for the loop's life,
@@ -11,13 +11,7 @@ const people = [
 ];
 
 describe('fbsync run --every', () => {
-  let e2e: E2E;
-  beforeEach(async () => {
-    e2e = await startE2E();
-  });
-  afterEach(async () => {
-    await e2e.close();
-  });
+  const e2e = useE2E();
 
   const waitFor = async (what: () => boolean, ms = 15_000) => {
     const until = Date.now() + ms;
