@@ -1,9 +1,8 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { DAY } from './fixtures.js';
 import { type E2E, useE2E } from './harness.js';
 import { checkExactlyOnce, planfixWrites } from './invariants.js';
-
-const DAY = 86_400_000;
 
 /** Old posts (outside `run`'s 14-day window) with a few hundred comments in all. */
 function seedHistory(e2e: E2E, posts = 12, perPost = 25): void {

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { ann } from './fixtures.js';
+import { ann, lines } from './fixtures.js';
 import { useE2E } from './harness.js';
 
 // issue 9 § 3: cron logs a person can read. Piped (not a terminal), every line of run and backfill
@@ -10,7 +10,6 @@ import { useE2E } from './harness.js';
 // a wait of more than an hour (from the throttle answer to the time it named) makes them exit 4 again.
 
 const ISO_LINE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z /;
-const lines = (text: string) => text.split('\n').filter(Boolean);
 
 describe('cron logs', () => {
   const e2e = useE2E();

@@ -1,7 +1,6 @@
 // People and small helpers the e2e files share. Each test starts a fresh simulator (useE2E), so
 // the same ids can serve every file; names are what the Planfix cards end up showing.
 
-import Database from 'better-sqlite3';
 import { expect } from 'vitest';
 import type { CliResult, E2E } from './harness.js';
 
@@ -45,16 +44,6 @@ export async function waitFor(what: () => boolean, ms = 15_000): Promise<void> {
   while (!what()) {
     if (Date.now() > until) throw new Error('timed out');
     await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-/** Runs `fn` on the store file opened directly (read-only unless `write`), closing it afterwards. */
-export function withDb<T>(storePath: string, fn: (db: Database.Database) => T, { write = false } = {}): T {
-  const db = new Database(storePath, { readonly: !write });
-  try {
-    return fn(db);
-  } finally {
-    db.close();
   }
 }
 

@@ -1,12 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { Store } from '../../src/store/store.js';
+import { DAY, minutesAgo } from './fixtures.js';
 import { type E2E, useE2E } from './harness.js';
 
 // Answers real Graph gives that the plain simulator does not (api-notes-facebook.md §1, §3, §7),
 // through the built CLI: pages too heavy to build, `limit` capped, a pinned post leading the feed.
-
-const DAY = 86_400_000;
-const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000);
 
 const e2e = useE2E({}, { manual: true });
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { waitFor } from './fixtures.js';
 import { useE2E } from './harness.js';
 import { checkExactlyOnce, checkRepliesOnce } from './invariants.js';
 
@@ -12,14 +13,6 @@ const people = [
 
 describe('fbsync run --every', () => {
   const e2e = useE2E();
-
-  const waitFor = async (what: () => boolean, ms = 15_000) => {
-    const until = Date.now() + ms;
-    while (!what()) {
-      if (Date.now() > until) throw new Error('timed out');
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  };
 
   it('imports and replies cycle after cycle, holds the lock, and stops on SIGTERM mid-cycle with nothing lost or doubled', async () => {
     const post = e2e.sim.facebook.addPost({ message: 'Loop post' });

@@ -3,10 +3,8 @@
 // with HTTP 400, usage headers as JSON strings. Any request nobody declared fails the test, and
 // so does any declared handler nobody called.
 
-import { createHmac } from 'node:crypto';
-import { HttpResponse, RequestHandler, http } from 'msw';
-import { setupServer } from 'msw/node';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { http, HttpResponse } from 'msw';
+import { describe, expect, it } from 'vitest';
 import {
   AuthError,
   MalformedResponseError,
@@ -19,76 +17,39 @@ import {
   TooMuchDataError,
   TransientError,
 } from '../../src/http/errors.js';
-import { GraphClient } from '../../src/facebook/graph-client.js';
 import type { FbPost, PageSizeMemory, PagedEdge } from '../../src/facebook/types.js';
+import {
+  API,
+  FAST,
+  GRAPH,
+  APP_ID,
+  APP_SECRET,
+  expectNoSecrets,
+  failure,
+  graphClient as client,
+  graphError,
+  graphPage,
+  PAGE_ID,
+  requests,
+  server,
+  signatureRefusal,
+  TOKEN,
+  useGraphMsw,
+  V,
+} from './msw-harness.js';
 
-const GRAPH = 'https://graph.facebook.test';
-const V = 'v24.0';
-const API = `${GRAPH}/${V}`;
 /** Where paging.next URLs point in some tests: another host and port, followed as given. */
 const ELSEWHERE = 'http://127.0.0.1:4999';
-const PAGE_ID = '2121008874780932';
-const APP_ID = '1234567890';
-const TOKEN = 'fake-page-token-for-tests-0123456789';
-const APP_SECRET = 'f00dfacecafebabe0123456789abcdef';
-const FAST = { retries: 2, baseMs: 1, capMs: 2 };
 
-const server = setupServer();
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
-afterEach(() => {
-  const unused = server
-    .listHandlers()
-    .filter((handler): handler is RequestHandler => handler instanceof RequestHandler && !handler.isUsed)
-    .map((handler) => handler.info.header);
-  server.resetHandlers();
-  expect(unused, 'declared requests that were never made').toEqual([]);
-});
-afterAll(() => server.close());
-
-function client(overrides: Partial<ConstructorParameters<typeof GraphClient>[0]> = {}): GraphClient {
-  return new GraphClient({
-    graphUrl: GRAPH,
-    apiVersion: V,
-    pageId: PAGE_ID,
-    appId: APP_ID,
-    appSecret: APP_SECRET,
-    accessToken: TOKEN,
-    concurrency: 2,
-    timeoutMs: 5_000,
-    backoff: FAST,
-    ...overrides,
-  });
-}
+useGraphMsw();
 
 // ---- a Graph that checks signatures like Graph does -------------------------------------------
 
 const proofsSeen: { time: string; proof: string }[] = [];
 
-function hmac(token: string, time: string): string {
-  return createHmac('sha256', APP_SECRET).update(`${token}|${time}`).digest('hex');
-}
-
 /** Graph's answer to a request without a valid token/proof, or undefined when it is signed right. */
-function checkSignature(params: URLSearchParams): Response | undefined {
-  const token = params.get('access_token');
-  const time = params.get('appsecret_time');
-  const proof = params.get('appsecret_proof');
-  if (token !== TOKEN) return graphError(400, 190, 'Invalid OAuth access token - Cannot parse access token');
-  if (!time || !proof || proof !== hmac(token, time)) return graphError(400, 100, 'Invalid appsecret_proof provided in the API argument');
-  if (Math.abs(Number(time) - Date.now() / 1000) > 300) return graphError(400, 100, 'appsecret_time is too old');
-  proofsSeen.push({ time, proof });
-  return undefined;
-}
-
 function signed(request: Request): Response | undefined {
-  return checkSignature(new URL(request.url).searchParams);
-}
-
-function graphError(status: number, code: number, message: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}): Response {
-  return HttpResponse.json(
-    { error: { message, type: 'OAuthException', code, ...extra, fbtrace_id: 'AQt_hJ68vFybS4Tn' } },
-    { status, headers: { 'www-authenticate': `OAuth "Facebook Platform" "invalid_request" "${message}"`, ...headers } },
-  );
+  return signatureRefusal(new URL(request.url).searchParams, { proofs: proofsSeen });
 }
 
 function post(n: number, createdTime: string, extra: Record<string, unknown> = {}) {
@@ -112,23 +73,6 @@ async function collect<T>(pages: AsyncIterable<T[]>): Promise<T[][]> {
   const out: T[][] = [];
   for await (const page of pages) out.push(page);
   return out;
-}
-
-async function failure(promise: Promise<unknown>): Promise<RemoteError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(RemoteError);
-    return error as RemoteError;
-  }
-  throw new Error('expected a failure');
-}
-
-function expectNoSecrets(error: unknown): void {
-  const texts = [String(error), (error as Error).message, (error as Error).stack ?? '', JSON.stringify(error)];
-  for (const text of texts) {
-    for (const secret of [TOKEN, APP_SECRET, encodeURIComponent(TOKEN)]) expect(text).not.toContain(secret);
-  }
 }
 
 // ---- posts -------------------------------------------------------------------------------------
@@ -698,7 +642,7 @@ describe('reply', () => {
         expect(params.comment).toBe(photoOnly.id);
         expect(new URL(request.url).search).toBe('');
         const form = new URLSearchParams(await request.text());
-        const bad = checkSignature(form);
+        const bad = signatureRefusal(form, { proofs: proofsSeen });
         if (bad) return bad;
         expect(form.get('message')).toBe('Dzień dobry & thanks — see https://acme.test/?a=1');
         expect(form.get('fields')).toBe('id,permalink_url');
