@@ -88,10 +88,7 @@ describe('listPosts', () => {
         expect(params.page).toBe(PAGE_ID);
         expect(q.get('fields')).toBe('id,message,story,created_time,updated_time,permalink_url,comments.filter(stream).summary(true).limit(0)');
         expect(q.get('limit')).toBe('2');
-        return HttpResponse.json({
-          data: [post(3, '2026-03-10T10:00:00+0000'), post(2, '2026-03-09T10:00:00+0000', { message: undefined, story: 'Acme updated their cover photo.' })],
-          paging: { cursors: { before: 'QVFIUbefore', after: 'QVFIUpage2' }, next },
-        });
+        return graphPage([post(3, '2026-03-10T10:00:00+0000'), post(2, '2026-03-09T10:00:00+0000', { message: undefined, story: 'Acme updated their cover photo.' })], { cursors: { before: 'QVFIUbefore', after: 'QVFIUpage2' }, next });
       }),
       http.get(`${ELSEWHERE}/${V}/:page/feed`, ({ request }) => {
         const bad = signed(request);
@@ -101,10 +98,7 @@ describe('listPosts', () => {
         const unsigned = (url: string) => url.slice(url.indexOf('?') + 1).split('&').filter((p) => !/^(access_token|appsecret_proof|appsecret_time)=/.test(p));
         expect(unsigned(request.url).sort()).toEqual(unsigned(next).sort());
         expect(got.get('appsecret_proof')).not.toBe('ab12cd34stale');
-        return HttpResponse.json({
-          data: [post(1, '2026-03-01T08:30:00+0000')],
-          paging: { previous: `${ELSEWHERE}/${V}/${PAGE_ID}/feed?limit=2&access_token=${TOKEN}&before=QVFIUx&__previous=1` },
-        });
+        return graphPage([post(1, '2026-03-01T08:30:00+0000')], { previous: `${ELSEWHERE}/${V}/${PAGE_ID}/feed?limit=2&access_token=${TOKEN}&before=QVFIUx&__previous=1` });
       }),
     );
     const fb = client();
@@ -136,23 +130,19 @@ describe('listPosts', () => {
         const q = new URL(request.url).searchParams;
         if (!q.get('after')) {
           expect(q.get('until')).toBe(String(Date.parse('2026-03-20T00:00:00Z') / 1000));
-          return HttpResponse.json({
-            data: [post(9, '2026-03-12T10:00:00+0000'), post(8, '2026-03-11T10:00:00+0000')],
-            paging: { next: nextUrl(GRAPH, `${PAGE_ID}/feed`, 'p2') },
-          });
+          return graphPage([post(9, '2026-03-12T10:00:00+0000'), post(8, '2026-03-11T10:00:00+0000')], { next: nextUrl(GRAPH, `${PAGE_ID}/feed`, 'p2') });
         }
         expect(q.get('after')).toBe('QVFIUp2');
         // Two older posts in a row, and still a next page: that one must not be asked for.
-        return HttpResponse.json({
-          data: [post(7, '2026-03-10T10:00:00+0000'), post(6, '2026-03-04T23:59:59+0000'), post(5, '2026-03-04T10:00:00+0000')],
-          paging: { next: nextUrl(GRAPH, `${PAGE_ID}/feed`, 'p3') },
-        });
+        return graphPage([post(7, '2026-03-10T10:00:00+0000'), post(6, '2026-03-04T23:59:59+0000'), post(5, '2026-03-04T10:00:00+0000')], { next: nextUrl(GRAPH, `${PAGE_ID}/feed`, 'p3') });
       }),
     );
     const fb = client();
     const pages = await collect(fb.listPosts({ since: new Date('2026-03-05T00:00:00Z'), until: new Date('2026-03-20T00:00:00Z'), pageSize: 2 }));
     expect(pages.map((page) => page.map((p) => p.message))).toEqual([['Post number 9', 'Post number 8'], ['Post number 7']]);
     expect(fb.requestCount).toBe(2);
+    // What reached Graph: the first page, then the one after it; not the p3 page.
+    expect(requests.map((r) => `${r.method} ${r.path} after=${r.query.after ?? '-'}`)).toEqual([`GET /${V}/${PAGE_ID}/feed after=-`, `GET /${V}/${PAGE_ID}/feed after=QVFIUp2`]);
   });
 
   it('fails instead of looping when Facebook gives the same next URL twice (proof aside)', async () => {
@@ -161,8 +151,8 @@ describe('listPosts', () => {
         const bad = signed(request);
         if (bad) return bad;
         const after = new URL(request.url).searchParams.get('after');
-        if (!after) return HttpResponse.json({ data: [post(2, '2026-03-02T10:00:00+0000')], paging: { next: nextUrl(GRAPH, `${PAGE_ID}/feed`, 'AAA', 'proof1') } });
-        return HttpResponse.json({ data: [post(1, '2026-03-01T10:00:00+0000')], paging: { next: nextUrl(GRAPH, `${PAGE_ID}/feed`, 'AAA', 'proof2') } });
+        if (!after) return graphPage([post(2, '2026-03-02T10:00:00+0000')], { next: nextUrl(GRAPH, `${PAGE_ID}/feed`, 'AAA', 'proof1') });
+        return graphPage([post(1, '2026-03-01T10:00:00+0000')], { next: nextUrl(GRAPH, `${PAGE_ID}/feed`, 'AAA', 'proof2') });
       }),
     );
     const fb = client();
@@ -189,9 +179,9 @@ describe('listPosts', () => {
         const bad = signed(request);
         if (bad) return bad;
         const after = new URL(request.url).searchParams.get('after');
-        if (!after) return HttpResponse.json({ data: [a, b], paging: { next: nextUrl(GRAPH, `${PAGE_ID}/feed`, '2') } });
-        if (after === 'QVFIU2') return HttpResponse.json({ data: [b, c], paging: { next: nextUrl(GRAPH, `${PAGE_ID}/feed`, '3') } });
-        return HttpResponse.json({ data: [a, c], paging: { next: nextUrl(GRAPH, `${PAGE_ID}/feed`, '4') } });
+        if (!after) return graphPage([a, b], { next: nextUrl(GRAPH, `${PAGE_ID}/feed`, '2') });
+        if (after === 'QVFIU2') return graphPage([b, c], { next: nextUrl(GRAPH, `${PAGE_ID}/feed`, '3') });
+        return graphPage([a, c], { next: nextUrl(GRAPH, `${PAGE_ID}/feed`, '4') });
       }),
     );
     const pages: string[][] = [];
@@ -208,7 +198,7 @@ describe('listPosts', () => {
   it('names the field when a post lacks one', async () => {
     server.use(
       http.get(`${API}/:page/feed`, ({ request }) => {
-        return signed(request) ?? HttpResponse.json({ data: [post(2, '2026-03-02T10:00:00+0000'), post(1, '2026-03-01T10:00:00+0000', { created_time: undefined })] });
+        return signed(request) ?? graphPage([post(2, '2026-03-02T10:00:00+0000'), post(1, '2026-03-01T10:00:00+0000', { created_time: undefined })]);
       }),
     );
     const error = await failure(collect(client().listPosts()));
@@ -226,12 +216,9 @@ describe('listPosts: look-back window', () => {
         const bad = signed(request);
         if (bad) return bad;
         if (!new URL(request.url).searchParams.get('after')) {
-          return HttpResponse.json({
-            data: [post(1, '2025-01-01T10:00:00+0000'), post(9, '2026-03-12T10:00:00+0000'), post(8, '2026-03-11T10:00:00+0000')],
-            paging: { next: nextUrl(GRAPH, `${PAGE_ID}/feed`, 'p2') },
-          });
+          return graphPage([post(1, '2025-01-01T10:00:00+0000'), post(9, '2026-03-12T10:00:00+0000'), post(8, '2026-03-11T10:00:00+0000')], { next: nextUrl(GRAPH, `${PAGE_ID}/feed`, 'p2') });
         }
-        return HttpResponse.json({ data: [post(7, '2026-03-10T10:00:00+0000')] });
+        return graphPage([post(7, '2026-03-10T10:00:00+0000')]);
       }),
     );
     const pages = await collect(client().listPosts({ since }));
@@ -245,14 +232,11 @@ describe('listPosts: look-back window', () => {
         if (bad) return bad;
         const after = new URL(request.url).searchParams.get('after');
         if (!after) {
-          return HttpResponse.json({
-            data: [post(9, '2026-03-12T10:00:00+0000'), post(2, '2026-02-01T10:00:00+0000'), post(8, '2026-03-11T10:00:00+0000'), post(3, '2026-02-02T10:00:00+0000')],
-            paging: { next: nextUrl(GRAPH, `${PAGE_ID}/feed`, 'p2') },
-          });
+          return graphPage([post(9, '2026-03-12T10:00:00+0000'), post(2, '2026-02-01T10:00:00+0000'), post(8, '2026-03-11T10:00:00+0000'), post(3, '2026-02-02T10:00:00+0000')], { next: nextUrl(GRAPH, `${PAGE_ID}/feed`, 'p2') });
         }
         expect(after).toBe('QVFIUp2');
         // The second old post in a row: the listing ends here, page p3 is never asked for.
-        return HttpResponse.json({ data: [post(4, '2026-02-03T10:00:00+0000'), post(7, '2026-03-10T10:00:00+0000')], paging: { next: nextUrl(GRAPH, `${PAGE_ID}/feed`, 'p3') } });
+        return graphPage([post(4, '2026-02-03T10:00:00+0000'), post(7, '2026-03-10T10:00:00+0000')], { next: nextUrl(GRAPH, `${PAGE_ID}/feed`, 'p3') });
       }),
     );
     const fb = client();
@@ -314,7 +298,7 @@ describe('page size adapts to "reduce the amount of data"', () => {
     const seen: { limit: string | null; after: string | null; fields: string | null }[] = [];
     const next = `${ELSEWHERE}/${V}/${PAGE_ID}/feed?fields=id%2Ccreated_time&limit=100&access_token=${TOKEN}&__paging_token=enc_AdDP9&after=QVFIUpage2`;
     server.use(
-      http.get(`${API}/:page/feed`, ({ request }) => signed(request) ?? HttpResponse.json({ data: [post(3, '2026-03-10T10:00:00+0000')], paging: { next } })),
+      http.get(`${API}/:page/feed`, ({ request }) => signed(request) ?? graphPage([post(3, '2026-03-10T10:00:00+0000')], { next })),
       http.get(`${ELSEWHERE}/${V}/:page/feed`, ({ request }) => {
         const bad = signed(request);
         if (bad) return bad;
@@ -322,7 +306,7 @@ describe('page size adapts to "reduce the amount of data"', () => {
         seen.push({ limit: q.get('limit'), after: q.get('after'), fields: q.get('fields') });
         if (Number(q.get('limit')) > 25) return TOO_MUCH();
         expect(q.get('__paging_token')).toBe('enc_AdDP9');
-        return HttpResponse.json({ data: [post(2, '2026-03-09T10:00:00+0000')] });
+        return graphPage([post(2, '2026-03-09T10:00:00+0000')]);
       }),
     );
     const pages = await collect(client().listPosts());
@@ -384,7 +368,7 @@ describe('page size adapts to "reduce the amount of data"', () => {
   it('grows a remembered size back by a quarter per run that passed, once per run, up to 100', async () => {
     const { mem, values, writes } = memory({ comments: 5 });
     server.use(
-      http.get(`${API}/:object/comments`, ({ request }) => signed(request) ?? HttpResponse.json({ data: [{ ...reply }] })),
+      http.get(`${API}/:object/comments`, ({ request }) => signed(request) ?? graphPage([{ ...reply }])),
     );
     const sizes: number[] = [];
     for (let run = 0; run < 16; run++) {
@@ -405,7 +389,7 @@ describe('page size adapts to "reduce the amount of data"', () => {
       heavyFeed(1, 100, limits),
       http.get(`${API}/:object/comments`, ({ request }) => {
         limits.push(`comments ${new URL(request.url).searchParams.get('limit')}`);
-        return signed(request) ?? HttpResponse.json({ data: [] });
+        return signed(request) ?? graphPage([]);
       }),
     );
     const fb = client({ pageSizes: mem });
@@ -426,7 +410,7 @@ describe('page size adapts to "reduce the amount of data"', () => {
         const q = new URL(request.url).searchParams;
         limits.push(`${q.get('after') ?? 'first'} ${q.get('limit')}`);
         if (Number(q.get('limit')) > 25) return TOO_MUCH();
-        return HttpResponse.json({ data: [{ ...reply, id: `${reply.id}${q.get('after') ?? ''}` }], paging: q.get('after') ? {} : { next: `${API}/${POST_ID}/comments?limit=100&after=x` } });
+        return graphPage([{ ...reply, id: `${reply.id}${q.get('after') ?? ''}` }], q.get('after') ? {} : { next: `${API}/${POST_ID}/comments?limit=100&after=x` });
       }),
     );
     const fb = client({ pageSizes: mem });
@@ -501,10 +485,10 @@ describe('listComments', () => {
             summary: { order: 'reverse_chronological', total_count: 3, can_comment: true },
           });
         }
-        return HttpResponse.json({ data: [], paging: { cursors: { before: 'QVFIUc', after: 'QVFIUd' } } });
+        return graphPage([], { cursors: { before: 'QVFIUc', after: 'QVFIUd' } });
       }),
       http.get(`${ELSEWHERE}/${V}/:object/comments`, ({ request }) => {
-        return signed(request) ?? HttpResponse.json({ data: [photoOnly], paging: { cursors: { before: 'x', after: 'y' } } });
+        return signed(request) ?? graphPage([photoOnly], { cursors: { before: 'x', after: 'y' } });
       }),
     );
     const pages = await collect(client().listComments(POST_ID, { newestFirst: true }));
@@ -541,7 +525,7 @@ describe('listComments', () => {
         const bad = signed(request);
         if (bad) return bad;
         expect(new URL(request.url).searchParams.get('order')).toBe('chronological');
-        return HttpResponse.json({ data: [photoOnly, { ...fromless, from: { name: 'No id' } }] });
+        return graphPage([photoOnly, { ...fromless, from: { name: 'No id' } }]);
       }),
     );
     const error = await failure(collect(client().listComments(POST_ID)));
@@ -556,7 +540,7 @@ describe('listComments', () => {
         if (bad) return bad;
         const after = new URL(request.url).searchParams.get('after') ?? '0';
         // The NPE bug: every page holds the same comments, under ever new cursors.
-        return HttpResponse.json({ data: [photoOnly, fromless], paging: { next: `${API}/${POST_ID}/comments?access_token=${TOKEN}&limit=100&after=${Number(after) + 1}` } });
+        return graphPage([photoOnly, fromless], { next: `${API}/${POST_ID}/comments?access_token=${TOKEN}&limit=100&after=${Number(after) + 1}` });
       }),
     );
     const error = await failure(collect(client().listComments(POST_ID)));
@@ -577,8 +561,8 @@ describe('single reads', () => {
         const q = new URL(request.url).searchParams;
         expect(q.get('order')).toBe('reverse_chronological');
         expect(q.get('filter')).toBe('stream');
-        if (!q.get('after')) return HttpResponse.json({ data: [reply], paging: { next: `${API}/${parent}/comments?order=reverse_chronological&filter=stream&access_token=${TOKEN}&after=X` } });
-        return HttpResponse.json({ data: [{ ...reply, id: '2954961744718970_1', message: 'Earlier' }] });
+        if (!q.get('after')) return graphPage([reply], { next: `${API}/${parent}/comments?order=reverse_chronological&filter=stream&access_token=${TOKEN}&after=X` });
+        return graphPage([{ ...reply, id: '2954961744718970_1', message: 'Earlier' }]);
       }),
       http.get(`${API}/:id`, ({ request, params }) => {
         const bad = signed(request);
@@ -817,13 +801,13 @@ describe('error mapping (by body code, not HTTP status)', () => {
 
 describe('secrets in errors', () => {
   const nextWithToken = `${ELSEWHERE}/${V}/${PAGE_ID}/feed?fields=id&limit=1&access_token=${TOKEN}&appsecret_proof=deadbeef&appsecret_time=1600000000&after=QVFIUsecret`;
-  const firstPage = () => HttpResponse.json({ data: [post(2, '2026-03-02T10:00:00+0000')], paging: { next: nextWithToken } });
+  const firstPage = () => graphPage([post(2, '2026-03-02T10:00:00+0000')], { next: nextWithToken });
 
   const failures: [string, () => Response][] = [
     ['a Graph error that quotes the token', () => graphError(400, 190, `Malformed access token ${TOKEN}`)],
     ['an HTML 500 page', () => new HttpResponse(`<html>500 at /feed?access_token=${TOKEN}</html>`, { status: 500 })],
     ['a network failure', () => HttpResponse.error()],
-    ['a malformed page quoting the token', () => HttpResponse.json({ data: [{ id: '1_2', created_time: TOKEN }] })],
+    ['a malformed page quoting the token', () => graphPage([{ id: '1_2', created_time: TOKEN }])],
     ['a 404 without a Graph error', () => HttpResponse.json({ not: 'graph' }, { status: 404 })],
   ];
 

@@ -47,7 +47,7 @@ export function graphClient(overrides: Partial<ConstructorParameters<typeof Grap
 }
 
 /** A list answer: `{data, paging}`, paging left out when not given (Graph's last page may omit it). */
-export function graphPage(data: unknown[], paging?: { cursors?: { before: string; after: string }; next?: string; previous?: string }, init: ResponseInit = {}): Response {
+export function graphPage(data: unknown[], paging?: { cursors?: { before?: string; after?: string }; next?: string; previous?: string }, init: ResponseInit = {}): Response {
   return HttpResponse.json(paging ? { data, paging } : { data }, init);
 }
 
