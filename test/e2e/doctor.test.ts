@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SIM_IDS } from '../../src/simulator/index.js';
+import { DOCTOR_CHECKS } from './fixtures.js';
 import { useE2E } from './harness.js';
 
 // `fbsync doctor` through the built CLI against the simulator.
@@ -14,21 +15,6 @@ interface Check {
   detail: string;
   fix?: string;
 }
-
-const ALL = [
-  'config',
-  'store',
-  'store.permissions',
-  'facebook.pageToken',
-  'facebook.token',
-  'facebook.permissions',
-  'facebook.page',
-  'planfix.token',
-  'planfix.taskTemplate',
-  'planfix.contactTemplate',
-  'planfix.fields.taskPostId',
-  'planfix.fields.contactFacebookId',
-];
 
 /** Every file in the folder with its bytes: doctor must leave all of them as they are. */
 function snapshot(dir: string): Record<string, string> {
@@ -63,7 +49,7 @@ describe('fbsync doctor', () => {
     const { result, report } = await doctorJson();
     expect(result.code).toBe(0);
     expect(report.ok).toBe(true);
-    expect(report.checks.map((c) => c.name)).toEqual(ALL);
+    expect(report.checks.map((c) => c.name)).toEqual(DOCTOR_CHECKS);
     for (const check of report.checks) {
       expect(check, check.name).toMatchObject({ ok: true, status: 'pass' });
       expect(check.detail).toEqual(expect.any(String));

@@ -65,3 +65,19 @@ export function backlog(e2e: E2E, posts: number, perPost: number, { people, labe
     }
   }
 }
+
+/** Every check `fbsync doctor` makes, in its order. */
+export const DOCTOR_CHECKS = [
+  'config',
+  'store',
+  'store.permissions',
+  'facebook.pageToken',
+  'facebook.token',
+  'facebook.permissions',
+  'facebook.page',
+  'planfix.token',
+  'planfix.taskTemplate',
+  'planfix.contactTemplate',
+  'planfix.fields.taskPostId',
+  'planfix.fields.contactFacebookId',
+] as const;

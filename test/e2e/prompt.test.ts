@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { useE2E } from './harness.js';
 import { hasScript, inPty } from './pty.js';
 
@@ -7,7 +7,9 @@ import { hasScript, inPty } from './pty.js';
 
 describe.skipIf(!hasScript())('the token prompt on a terminal', () => {
   const e2e = useE2E();
+  beforeEach(() => {
     e2e.writeConfig(e2e.sim.configYaml({ storePath: e2e.storePath, withPageToken: false, requestsPerSecond: 200 }));
+  });
 
   it('does not echo the pasted token, and connects with it', async () => {
     const token = e2e.sim.facebook.issueUserToken();

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { SIM_IDS } from '../../src/simulator/index.js';
 import type { GrantInput } from '../../src/simulator/facebook/sim.js';
 import { StoreLock } from '../../src/store/lock.js';
@@ -22,8 +22,10 @@ interface Login {
 
 describe('fbsync reconnect', () => {
   const e2e = useE2E();
+  beforeEach(() => {
     // A first-time setup: no Page token anywhere yet.
     e2e.writeConfig(e2e.sim.configYaml({ storePath: e2e.storePath, withPageToken: false, requestsPerSecond: 200 }));
+  });
 
   /** Starts `reconnect` and waits for the login address on its stdout. */
   async function startLogin(env: NodeJS.ProcessEnv = {}): Promise<Login> {
