@@ -26,8 +26,8 @@ export interface E2E {
   /** `fbsync run --json`, parsed. */
   run(extraArgs?: string[]): Promise<CliResult & { summary?: any }>;
   spawn(args: string[], options?: { env?: NodeJS.ProcessEnv }): ChildProcess;
-  /** Spawns the CLI and sends `signal` once, the moment `when()` holds (polled every 1 ms); resolves on exit. */
-  killWhen(args: string[], when: () => boolean, signal: NodeJS.Signals, options?: { env?: NodeJS.ProcessEnv }): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Spawns the CLI and sends `signal` once, the moment `when()` holds (polled every 1 ms); resolves with what it printed once it is gone. */
+  killWhen(args: string[], when: () => boolean, signal: NodeJS.Signals, options?: { env?: NodeJS.ProcessEnv }): Promise<CliResult>;
   writeConfig(yaml: string): void;
   secrets(): string[];
   close(): Promise<void>;
@@ -55,33 +55,15 @@ export async function startE2E(options: E2EOptions = {}): Promise<E2E> {
   const spawnCli = (args: string[], opts: { env?: NodeJS.ProcessEnv } = {}) =>
     spawn(process.execPath, [BIN, ...args], { cwd: dir, env: { ...process.env, ...FAST_ENV, ...opts.env }, stdio: ['pipe', 'pipe', 'pipe'] });
 
-  const cli = (args: string[], opts: { env?: NodeJS.ProcessEnv; input?: string } = {}) =>
-    new Promise<CliResult>((resolve, reject) => {
-      const child = spawnCli(args, opts);
-      let stdout = '';
-      let stderr = '';
-      child.stdout!.on('data', (d) => (stdout += d));
-      child.stderr!.on('data', (d) => (stderr += d));
-      child.on('error', reject);
-      if (opts.input !== undefined) child.stdin!.end(opts.input);
-      else child.stdin!.end();
-      child.on('close', (code, signal) => {
-        let all: string[];
-        try {
-          all = secrets();
-        } catch (error) {
-          reject(error);
-          return;
-        }
-        for (const secret of all) {
-          if (secret && (stdout.includes(secret) || stderr.includes(secret))) {
-            reject(new Error(`the CLI printed a secret (${secret.slice(0, 4)}…) while running ${args.join(' ')}`));
-            return;
-          }
-        }
-        resolve({ code, signal, stdout, stderr });
-      });
-    });
+  const cli = async (args: string[], opts: { env?: NodeJS.ProcessEnv; input?: string } = {}) => {
+    const result = await collect(spawnCli(args, opts), opts.input);
+    for (const secret of secrets()) {
+      if (secret && (result.stdout.includes(secret) || result.stderr.includes(secret))) {
+        throw new Error(`the CLI printed a secret (${secret.slice(0, 4)}…) while running ${args.join(' ')}`);
+      }
+    }
+    return result;
+  };
 
   return {
     sim,
@@ -100,19 +82,18 @@ export async function startE2E(options: E2EOptions = {}): Promise<E2E> {
       return { ...result, summary };
     },
     spawn: spawnCli,
-    killWhen(args, when, signal, opts = {}) {
+    async killWhen(args, when, signal, opts = {}) {
       const child = spawnCli(args, opts);
-      return new Promise((resolve) => {
-        const timer = setInterval(() => {
-          if (!when()) return;
-          clearInterval(timer);
-          child.kill(signal);
-        }, 1);
-        child.on('exit', (code, exitSignal) => {
-          clearInterval(timer);
-          resolve({ code, signal: exitSignal });
-        });
-      });
+      const timer = setInterval(() => {
+        if (!when()) return;
+        clearInterval(timer);
+        child.kill(signal);
+      }, 1);
+      try {
+        return await collect(child);
+      } finally {
+        clearInterval(timer);
+      }
     },
     writeConfig: (yaml) => fs.writeFileSync(configPath, yaml),
     secrets,
@@ -159,6 +140,19 @@ export function useE2E(options: E2EOptions = {}, { per = 'test', manual = false 
       if (!current) throw new Error(`useE2E: no E2E is running (reading ${String(property)}); call e2e.start() first`);
       return current[property as keyof E2E];
     },
+  });
+}
+
+/** Everything a spawned CLI prints, once it has exited and closed its output; `input` goes to its stdin (closed either way). */
+export function collect(child: ChildProcess, input?: string): Promise<CliResult> {
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (d) => (stdout += d));
+  child.stderr!.on('data', (d) => (stderr += d));
+  child.stdin!.end(input);
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
   });
 }
 

@@ -1,33 +1,13 @@
-import type { ChildProcess } from 'node:child_process';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { backlog, crowd } from './fixtures.js';
-import { type E2E, useE2E } from './harness.js';
+import { collect, useE2E } from './harness.js';
 import { checkExactlyOnce, planfixWrites } from './invariants.js';
 
 // behaviour.md § Guarantees, "one run at a time", and exit code 75: overlapping cron runs do not
 // both work, and a run killed while holding the lock does not block the next one.
 
 const people = crowd(4, 'Locktest', '93000000');
-
-interface Finished {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
-function finished(child: ChildProcess): Promise<Finished> {
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (d) => (stdout += d));
-  child.stderr!.on('data', (d) => (stderr += d));
-  child.stdin!.end();
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
-}
 
 function runsRecorded(storePath: string): number {
   const db = new Database(storePath, { readonly: true });
@@ -46,7 +26,7 @@ describe('one run per store', () => {
     // far longer than the others need to start, meet the lock and exit.
     await e2e.start({ simulator: { planfix: { latencyMs: 150 }, facebook: { latencyMs: 30 } } });
     backlog(e2e, 4, 4, { people, label: 'Lock test' });
-    const results = await Promise.all(Array.from({ length: 10 }, () => finished(e2e.spawn(['run', '--json', '--config', e2e.configPath]))));
+    const results = await Promise.all(Array.from({ length: 10 }, () => collect(e2e.spawn(['run', '--json', '--config', e2e.configPath]))));
 
     const codes = results.map((r) => r.code).sort((a, b) => (a ?? -1) - (b ?? -1));
     expect(codes).toEqual([0, 75, 75, 75, 75, 75, 75, 75, 75, 75]);

@@ -11,35 +11,6 @@ import { checkExactlyOnce, planfixWrites } from './invariants.js';
 const people = crowd(4, 'Signal', '95000000');
 const signalBacklog = (e2e: E2E, posts: number, perPost: number, daysAgo = 0) => backlog(e2e, posts, perPost, { people, label: 'Signal', daysAgo });
 
-interface Stopped {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Spawns the CLI, sends `signal` once `when()` holds, and collects what it printed. */
-function stopWhen(e2e: E2E, args: string[], when: () => boolean, signal: NodeJS.Signals): Promise<Stopped> {
-  const child = e2e.spawn(args);
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (d) => (stdout += d));
-  child.stderr!.on('data', (d) => (stderr += d));
-  child.stdin!.end();
-  return new Promise((resolve, reject) => {
-    const timer = setInterval(() => {
-      if (!when()) return;
-      clearInterval(timer);
-      child.kill(signal);
-    }, 1);
-    child.on('error', reject);
-    child.on('close', (code, exitSignal) => {
-      clearInterval(timer);
-      resolve({ code, signal: exitSignal, stdout, stderr });
-    });
-  });
-}
-
 describe('SIGTERM and SIGINT', () => {
   const e2e = useE2E({}, { manual: true });
 
@@ -47,7 +18,7 @@ describe('SIGTERM and SIGINT', () => {
     it(`run: ${signal} mid-cycle finishes the writes in flight, records the run, exits ${code} with one line; the next run completes exactly once`, async () => {
       await e2e.start({ simulator: { planfix: { latencyMs: 40 } } });
       signalBacklog(e2e, 3, 4);
-      const stopped = await stopWhen(e2e, ['run', '--config', e2e.configPath], () => planfixWrites(e2e.sim) >= 3, signal);
+      const stopped = await e2e.killWhen(['run', '--config', e2e.configPath], () => planfixWrites(e2e.sim) >= 3, signal);
       expect(stopped.signal).toBeNull();
       expect(stopped.code, stopped.stderr).toBe(code);
       expect(lines(stopped.stdout + stopped.stderr)).toHaveLength(1);
@@ -66,7 +37,7 @@ describe('SIGTERM and SIGINT', () => {
   it('run --json: SIGTERM still gives one JSON object, kind interrupted, with the resume command', async () => {
     await e2e.start({ simulator: { planfix: { latencyMs: 40 } } });
     signalBacklog(e2e, 3, 4);
-    const stopped = await stopWhen(e2e, ['run', '--json', '--config', e2e.configPath], () => planfixWrites(e2e.sim) >= 2, 'SIGTERM');
+    const stopped = await e2e.killWhen(['run', '--json', '--config', e2e.configPath], () => planfixWrites(e2e.sim) >= 2, 'SIGTERM');
     expect(stopped.code).toBe(143);
     expect(JSON.parse(stopped.stdout)).toMatchObject({ ok: false, exitCode: 143, signal: 'SIGTERM', resume: 'fbsync run', error: { kind: 'interrupted', fix: expect.stringContaining('fbsync run') } });
   });
@@ -75,7 +46,7 @@ describe('SIGTERM and SIGINT', () => {
     await e2e.start({ simulator: { planfix: { latencyMs: 40 } } });
     signalBacklog(e2e, 4, 4, 40);
     const since = new Date(Date.now() - 90 * DAY).toISOString().slice(0, 10);
-    const stopped = await stopWhen(e2e, ['backfill', '--since', since, '--config', e2e.configPath], () => planfixWrites(e2e.sim) >= 3, 'SIGTERM');
+    const stopped = await e2e.killWhen(['backfill', '--since', since, '--config', e2e.configPath], () => planfixWrites(e2e.sim) >= 3, 'SIGTERM');
     expect(stopped.code, stopped.stderr).toBe(143);
     const resume = /resume with `(fbsync backfill [^`]+)`/.exec(stopped.stdout)?.[1];
     expect(resume).toBe(`fbsync backfill --since ${since} --config ${e2e.configPath}`);
@@ -88,7 +59,7 @@ describe('SIGTERM and SIGINT', () => {
   it('doctor (nothing to wind down): SIGTERM exits 143 at once with one line', async () => {
     await e2e.start({ simulator: { planfix: { latencyMs: 3000 } } });
     const before = e2e.sim.planfix.requestLog.length;
-    const doctor = await stopWhen(e2e, ['doctor', '--config', e2e.configPath], () => e2e.sim.planfix.requestLog.length > before, 'SIGTERM');
+    const doctor = await e2e.killWhen(['doctor', '--config', e2e.configPath], () => e2e.sim.planfix.requestLog.length > before, 'SIGTERM');
     expect(doctor.code).toBe(143);
     expect(doctor.stderr).toMatch(/^fbsync: stopped by SIGTERM/m);
   });
