@@ -735,7 +735,7 @@ describe('retries of reads', () => {
 
 type ErrorClass = abstract new (...args: never[]) => RemoteError;
 
-const families: [string, () => Response, ErrorClass, RegExp?][] = [
+const families: [string, () => Response, ErrorClass, RegExp][] = [
   ['190 expired', () => graphError(400, 190, 'Error validating access token: Session has expired on Friday, 06-Mar-26 10:00:00 PST.', { error_subcode: 463 }), AuthError, /^Facebook refused the Page access token \(the token has expired\)\. Run `fbsync reconnect`\./],
   ['190 password changed', () => graphError(400, 190, 'Error validating access token: The session has been invalidated because the user changed their password.', { error_subcode: 460 }), AuthError, /password/],
   ['190 no role', () => graphError(400, 190, 'Error validating access token: The user does not have a role on the Page.', { error_subcode: 492 }), AuthError, /no longer has a role on the Page/],
@@ -744,23 +744,23 @@ const families: [string, () => Response, ErrorClass, RegExp?][] = [
   ['200', () => graphError(403, 200, '(#200) Requires pages_manage_engagement permission to manage the object'), PermissionError, /\(pages_manage_engagement\)/],
   ['298', () => graphError(400, 298, '(#298) You must be an admin of the Page'), PermissionError, /fbsync reconnect/],
   ['100 needing a permission', () => graphError(400, 100, "(#100) Object does not exist, cannot be loaded due to missing permission or reviewable feature, or does not support this operation. This endpoint requires the 'pages_read_engagement' permission or the 'Page Public Content Access' feature."), PermissionError, /pages_read_engagement/],
-  ['4', () => graphError(400, 4, '(#4) Application request limit reached', { is_transient: true }), ThrottledError],
-  ['17', () => graphError(400, 17, '(#17) User request limit reached'), ThrottledError],
-  ['32', () => graphError(400, 32, '(#32) Page request limit reached'), ThrottledError],
-  ['613', () => graphError(400, 613, 'Calls to this api have exceeded the rate limit.', { error_subcode: 1996 }), ThrottledError],
+  ['4', () => graphError(400, 4, '(#4) Application request limit reached', { is_transient: true }), ThrottledError, /^Facebook rate limit reached on GET \S+: .*\[code 4, fbtrace_id \w+\]\. No more Facebook calls this run; the next run continues\.$/],
+  ['17', () => graphError(400, 17, '(#17) User request limit reached'), ThrottledError, /^Facebook rate limit reached on GET \S+: .*\[code 17, fbtrace_id \w+\]\. No more Facebook calls this run; the next run continues\.$/],
+  ['32', () => graphError(400, 32, '(#32) Page request limit reached'), ThrottledError, /^Facebook rate limit reached on GET \S+: .*\[code 32, fbtrace_id \w+\]\. No more Facebook calls this run; the next run continues\.$/],
+  ['613', () => graphError(400, 613, 'Calls to this api have exceeded the rate limit.', { error_subcode: 1996 }), ThrottledError, /^Facebook rate limit reached on GET \S+: .*\[code 613\/1996, fbtrace_id \w+\]\. No more Facebook calls this run; the next run continues\.$/],
   ['80001', () => graphError(400, 80001, 'There have been too many calls to this Page account. Wait a bit and try again.', {}, { 'x-business-use-case-usage': JSON.stringify({ [PAGE_ID]: [{ type: 'pages', call_count: 101, total_cputime: 12, total_time: 15, estimated_time_to_regain_access: 17 }] }) }), ThrottledError, /17 min/],
-  ['1', () => graphError(500, 1, 'An unknown error occurred'), TransientError],
-  ['2', () => graphError(503, 2, 'Service temporarily unavailable', { is_transient: true }), TransientError],
-  ['341 application limit', () => graphError(400, 341, '(#341) Application limit reached', { is_transient: true }), ThrottledError],
-  ['is_transient, other code', () => graphError(400, 9007, 'Temporary issue', { is_transient: true }), TransientError],
+  ['1', () => graphError(500, 1, 'An unknown error occurred'), TransientError, /^Facebook failed on GET \S+, temporarily: .* \[code 1, fbtrace_id \w+\]$/],
+  ['2', () => graphError(503, 2, 'Service temporarily unavailable', { is_transient: true }), TransientError, /^Facebook failed on GET \S+, temporarily: .* \[code 2, fbtrace_id \w+\]$/],
+  ['341 application limit', () => graphError(400, 341, '(#341) Application limit reached', { is_transient: true }), ThrottledError, /^Facebook rate limit reached on GET \S+: .*\[code 341, fbtrace_id \w+\]\. No more Facebook calls this run; the next run continues\.$/],
+  ['is_transient, other code', () => graphError(400, 9007, 'Temporary issue', { is_transient: true }), TransientError, /^Facebook failed on GET \S+, temporarily: .* \[code 9007, fbtrace_id \w+\]$/],
   ['html 502', () => new HttpResponse('<html><head><title>502 Bad Gateway</title></head></html>', { status: 502, headers: { 'content-type': 'text/html' } }), TransientError, /an HTML page \(HTTP 502\)/],
-  ['100/33', () => graphError(400, 100, "Unsupported get request. Object with ID '2954961744718970_2966313500250461' does not exist, cannot be loaded due to missing permissions, or does not support this operation. Please read the Graph API documentation at https://developers.facebook.com/docs/graph-api", { error_subcode: 33, type: 'GraphMethodException' }), NotFoundError],
+  ['100/33', () => graphError(400, 100, "Unsupported get request. Object with ID '2954961744718970_2966313500250461' does not exist, cannot be loaded due to missing permissions, or does not support this operation. Please read the Graph API documentation at https://developers.facebook.com/docs/graph-api", { error_subcode: 33, type: 'GraphMethodException' }), NotFoundError, /^Facebook says the object of GET \S+ does not exist \(deleted, or not visible to the Page access token\): .*\[code 100\/33, fbtrace_id \w+\]$/],
   ['100 other', () => graphError(400, 100, '(#100) Tried accessing nonexisting field (bogus) on node type (Comment)'), RefusedError, /nonexisting field/],
   ['1 "reduce the amount of data" (no subcode, as Graph sends it)', () => HttpResponse.json({ error: { code: 1, message: "Please reduce the amount of data you're asking for, then retry your request" } }, { status: 500 }), TooMuchDataError, /too much data/],
   ['1/99 "reduce the amount of data"', () => graphError(500, 1, "Please reduce the amount of data you're asking for, then retry your request", { error_subcode: 99 }), TooMuchDataError, /too much data/],
-  ['1/99 "An unknown error occurred"', () => HttpResponse.json({ error: { code: 1, message: 'An unknown error occurred', error_subcode: 99 } }, { status: 500 }), TooMuchDataError],
+  ['1/99 "An unknown error occurred"', () => HttpResponse.json({ error: { code: 1, message: 'An unknown error occurred', error_subcode: 99 } }, { status: 500 }), TooMuchDataError, /^Facebook refused GET \S+ as too much data at once: An unknown error occurred \[code 1\/99\]$/],
   ['368 on a read (not a write: stays a refusal)', () => graphError(400, 368, 'The action attempted has been deemed abusive or is otherwise disallowed'), RefusedError, /policy/],
-  ['506', () => graphError(400, 506, 'Duplicate status message'), RefusedError],
+  ['506', () => graphError(400, 506, 'Duplicate status message'), RefusedError, /Duplicate status message \[code 506, fbtrace_id \w+\]\. Facebook refuses an identical message posted twice; change the text\.$/],
   ['1705', () => graphError(400, 1705, 'There was an error posting to this wall'), RefusedError, /Page access token/],
 ];
 
@@ -771,7 +771,7 @@ describe('error mapping (by body code, not HTTP status)', () => {
     const error = await failure(fb.getComment('2954961744718970_2966313500250461'));
     expect(error).toBeInstanceOf(Kind);
     expect(error.message).toContain('GET /2954961744718970_2966313500250461');
-    if (pattern) expect(error.message).toMatch(pattern);
+    expect(error.message).toMatch(pattern);
     expectNoSecrets(error);
     // Only transient failures are asked again (FAST allows 2 retries).
     expect(fb.requestCount).toBe(error instanceof TransientError ? 3 : 1);
