@@ -22,8 +22,6 @@ import {
   API,
   FAST,
   GRAPH,
-  APP_ID,
-  APP_SECRET,
   expectNoSecrets,
   failure,
   graphClient as client,
