@@ -1,10 +1,9 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { SimAnswer } from '../../src/simulator/override.js';
-import { ann, bob, contactOf, pageReplies } from './fixtures.js';
+import { ann, bob, contactOf, pageReplies, withStore } from './fixtures.js';
 import { type CliResult, useE2E } from './harness.js';
 import { checkExactlyOnce } from './invariants.js';
 
@@ -133,18 +132,14 @@ describe('an unusable store file', () => {
 
   it('a store written by a newer fbsync: exit 2, "upgrade", the file untouched', async () => {
     expect((await e2e.run()).code).toBe(0);
-    const db = new Database(e2e.storePath);
-    db.pragma('user_version = 99');
-    db.close();
+    withStore(e2e.storePath, (db) => db.pragma('user_version = 99'));
     const before = sha(e2e.storePath);
     expectCleanError(await e2e.cli(['run', '--config', e2e.configPath]), 2, /written by a newer fbsync \(schema 99, this one knows \d+\); it was left untouched\. Upgrade fbsync/);
     expect(sha(e2e.storePath)).toBe(before);
   });
 
   it('another program’s SQLite database: exit 2, the file untouched', async () => {
-    const db = new Database(e2e.storePath);
-    db.exec("CREATE TABLE notes (body TEXT); INSERT INTO notes VALUES ('mine')");
-    db.close();
+    withStore(e2e.storePath, (db) => db.exec("CREATE TABLE notes (body TEXT); INSERT INTO notes VALUES ('mine')"));
     const before = sha(e2e.storePath);
     expectCleanError(await e2e.cli(['run', '--config', e2e.configPath]), 2, /is an SQLite database but not an fbsync store; it was left untouched/);
     expect(sha(e2e.storePath)).toBe(before);

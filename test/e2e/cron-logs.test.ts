@@ -1,6 +1,6 @@
-import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { ann, lines } from './fixtures.js';
+import { META } from '../../src/store/meta-keys.js';
+import { ann, lines, withStore } from './fixtures.js';
 import { useE2E } from './harness.js';
 
 // issue 9 § 3: cron logs a person can read. Piped (not a terminal), every line of run and backfill
@@ -61,17 +61,14 @@ describe('cron logs', () => {
     e2e.sim.planfix.throttleNext({ timeToResetSeconds: 600 });
     expect((await run()).code).toBe(4);
     // As if Planfix had asked for two hours.
-    const db = new Database(e2e.storePath);
-    db.prepare("UPDATE meta SET value = ? WHERE key = 'throttle.planfix.notBefore'").run(new Date(Date.now() + 2 * 3_600_000).toISOString());
-    db.close();
+    const setMeta = (key: string, at: number) => withStore(e2e.storePath, (db) => db.prepare('UPDATE meta SET value = ? WHERE key = ?').run(new Date(at).toISOString(), key));
+    setMeta(META.throttleNotBefore('planfix'), Date.now() + 2 * 3_600_000);
     const waiting = await run('--log-format', 'plain');
     expect(waiting.code).toBe(4);
     expect(lines(waiting.stdout + waiting.stderr)).toEqual([expect.stringMatching(/still waiting out a planfix throttle until .* a wait of over an hour; nothing was done/)]);
     // The whole wait counts, not what is left of it: 90 min gone and 30 min to go is still a long wait.
-    const db2 = new Database(e2e.storePath);
-    db2.prepare("UPDATE meta SET value = ? WHERE key = 'throttle.planfix.notBefore'").run(new Date(Date.now() + 30 * 60_000).toISOString());
-    db2.prepare("UPDATE meta SET value = ? WHERE key = 'run.throttle.planfix.since'").run(new Date(Date.now() - 90 * 60_000).toISOString());
-    db2.close();
+    setMeta(META.throttleNotBefore('planfix'), Date.now() + 30 * 60_000);
+    setMeta(META.throttleSince('planfix'), Date.now() - 90 * 60_000);
     expect((await run()).code).toBe(4);
   });
 });

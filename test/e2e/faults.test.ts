@@ -1,9 +1,9 @@
-import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { FAULT_KINDS as FB_FAULT_KINDS } from '../../src/simulator/facebook/index.js';
 import { FAULT_KINDS as PF_FAULT_KINDS } from '../../src/simulator/planfix/faults.js';
 import type { Simulator } from '../../src/simulator/index.js';
-import { backlog } from './fixtures.js';
+import { META } from '../../src/store/meta-keys.js';
+import { backlog, withStore } from './fixtures.js';
 import { type E2E, useE2E } from './harness.js';
 import { checkExactlyOnce } from './invariants.js';
 
@@ -120,12 +120,7 @@ function normalised(sim: Simulator) {
  * times between runs, as if the wait had passed.
  */
 function forgetThrottles(storePath: string): void {
-  const db = new Database(storePath);
-  try {
-    db.prepare("DELETE FROM meta WHERE key IN ('throttle.facebook.notBefore', 'throttle.planfix.notBefore')").run();
-  } finally {
-    db.close();
-  }
+  withStore(storePath, (db) => db.prepare('DELETE FROM meta WHERE key IN (?, ?)').run(META.throttleNotBefore('facebook'), META.throttleNotBefore('planfix')));
 }
 
 interface SideRecord {

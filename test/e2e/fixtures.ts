@@ -1,6 +1,7 @@
 // People and small helpers the e2e files share. Each test starts a fresh simulator (useE2E), so
 // the same ids can serve every file; names are what the Planfix cards end up showing.
 
+import Database from 'better-sqlite3';
 import { expect } from 'vitest';
 import type { CliResult, E2E } from './harness.js';
 
@@ -81,3 +82,16 @@ export const DOCTOR_CHECKS = [
   'planfix.fields.taskPostId',
   'planfix.fields.contactFacebookId',
 ] as const;
+
+/**
+ * Runs `fn` on the store file opened directly, and closes it: for the tests that move the store's
+ * clock (a throttle wait, a postponed reply) or damage it. Meta keys come from META (src/store/meta-keys.ts).
+ */
+export function withStore<T>(storePath: string, fn: (db: Database.Database) => T, { readonly = false } = {}): T {
+  const db = new Database(storePath, { readonly });
+  try {
+    return fn(db);
+  } finally {
+    db.close();
+  }
+}

@@ -1,6 +1,5 @@
-import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { backlog, crowd } from './fixtures.js';
+import { backlog, crowd, withStore } from './fixtures.js';
 import { collect, useE2E } from './harness.js';
 import { checkExactlyOnce, planfixWrites } from './invariants.js';
 
@@ -9,14 +8,7 @@ import { checkExactlyOnce, planfixWrites } from './invariants.js';
 
 const people = crowd(4, 'Locktest', '93000000');
 
-function runsRecorded(storePath: string): number {
-  const db = new Database(storePath, { readonly: true });
-  try {
-    return (db.prepare('SELECT count(*) AS n FROM run').get() as { n: number }).n;
-  } finally {
-    db.close();
-  }
-}
+const runsRecorded = (storePath: string) => withStore(storePath, (db) => (db.prepare('SELECT count(*) AS n FROM run').get() as { n: number }).n, { readonly: true });
 
 describe('one run per store', () => {
   const e2e = useE2E({}, { manual: true });

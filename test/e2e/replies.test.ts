@@ -1,6 +1,5 @@
-import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { ann, bob, carl, contactOf, pageReplies as pageRepliesOf } from './fixtures.js';
+import { ann, bob, carl, contactOf, pageReplies as pageRepliesOf, withStore } from './fixtures.js';
 import { carriesMarker, commentMarker } from '../../src/sync/markers.js';
 import { useE2E } from './harness.js';
 
@@ -118,10 +117,8 @@ describe('fbsync run: Planfix → Facebook and changes after the fact', () => {
 
   /** Moves a postponed reply's clock back, as if `hours` had passed since Facebook first blocked it. */
   function age(hours: number) {
-    const db = new Database(e2e.storePath);
     const past = (h: number) => new Date(Date.now() - h * 3_600_000).toISOString();
-    db.prepare("UPDATE reply SET retry_at = ?, blocked_since = ? WHERE state = 'postponed'").run(past(0.01), past(hours));
-    db.close();
+    withStore(e2e.storePath, (db) => db.prepare("UPDATE reply SET retry_at = ?, blocked_since = ? WHERE state = 'postponed'").run(past(0.01), past(hours)));
   }
 
   it('postpones a reply Facebook blocks for now (368) with one note, leaves it alone during the wait, and publishes it once the block lifts', async () => {
