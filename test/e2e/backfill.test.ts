@@ -1,9 +1,8 @@
 import fs from 'node:fs';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type E2E, startE2E } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { DAY } from './fixtures.js';
+import { type E2E, useE2E } from './harness.js';
 import { checkExactlyOnce, planfixWrites } from './invariants.js';
-
-const DAY = 86_400_000;
 
 /** Old posts (outside `run`'s 14-day window) with a few hundred comments in all. */
 function seedHistory(e2e: E2E, posts = 12, perPost = 25): void {
@@ -23,13 +22,7 @@ function seedHistory(e2e: E2E, posts = 12, perPost = 25): void {
 const since = () => new Date(Date.now() - 90 * DAY).toISOString().slice(0, 10);
 
 describe('fbsync backfill', () => {
-  let e2e: E2E;
-  beforeEach(async () => {
-    e2e = await startE2E({ requestsPerSecond: 300 });
-  });
-  afterEach(async () => {
-    await e2e.close();
-  });
+  const e2e = useE2E({ requestsPerSecond: 300 });
 
   it('imports older posts that run does not watch, each comment exactly once, and resumes with nothing twice', async () => {
     seedHistory(e2e, 4, 10);

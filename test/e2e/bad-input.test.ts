@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { SimAnswer } from '../../src/simulator/override.js';
-import { type CliResult, type E2E, startE2E } from './harness.js';
+import { ann, bob, contactOf, pageReplies, withStore } from './fixtures.js';
+import { type CliResult, useE2E } from './harness.js';
 import { checkExactlyOnce } from './invariants.js';
 
 // behaviour.md § Guarantees, "bad input gets a clear error": a malformed configuration or API
@@ -13,8 +13,6 @@ import { checkExactlyOnce } from './invariants.js';
 // trace unless --debug, and leaves the store intact. The API cases use the simulators'
 // setResponseOverride hook (src/simulator/override.ts) to send answers real APIs sometimes send.
 
-const ann = { id: '9400000001', name: 'Ann Input' };
-const bob = { id: '9400000002', name: 'Bob Input' };
 
 const STACK_LINE = /^\s+at /m;
 
@@ -28,11 +26,10 @@ function expectCleanError(result: CliResult, code: number, message: RegExp): voi
 const sha = (file: string) => createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 
 describe('bad configuration', () => {
-  let e2e: E2E;
+  const e2e = useE2E({}, { per: 'file' });
   let good: string;
   let storeHash: string;
   beforeAll(async () => {
-    e2e = await startE2E();
     good = fs.readFileSync(e2e.configPath, 'utf8');
     // A store with something in it, to prove a bad configuration leaves it alone.
     const post = e2e.sim.facebook.addPost({ message: 'config post' });
@@ -43,9 +40,6 @@ describe('bad configuration', () => {
   afterEach(() => {
     expect(sha(e2e.storePath)).toBe(storeHash);
     e2e.writeConfig(good);
-  });
-  afterAll(async () => {
-    await e2e.close();
   });
 
   const run = (args: string[] = []) => e2e.cli(['run', '--config', e2e.configPath, ...args]);
@@ -110,13 +104,7 @@ describe('bad configuration', () => {
 });
 
 describe('an unusable store file', () => {
-  let e2e: E2E;
-  beforeEach(async () => {
-    e2e = await startE2E();
-  });
-  afterEach(async () => {
-    await e2e.close();
-  });
+  const e2e = useE2E();
 
   it('random bytes where the store should be: exit 2, named, the file untouched', async () => {
     fs.writeFileSync(e2e.storePath, Buffer.from(Array.from({ length: 8192 }, (_, i) => (i * 7919 + 13) % 251)), { mode: 0o600 });
@@ -144,18 +132,14 @@ describe('an unusable store file', () => {
 
   it('a store written by a newer fbsync: exit 2, "upgrade", the file untouched', async () => {
     expect((await e2e.run()).code).toBe(0);
-    const db = new Database(e2e.storePath);
-    db.pragma('user_version = 99');
-    db.close();
+    withStore(e2e.storePath, (db) => db.pragma('user_version = 99'));
     const before = sha(e2e.storePath);
     expectCleanError(await e2e.cli(['run', '--config', e2e.configPath]), 2, /written by a newer fbsync \(schema 99, this one knows \d+\); it was left untouched\. Upgrade fbsync/);
     expect(sha(e2e.storePath)).toBe(before);
   });
 
   it('another program’s SQLite database: exit 2, the file untouched', async () => {
-    const db = new Database(e2e.storePath);
-    db.exec("CREATE TABLE notes (body TEXT); INSERT INTO notes VALUES ('mine')");
-    db.close();
+    withStore(e2e.storePath, (db) => db.exec("CREATE TABLE notes (body TEXT); INSERT INTO notes VALUES ('mine')"));
     const before = sha(e2e.storePath);
     expectCleanError(await e2e.cli(['run', '--config', e2e.configPath]), 2, /is an SQLite database but not an fbsync store; it was left untouched/);
     expect(sha(e2e.storePath)).toBe(before);
@@ -163,16 +147,12 @@ describe('an unusable store file', () => {
 });
 
 describe('malformed API answers', () => {
-  let e2e: E2E;
+  const e2e = useE2E();
   let postId: string;
   beforeEach(async () => {
-    e2e = await startE2E();
     postId = e2e.sim.facebook.addPost({ message: 'answers post' }).id;
     e2e.sim.facebook.addComment(postId, { from: ann, message: 'first' });
     e2e.sim.facebook.addComment(postId, { from: bob, message: 'second' });
-  });
-  afterEach(async () => {
-    await e2e.close();
   });
 
   const run = () => e2e.cli(['run', '--config', e2e.configPath]);
@@ -278,7 +258,7 @@ describe('malformed API answers', () => {
     it('ids that repeat across pages end the listing with an error, and the reply is sent later, not lost', async () => {
       expect((await e2e.run()).code).toBe(0);
       const task = e2e.sim.planfix.tasks()[0]!;
-      const contact = e2e.sim.planfix.contacts().find((c) => c.facebookId === ann.id)!;
+      const contact = contactOf(e2e, ann);
       e2e.sim.planfix.quickReply(task.id, contact.id, 'Thanks, Ann!');
       // Planfix ignoring `offset`: every page of the task's comments is the same full page.
       const page = Array.from({ length: 100 }, (_, i) => ({ id: 500_000 + i, description: `old ${i}`, owner: { id: 'user:2', name: 'Anna' } }));
@@ -288,7 +268,7 @@ describe('malformed API answers', () => {
       expectCleanError(await run(), 4, new RegExp(`failed: task:${task.id}: Planfix returned the same page twice on POST /rest/task/${task.id}/comments/list \\(offset 100`));
       expect(e2e.sim.facebook.comments().filter((c) => c.byPage)).toEqual([]);
       await storeIntact();
-      expect(e2e.sim.facebook.comments().filter((c) => c.byPage).map((c) => c.message)).toEqual(['Thanks, Ann!']);
+      expect(pageReplies(e2e).map((c) => c.message)).toEqual(['Thanks, Ann!']);
     });
 
     it('a create answered 2xx without an id is looked for before it is written again: nothing twice', async () => {

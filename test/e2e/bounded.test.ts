@@ -1,25 +1,17 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { type E2E, startE2E } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { backlog, crowd } from './fixtures.js';
+import { useE2E } from './harness.js';
 import { checkExactlyOnce } from './invariants.js';
 
 // behaviour.md § Guarantees, "bounded work per run": a run with a big backlog stops starting
 // writes once `sync.maxEffects` writes are done or `sync.maxRunSeconds` have passed, exits 0 with
 // `stoppedEarly` in its summary, and the next runs do the rest, exactly once.
 
-const people = Array.from({ length: 3 }, (_, i) => ({ id: `96000000${i}`, name: `Person${i} Backlog` }));
+const people = crowd(3, 'Backlog', '96000000');
 
 describe('bounded runs', () => {
-  let e2e: E2E;
-  afterEach(async () => {
-    await e2e?.close();
-  });
+  const e2e = useE2E({}, { manual: true });
 
-  function backlog(posts: number, comments: number, commenters: number): void {
-    for (let p = 0; p < posts; p++) {
-      const post = e2e.sim.facebook.addPost({ message: `Backlog post ${p}` });
-      for (let c = 0; c < comments; c++) e2e.sim.facebook.addComment(post.id, { from: people[(p + c) % commenters]!, message: `b${p}.${c}` });
-    }
-  }
 
   /** Runs until a run is not stopped early; every run exits 0. */
   async function drain(limit: number): Promise<any[]> {
@@ -36,8 +28,8 @@ describe('bounded runs', () => {
   const total = (effects: Record<string, number>) => Object.values(effects).reduce((a, b) => a + b, 0);
 
   it('sync.maxEffects: a 60-comment backlog goes 10 writes per run, each run exiting 0, until it is done, exactly once', async () => {
-    e2e = await startE2E({ configExtra: 'sync:\n  maxEffects: 10\n' });
-    backlog(3, 20, 3);
+    await e2e.start({ configExtra: 'sync:\n  maxEffects: 10\n' });
+    backlog(e2e, 3, 20, { people: people.slice(0, 3), label: 'Backlog' });
     const first = await e2e.cli(['run', '--config', e2e.configPath]);
     expect(first.code).toBe(0);
     expect(first.stdout).toMatch(/stopped early \(sync\.maxEffects reached\), the rest follows next run/);
@@ -56,8 +48,8 @@ describe('bounded runs', () => {
     // 20 comments on one post are written one after the other: with the contacts and the task,
     // 28 Planfix answers of 250 ms each, 7 s of work that a 5 s run cannot finish, however fast
     // the machine.
-    e2e = await startE2E({ configExtra: 'sync:\n  maxRunSeconds: 5\n', simulator: { planfix: { latencyMs: 250 } } });
-    backlog(1, 20, 2);
+    await e2e.start({ configExtra: 'sync:\n  maxRunSeconds: 5\n', simulator: { planfix: { latencyMs: 250 } } });
+    backlog(e2e, 1, 20, { people: people.slice(0, 2), label: 'Backlog' });
     const summaries = await drain(4);
     expect(summaries[0].stoppedEarly).toBe('time');
     expect(summaries[0].effects['comment.imported']).toBeLessThan(20);

@@ -1,16 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type E2E, startE2E } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { useE2E } from './harness.js';
 
 // An idle cycle must cost a small constant number of requests per side, not one per post or task.
 
 describe('the cost of a cycle', () => {
-  let e2e: E2E;
-  beforeAll(async () => {
-    e2e = await startE2E({ simulator: { planfix: { timeZoneOffsetMinutes: -300 } } });
-  });
-  afterAll(async () => {
-    await e2e.close();
-  });
+  const e2e = useE2E({ simulator: { planfix: { timeZoneOffsetMinutes: -300 } } }, { per: 'file' });
 
   it('idle with 50 posts and 50 tasks watched: 3 Facebook requests and 1 Planfix request', async () => {
     // Planfix lists tasks changed within fbsync's 3-minute look-back again (minute resolution, clock

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../../src/simulator/facebook/faults.js';
-import { type E2E, runUntilClean, startE2E } from './harness.js';
+import { runUntilClean, useE2E } from './harness.js';
 import { checkExactlyOnce, checkRepliesOnce, planfixWrites } from './invariants.js';
 
 // Kills the real CLI with SIGKILL at many instants of a cycle, then runs it until clean, and checks
@@ -13,13 +13,7 @@ const KILLS = Number(process.env.FBSYNC_CRASH_KILLS ?? 12);
 const SEED = Number(process.env.FBSYNC_CRASH_SEED ?? 7);
 
 describe('crash safety under SIGKILL', () => {
-  let e2e: E2E;
-  beforeAll(async () => {
-    e2e = await startE2E({ requestsPerSecond: 400 });
-  });
-  afterAll(async () => {
-    await e2e.close();
-  });
+  const e2e = useE2E({ requestsPerSecond: 400 }, { per: 'file' });
 
   it(`loses nothing and writes nothing twice after ${KILLS} kills`, async () => {
     const random = mulberry32(SEED);

@@ -1,6 +1,7 @@
-import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type E2E, startE2E } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { META } from '../../src/store/meta-keys.js';
+import { ann, lines, withStore } from './fixtures.js';
+import { useE2E } from './harness.js';
 
 // issue 9 § 3: cron logs a person can read. Piped (not a terminal), every line of run and backfill
 // starts with an ISO timestamp, or is one JSON object with --log-format json. Waiting out a
@@ -8,18 +9,10 @@ import { type E2E, startE2E } from './harness.js';
 // when it may resume; the runs that only wait print nothing and exit 0 (status shows the wait);
 // a wait of more than an hour (from the throttle answer to the time it named) makes them exit 4 again.
 
-const ann = { id: '9700000001', name: 'Ann Cron' };
 const ISO_LINE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z /;
-const lines = (text: string) => text.split('\n').filter(Boolean);
 
 describe('cron logs', () => {
-  let e2e: E2E;
-  beforeEach(async () => {
-    e2e = await startE2E();
-  });
-  afterEach(async () => {
-    await e2e.close();
-  });
+  const e2e = useE2E();
 
   const run = (...args: string[]) => e2e.cli(['run', '--config', e2e.configPath, ...args]);
 
@@ -68,17 +61,14 @@ describe('cron logs', () => {
     e2e.sim.planfix.throttleNext({ timeToResetSeconds: 600 });
     expect((await run()).code).toBe(4);
     // As if Planfix had asked for two hours.
-    const db = new Database(e2e.storePath);
-    db.prepare("UPDATE meta SET value = ? WHERE key = 'throttle.planfix.notBefore'").run(new Date(Date.now() + 2 * 3_600_000).toISOString());
-    db.close();
+    const setMeta = (key: string, at: number) => withStore(e2e.storePath, (db) => db.prepare('UPDATE meta SET value = ? WHERE key = ?').run(new Date(at).toISOString(), key));
+    setMeta(META.throttleNotBefore('planfix'), Date.now() + 2 * 3_600_000);
     const waiting = await run('--log-format', 'plain');
     expect(waiting.code).toBe(4);
     expect(lines(waiting.stdout + waiting.stderr)).toEqual([expect.stringMatching(/still waiting out a planfix throttle until .* a wait of over an hour; nothing was done/)]);
     // The whole wait counts, not what is left of it: 90 min gone and 30 min to go is still a long wait.
-    const db2 = new Database(e2e.storePath);
-    db2.prepare("UPDATE meta SET value = ? WHERE key = 'throttle.planfix.notBefore'").run(new Date(Date.now() + 30 * 60_000).toISOString());
-    db2.prepare("UPDATE meta SET value = ? WHERE key = 'run.throttle.planfix.since'").run(new Date(Date.now() - 90 * 60_000).toISOString());
-    db2.close();
+    setMeta(META.throttleNotBefore('planfix'), Date.now() + 30 * 60_000);
+    setMeta(META.throttleSince('planfix'), Date.now() - 90 * 60_000);
     expect((await run()).code).toBe(4);
   });
 });

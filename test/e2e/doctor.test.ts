@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SIM_IDS } from '../../src/simulator/index.js';
-import { type E2E, startE2E } from './harness.js';
+import { DOCTOR_CHECKS } from './fixtures.js';
+import { useE2E } from './harness.js';
 
 // `fbsync doctor` through the built CLI against the simulator.
 
@@ -15,34 +16,13 @@ interface Check {
   fix?: string;
 }
 
-const ALL = [
-  'config',
-  'store',
-  'store.permissions',
-  'facebook.pageToken',
-  'facebook.token',
-  'facebook.permissions',
-  'facebook.page',
-  'planfix.token',
-  'planfix.taskTemplate',
-  'planfix.contactTemplate',
-  'planfix.fields.taskPostId',
-  'planfix.fields.contactFacebookId',
-];
-
 /** Every file in the folder with its bytes: doctor must leave all of them as they are. */
 function snapshot(dir: string): Record<string, string> {
   return Object.fromEntries(fs.readdirSync(dir).map((name) => [name, fs.readFileSync(path.join(dir, name)).toString('base64')]));
 }
 
 describe('fbsync doctor', () => {
-  let e2e: E2E;
-  beforeEach(async () => {
-    e2e = await startE2E();
-  });
-  afterEach(async () => {
-    await e2e.close();
-  });
+  const e2e = useE2E();
 
   const doctor = async (args: string[] = []) => e2e.cli(['doctor', '--config', e2e.configPath, ...args]);
   const doctorJson = async () => {
@@ -69,7 +49,7 @@ describe('fbsync doctor', () => {
     const { result, report } = await doctorJson();
     expect(result.code).toBe(0);
     expect(report.ok).toBe(true);
-    expect(report.checks.map((c) => c.name)).toEqual(ALL);
+    expect(report.checks.map((c) => c.name)).toEqual(DOCTOR_CHECKS);
     for (const check of report.checks) {
       expect(check, check.name).toMatchObject({ ok: true, status: 'pass' });
       expect(check.detail).toEqual(expect.any(String));

@@ -1,18 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Store } from '../../src/store/store.js';
-import { type E2E, startE2E } from './harness.js';
+import { DAY, minutesAgo } from './fixtures.js';
+import { type E2E, useE2E } from './harness.js';
 
 // Answers real Graph gives that the plain simulator does not (api-notes-facebook.md §1, §3, §7),
 // through the built CLI: pages too heavy to build, `limit` capped, a pinned post leading the feed.
 
-const DAY = 86_400_000;
-const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000);
-
-let e2e: E2E | undefined;
-afterEach(async () => {
-  await e2e?.close();
-  e2e = undefined;
-});
+const e2e = useE2E({}, { manual: true });
 
 function meta(storePath: string, key: string): string | undefined {
   const store = Store.open(storePath, { readonly: true });
@@ -50,7 +44,7 @@ function importedComments(e: E2E): number {
 describe('Graph pages too heavy to build ("Please reduce the amount of data")', () => {
   it('halves the page size until Graph answers, imports everything, and the next run starts at the size that worked', async () => {
     // A feed post with its comment summary weighs 2, a comment 1: 12 posts or 25 comments a page pass.
-    e2e = await startE2E({ simulator: { facebook: { maxPageWeight: 30 } } });
+    await e2e.start({ simulator: { facebook: { maxPageWeight: 30 } } });
     const { comments } = seedBusyPage(e2e);
 
     const first = await e2e.run();
@@ -72,7 +66,7 @@ describe('Graph pages too heavy to build ("Please reduce the amount of data")', 
 
   it('when even 5 posts a page are too heavy, reads the feed without comment counts and still imports everything', async () => {
     // 5 posts with the summary weigh 10 > 8; without it 5.
-    e2e = await startE2E({ simulator: { facebook: { maxPageWeight: 8 } } });
+    await e2e.start({ simulator: { facebook: { maxPageWeight: 8 } } });
     const fb = e2e.sim.facebook;
     for (let i = 0; i < 9; i++) {
       const post = fb.addPost({ message: `Post ${i}`, createdTime: minutesAgo(300 - i * 10) });
@@ -93,7 +87,7 @@ describe('Graph pages too heavy to build ("Please reduce the amount of data")', 
   });
 
   it('a page capped below the asked limit (pageLimitCap) is followed to the end', async () => {
-    e2e = await startE2E({ simulator: { facebook: { pageLimitCap: 25 } } });
+    await e2e.start({ simulator: { facebook: { pageLimitCap: 25 } } });
     const { comments } = seedBusyPage(e2e);
     const result = await e2e.run();
     expect(result.code, result.stderr).toBe(0);
@@ -105,7 +99,7 @@ describe('Graph pages too heavy to build ("Please reduce the amount of data")', 
 describe('a pinned post leading the feed', () => {
   it('does not end the feed listing: a new comment on a recent post further down arrives', async () => {
     // Two posts a page, so the recent posts sit on pages after the old pinned one.
-    e2e = await startE2E({ simulator: { facebook: { pageLimitCap: 2 } } });
+    await e2e.start({ simulator: { facebook: { pageLimitCap: 2 } } });
     const fb = e2e.sim.facebook;
     const pinned = fb.addPost({ message: 'Our opening hours (pinned)', createdTime: new Date(Date.now() - 200 * DAY), pinned: true });
     fb.addComment(pinned.id, { message: 'old question', createdTime: new Date(Date.now() - 199 * DAY) });
@@ -127,7 +121,7 @@ describe('a pinned post leading the feed', () => {
 
 describe('comments without text', () => {
   it("imports a photo-only and a sticker-only comment that come with no `message` field at all (emptyCommentMessage: 'absent')", async () => {
-    e2e = await startE2E({ simulator: { facebook: { emptyCommentMessage: 'absent' } } });
+    await e2e.start({ simulator: { facebook: { emptyCommentMessage: 'absent' } } });
     const fb = e2e.sim.facebook;
     const post = fb.addPost({ message: 'Show us your loaf' });
     fb.addComment(post.id, { message: '', attachment: { type: 'photo', url: 'https://www.facebook.com/photo.php?fbid=77', imageUrl: 'https://scontent.example/77.jpg' } });

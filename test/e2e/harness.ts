@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { inject } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, inject } from 'vitest';
 import { startSimulator, SIM_IDS, type Simulator } from '../../src/simulator/index.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -26,8 +26,8 @@ export interface E2E {
   /** `fbsync run --json`, parsed. */
   run(extraArgs?: string[]): Promise<CliResult & { summary?: any }>;
   spawn(args: string[], options?: { env?: NodeJS.ProcessEnv }): ChildProcess;
-  /** Spawns the CLI and sends `signal` once, the moment `when()` holds (polled every 1 ms); resolves on exit. */
-  killWhen(args: string[], when: () => boolean, signal: NodeJS.Signals, options?: { env?: NodeJS.ProcessEnv }): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Spawns the CLI and sends `signal` once, the moment `when()` holds (polled every 1 ms); resolves with what it printed once it is gone. */
+  killWhen(args: string[], when: () => boolean, signal: NodeJS.Signals, options?: { env?: NodeJS.ProcessEnv }): Promise<CliResult>;
   writeConfig(yaml: string): void;
   secrets(): string[];
   close(): Promise<void>;
@@ -36,7 +36,13 @@ export interface E2E {
 /** Fast retries and short timeouts so fault tests finish quickly; documented knobs, not test-only code paths. */
 export const FAST_ENV = { FBSYNC_RETRY_BASE_MS: '10', FBSYNC_HTTP_TIMEOUT_MS: '4000' };
 
-export async function startE2E(options: { configExtra?: string; requestsPerSecond?: number; simulator?: Parameters<typeof startSimulator>[0] } = {}): Promise<E2E> {
+export interface E2EOptions {
+  configExtra?: string;
+  requestsPerSecond?: number;
+  simulator?: Parameters<typeof startSimulator>[0];
+}
+
+export async function startE2E(options: E2EOptions = {}): Promise<E2E> {
   const buildError = inject('buildError');
   if (buildError) throw new Error(`the CLI did not build:\n${buildError}`);
   const sim = await startSimulator(options.simulator);
@@ -49,33 +55,15 @@ export async function startE2E(options: { configExtra?: string; requestsPerSecon
   const spawnCli = (args: string[], opts: { env?: NodeJS.ProcessEnv } = {}) =>
     spawn(process.execPath, [BIN, ...args], { cwd: dir, env: { ...process.env, ...FAST_ENV, ...opts.env }, stdio: ['pipe', 'pipe', 'pipe'] });
 
-  const cli = (args: string[], opts: { env?: NodeJS.ProcessEnv; input?: string } = {}) =>
-    new Promise<CliResult>((resolve, reject) => {
-      const child = spawnCli(args, opts);
-      let stdout = '';
-      let stderr = '';
-      child.stdout!.on('data', (d) => (stdout += d));
-      child.stderr!.on('data', (d) => (stderr += d));
-      child.on('error', reject);
-      if (opts.input !== undefined) child.stdin!.end(opts.input);
-      else child.stdin!.end();
-      child.on('close', (code, signal) => {
-        let all: string[];
-        try {
-          all = secrets();
-        } catch (error) {
-          reject(error);
-          return;
-        }
-        for (const secret of all) {
-          if (secret && (stdout.includes(secret) || stderr.includes(secret))) {
-            reject(new Error(`the CLI printed a secret (${secret.slice(0, 4)}…) while running ${args.join(' ')}`));
-            return;
-          }
-        }
-        resolve({ code, signal, stdout, stderr });
-      });
-    });
+  const cli = async (args: string[], opts: { env?: NodeJS.ProcessEnv; input?: string } = {}) => {
+    const result = await collect(spawnCli(args, opts), opts.input);
+    for (const secret of secrets()) {
+      if (secret && (result.stdout.includes(secret) || result.stderr.includes(secret))) {
+        throw new Error(`the CLI printed a secret (${secret.slice(0, 4)}…) while running ${args.join(' ')}`);
+      }
+    }
+    return result;
+  };
 
   return {
     sim,
@@ -94,19 +82,18 @@ export async function startE2E(options: { configExtra?: string; requestsPerSecon
       return { ...result, summary };
     },
     spawn: spawnCli,
-    killWhen(args, when, signal, opts = {}) {
+    async killWhen(args, when, signal, opts = {}) {
       const child = spawnCli(args, opts);
-      return new Promise((resolve) => {
-        const timer = setInterval(() => {
-          if (!when()) return;
-          clearInterval(timer);
-          child.kill(signal);
-        }, 1);
-        child.on('exit', (code, exitSignal) => {
-          clearInterval(timer);
-          resolve({ code, signal: exitSignal });
-        });
-      });
+      const timer = setInterval(() => {
+        if (!when()) return;
+        clearInterval(timer);
+        child.kill(signal);
+      }, 1);
+      try {
+        return await collect(child);
+      } finally {
+        clearInterval(timer);
+      }
     },
     writeConfig: (yaml) => fs.writeFileSync(configPath, yaml),
     secrets,
@@ -115,6 +102,58 @@ export async function startE2E(options: { configExtra?: string; requestsPerSecon
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** The E2E of the running test (or file), plus `start` for tests that need their own options. */
+export type UsedE2E = E2E & {
+  /** Closes the current E2E, if any, and starts one with `options`; the harness closes it after the test. */
+  start(options?: E2EOptions): Promise<E2E>;
+};
+
+/**
+ * Registers the hooks that start a simulator + temporary directory and close it again, once per
+ * test (`per: 'test'`, the default: nothing leaks between tests) or once per file/describe
+ * (`per: 'file'`, for read-only suites where starting is the cost). With `manual: true` nothing is
+ * started: each test calls `e2e.start(options)` with the options it needs, and the hooks close it.
+ * The handle forwards every property to the E2E currently running, so tests read `e2e.sim`, `e2e.run()`.
+ */
+export function useE2E(options: E2EOptions = {}, { per = 'test', manual = false }: { per?: 'test' | 'file'; manual?: boolean } = {}): UsedE2E {
+  let current: E2E | undefined;
+  const close = async () => {
+    const open = current;
+    current = undefined;
+    await open?.close();
+  };
+  const start = async (startOptions: E2EOptions = options) => {
+    await close();
+    current = await startE2E(startOptions);
+    return current;
+  };
+  const [before, after] = per === 'file' ? [beforeAll, afterAll] : [beforeEach, afterEach];
+  if (!manual) before(async () => void (await start()));
+  after(close);
+  return new Proxy({} as UsedE2E, {
+    get(_, property) {
+      if (property === 'start') return start;
+      // Not a thenable: `await handle` must not look for `then` on a closed E2E.
+      if (property === 'then') return undefined;
+      if (!current) throw new Error(`useE2E: no E2E is running (reading ${String(property)}); call e2e.start() first`);
+      return current[property as keyof E2E];
+    },
+  });
+}
+
+/** Everything a spawned CLI prints, once it has exited and closed its output; `input` goes to its stdin (closed either way). */
+export function collect(child: ChildProcess, input?: string): Promise<CliResult> {
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (d) => (stdout += d));
+  child.stderr!.on('data', (d) => (stderr += d));
+  child.stdin!.end(input);
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
 }
 
 /** Runs until a run exits 0 (or the limit); returns the exit codes seen. */

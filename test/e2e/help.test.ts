@@ -1,18 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type E2E, startE2E } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { useE2E } from './harness.js';
 
 // issue 9 § 8: help that teaches — the top-level help lists the configuration search order, the
 // environment variables and the exit codes; each command's help has examples and says what it
 // prints. Numeric environment variables reject bad values with exit 2.
 
 describe('help and environment', () => {
-  let e2e: E2E;
-  beforeAll(async () => {
-    e2e = await startE2E();
-  });
-  afterAll(async () => {
-    await e2e.close();
-  });
+  const e2e = useE2E({}, { per: 'file' });
 
   it('fbsync --help: configuration search order, environment variables, exit codes', async () => {
     const r = await e2e.cli(['--help']);

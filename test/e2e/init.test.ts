@@ -3,7 +3,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type E2E, FAST_ENV, ROOT, startE2E } from './harness.js';
+import { ann } from './fixtures.js';
+import { FAST_ENV, ROOT, useE2E } from './harness.js';
 import { hasScript, inPty } from './pty.js';
 
 // issue 9 § 6: setting up is guided — `fbsync init` writes a commented fbsync.yaml from flags or
@@ -28,6 +29,8 @@ const SECRETS = { FB_APP_SECRET: 'init-test-app-secret', PLANFIX_TOKEN: 'init-te
 
 describe('fbsync init and the configuration file', () => {
   let dir: string;
+  // Only the FBSYNC_CONFIG test needs a simulator; it starts one.
+  const e2e = useE2E({}, { manual: true });
   beforeEach(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fbsync-init-'));
   });
@@ -106,15 +109,11 @@ describe('fbsync init and the configuration file', () => {
   });
 
   it('FBSYNC_CONFIG names the file, so a cron line needs no cd; no file anywhere prints the real path of config.example.yaml', async () => {
-    const e2e: E2E = await startE2E();
-    try {
-      e2e.sim.facebook.addComment(e2e.sim.facebook.addPost({ message: 'p' }).id, { from: { id: '9900000001', name: 'Ann Init' }, message: 'hi' });
-      const r = await fbsync(['run', '--json'], dir, { FBSYNC_CONFIG: e2e.configPath });
-      expect(r.code, r.stderr).toBe(0);
-      expect(JSON.parse(r.stdout).effects['comment.imported']).toBe(1);
-    } finally {
-      await e2e.close();
-    }
+    await e2e.start();
+    e2e.sim.facebook.addComment(e2e.sim.facebook.addPost({ message: 'p' }).id, { from: ann, message: 'hi' });
+    const r = await fbsync(['run', '--json'], dir, { FBSYNC_CONFIG: e2e.configPath });
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).effects['comment.imported']).toBe(1);
     const none = await fbsync(['status'], dir);
     expect(none.code).toBe(2);
     const example = path.join(ROOT, 'config.example.yaml');

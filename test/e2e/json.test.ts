@@ -1,13 +1,13 @@
 import fs from 'node:fs';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { StoreLock } from '../../src/store/lock.js';
-import { type CliResult, type E2E, startE2E } from './harness.js';
+import { ann, DOCTOR_CHECKS } from './fixtures.js';
+import { type CliResult, useE2E } from './harness.js';
 
 // issue 9 § 2, behaviour.md § Configuration: `--json` prints exactly one JSON object on stdout
 // whatever happens — {ok, exitCode, error: null | {kind, side, message, fix}, …} — and every
 // human line goes to stderr. One case per exit code, and per command that takes --json.
 
-const ann = { id: '9600000001', name: 'Ann Json' };
 
 /** The whole of stdout is one JSON object whose exitCode is the process's. */
 function single(result: CliResult): any {
@@ -22,13 +22,7 @@ function single(result: CliResult): any {
 }
 
 describe('--json is always one JSON object', () => {
-  let e2e: E2E;
-  beforeEach(async () => {
-    e2e = await startE2E();
-  });
-  afterEach(async () => {
-    await e2e.close();
-  });
+  const e2e = useE2E();
 
   const cli = (args: string[], env?: NodeJS.ProcessEnv) => e2e.cli([...args, '--json', '--config', e2e.configPath], { env });
   const good = () => fs.readFileSync(e2e.configPath, 'utf8');
@@ -39,7 +33,7 @@ describe('--json is always one JSON object', () => {
     const run = single(await cli(['run']));
     expect(run).toMatchObject({ ok: true, exitCode: 0, error: null, requests: { facebook: expect.any(Number), planfix: expect.any(Number) }, effects: { 'comment.imported': 1 }, failed: [] });
     expect(single(await cli(['status']))).toMatchObject({ ok: true, counts: { comments: 1 } });
-    expect(single(await cli(['doctor'])).checks.length).toBeGreaterThan(5);
+    expect(single(await cli(['doctor'])).checks.map((c: { name: string; status: string }) => `${c.name} ${c.status}`)).toEqual(DOCTOR_CHECKS.map((name) => `${name} pass`));
     const since = new Date(Date.now() - 30 * 86_400_000).toISOString().slice(0, 10);
     const backfill = single(await cli(['backfill', '--since', since]));
     expect(backfill).toMatchObject({ ok: true, range: { since: `${since}T00:00:00.000Z` }, progress: { postsSeen: 1 } });

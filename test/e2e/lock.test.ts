@@ -1,61 +1,24 @@
-import type { ChildProcess } from 'node:child_process';
-import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
-import { type E2E, startE2E } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { backlog, crowd, withStore } from './fixtures.js';
+import { collect, useE2E } from './harness.js';
 import { checkExactlyOnce, planfixWrites } from './invariants.js';
 
 // behaviour.md § Guarantees, "one run at a time", and exit code 75: overlapping cron runs do not
 // both work, and a run killed while holding the lock does not block the next one.
 
-const people = Array.from({ length: 4 }, (_, i) => ({ id: `93000000${i}`, name: `Person${i} Locktest` }));
+const people = crowd(4, 'Locktest', '93000000');
 
-function backlog(e2e: E2E, posts: number, commentsPerPost: number): void {
-  for (let p = 0; p < posts; p++) {
-    const post = e2e.sim.facebook.addPost({ message: `Lock test post ${p}` });
-    for (let c = 0; c < commentsPerPost; c++) e2e.sim.facebook.addComment(post.id, { from: people[(p + c) % people.length]!, message: `post ${p} comment ${c}` });
-  }
-}
-
-interface Finished {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
-function finished(child: ChildProcess): Promise<Finished> {
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (d) => (stdout += d));
-  child.stderr!.on('data', (d) => (stderr += d));
-  child.stdin!.end();
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
-}
-
-function runsRecorded(storePath: string): number {
-  const db = new Database(storePath, { readonly: true });
-  try {
-    return (db.prepare('SELECT count(*) AS n FROM run').get() as { n: number }).n;
-  } finally {
-    db.close();
-  }
-}
+const runsRecorded = (storePath: string) => withStore(storePath, (db) => (db.prepare('SELECT count(*) AS n FROM run').get() as { n: number }).n, { readonly: true });
 
 describe('one run per store', () => {
-  let e2e: E2E;
-  afterEach(async () => {
-    await e2e?.close();
-  });
+  const e2e = useE2E({}, { manual: true });
 
   it('10 simultaneous runs: exactly one works, the other 9 exit 75 at once and touch nothing', async () => {
     // Latency on every answer makes the working run last seconds (~40 paced Planfix requests),
     // far longer than the others need to start, meet the lock and exit.
-    e2e = await startE2E({ simulator: { planfix: { latencyMs: 150 }, facebook: { latencyMs: 30 } } });
-    backlog(e2e, 4, 4);
-    const results = await Promise.all(Array.from({ length: 10 }, () => finished(e2e.spawn(['run', '--json', '--config', e2e.configPath]))));
+    await e2e.start({ simulator: { planfix: { latencyMs: 150 }, facebook: { latencyMs: 30 } } });
+    backlog(e2e, 4, 4, { people, label: 'Lock test' });
+    const results = await Promise.all(Array.from({ length: 10 }, () => collect(e2e.spawn(['run', '--json', '--config', e2e.configPath]))));
 
     const codes = results.map((r) => r.code).sort((a, b) => (a ?? -1) - (b ?? -1));
     expect(codes).toEqual([0, 75, 75, 75, 75, 75, 75, 75, 75, 75]);
@@ -80,8 +43,8 @@ describe('one run per store', () => {
   });
 
   it('a run killed with SIGKILL while holding the lock does not block the next run', async () => {
-    e2e = await startE2E({ simulator: { planfix: { latencyMs: 50 } } });
-    backlog(e2e, 3, 4);
+    await e2e.start({ simulator: { planfix: { latencyMs: 50 } } });
+    backlog(e2e, 3, 4, { people, label: 'Lock test' });
     // Kill it mid-cycle, once it has started writing to Planfix (it holds the lock by then).
     const killed = await e2e.killWhen(['run', '--config', e2e.configPath], () => planfixWrites(e2e.sim) >= 3, 'SIGKILL');
     expect(killed.signal).toBe('SIGKILL');

@@ -1,5 +1,6 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type E2E, startE2E } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { waitFor } from './fixtures.js';
+import { useE2E } from './harness.js';
 import { checkExactlyOnce, checkRepliesOnce } from './invariants.js';
 
 // Loop mode (`fbsync run --every`): cycles until SIGTERM/SIGINT, the lock held for the loop's life,
@@ -11,21 +12,7 @@ const people = [
 ];
 
 describe('fbsync run --every', () => {
-  let e2e: E2E;
-  beforeEach(async () => {
-    e2e = await startE2E();
-  });
-  afterEach(async () => {
-    await e2e.close();
-  });
-
-  const waitFor = async (what: () => boolean, ms = 15_000) => {
-    const until = Date.now() + ms;
-    while (!what()) {
-      if (Date.now() > until) throw new Error('timed out');
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  };
+  const e2e = useE2E();
 
   it('imports and replies cycle after cycle, holds the lock, and stops on SIGTERM mid-cycle with nothing lost or doubled', async () => {
     const post = e2e.sim.facebook.addPost({ message: 'Loop post' });

@@ -1,14 +1,14 @@
 import fs from 'node:fs';
 import net from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type E2E, startE2E } from './harness.js';
+import { ann } from './fixtures.js';
+import { useE2E } from './harness.js';
 
 // issue 9 § 4: a side that cannot be reached is named with the reason and the fix — refused, TLS,
 // timeout (DNS: test/http/network-failure.test.ts, without touching a resolver) — on both sides,
 // in run, backfill, doctor and reconnect. A cycle that could not reach a side says it did not finish
 // (exit 4, retried next run).
 
-const ann = { id: '9800000001', name: 'Ann Net' };
 
 /** A port nothing listens on. */
 async function closedPort(): Promise<number> {
@@ -20,18 +20,16 @@ async function closedPort(): Promise<number> {
 }
 
 describe('network failures, named with the fix', () => {
-  let e2e: E2E;
+  const e2e = useE2E();
   let silent: net.Server | undefined;
   const sockets = new Set<net.Socket>();
-  beforeEach(async () => {
-    e2e = await startE2E();
+  beforeEach(() => {
     e2e.sim.facebook.addComment(e2e.sim.facebook.addPost({ message: 'net post' }).id, { from: ann, message: 'hello' });
   });
   afterEach(async () => {
     for (const s of sockets) s.destroy();
     await new Promise((resolve) => (silent ? silent.close(resolve) : resolve(undefined)));
     silent = undefined;
-    await e2e.close();
   });
 
   const setUrl = (key: 'graphUrl' | 'url', url: string) => {

@@ -1,18 +1,14 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type E2E, startE2E } from './harness.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { useE2E } from './harness.js';
 import { hasScript, inPty } from './pty.js';
 
 // issue 9 § 7: `reconnect --token -` on a terminal reads the token with echo off (like `read -s`):
 // the pasted token never shows on the screen.
 
 describe.skipIf(!hasScript())('the token prompt on a terminal', () => {
-  let e2e: E2E;
-  beforeEach(async () => {
-    e2e = await startE2E();
+  const e2e = useE2E();
+  beforeEach(() => {
     e2e.writeConfig(e2e.sim.configYaml({ storePath: e2e.storePath, withPageToken: false, requestsPerSecond: 200 }));
-  });
-  afterEach(async () => {
-    await e2e.close();
   });
 
   it('does not echo the pasted token, and connects with it', async () => {

@@ -1,5 +1,6 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type E2E, startE2E } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { contactOf, crowd } from './fixtures.js';
+import { useE2E } from './harness.js';
 import { checkExactlyOnce, checkRepliesOnce } from './invariants.js';
 
 // The answers the published API descriptions allow, all switched on at once: Graph caps pages at 25
@@ -8,21 +9,15 @@ import { checkExactlyOnce, checkRepliesOnce } from './invariants.js';
 // contact as comment author. A whole import + edit + reply cycle must converge with every rule of
 // behaviour.md holding, and exit 0.
 
-const people = Array.from({ length: 5 }, (_, i) => ({ id: `930000000${i}`, name: `Person${i} Shape` }));
+const people = crowd(5, 'Shape', '930000000');
 
 describe('every answer shape the specs allow, at once', () => {
-  let e2e: E2E;
-  beforeEach(async () => {
-    e2e = await startE2E({
+  const e2e = useE2E({
       simulator: {
         facebook: { pageLimitCap: 25, emptyCommentMessage: 'absent' },
         planfix: { updatesAnswerNoBody: true, failuresAsObject: true, idsAsStrings: true, commentOwner: 'ignore' },
       },
     });
-  });
-  afterEach(async () => {
-    await e2e.close();
-  });
 
   it('import, edits and replies converge with exit 0, each comment and answer once', async () => {
     const { facebook: fb, planfix: pf } = e2e.sim;
@@ -48,9 +43,8 @@ describe('every answer shape the specs allow, at once', () => {
     fb.editPost(quiet.id, 'A quiet post, edited');
     const quietTask = tasks().find((t) => t.postId === quiet.id)!;
     const busyTask = tasks().find((t) => t.postId === busy.id)!;
-    const contactOf = (p: { id: string }) => pf.contacts().find((c) => c.facebookId === p.id)!;
-    pf.quickReply(quietTask.id, contactOf(people[2]!).id, 'Here is the answer');
-    pf.addEmployeeComment(busyTask.id, { description: '<p>Thanks, <b>both</b> of you!</p>', notifyContactIds: [contactOf(people[3]!).id, contactOf(people[4]!).id] });
+    pf.quickReply(quietTask.id, contactOf(e2e, people[2]!).id, 'Here is the answer');
+    pf.addEmployeeComment(busyTask.id, { description: '<p>Thanks, <b>both</b> of you!</p>', notifyContactIds: [contactOf(e2e, people[3]!).id, contactOf(e2e, people[4]!).id] });
     fb.addComment(quiet.id, { from: people[2]!, message: 'Writing again after the answer' });
 
     for (let i = 0; i < 4; i++) expect((await e2e.run()).code).toBe(0);

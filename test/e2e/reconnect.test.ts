@@ -1,9 +1,9 @@
 import fs from 'node:fs';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { SIM_IDS } from '../../src/simulator/index.js';
 import type { GrantInput } from '../../src/simulator/facebook/sim.js';
 import { StoreLock } from '../../src/store/lock.js';
-import { type CliResult, type E2E, startE2E } from './harness.js';
+import { type CliResult, useE2E } from './harness.js';
 
 // `fbsync reconnect` through the built CLI: the test plays the browser (reads the printed login
 // address, asks the simulator for the code Facebook would redirect with, and calls the callback).
@@ -21,14 +21,10 @@ interface Login {
 }
 
 describe('fbsync reconnect', () => {
-  let e2e: E2E;
-  beforeEach(async () => {
-    e2e = await startE2E();
+  const e2e = useE2E();
+  beforeEach(() => {
     // A first-time setup: no Page token anywhere yet.
     e2e.writeConfig(e2e.sim.configYaml({ storePath: e2e.storePath, withPageToken: false, requestsPerSecond: 200 }));
-  });
-  afterEach(async () => {
-    await e2e.close();
   });
 
   /** Starts `reconnect` and waits for the login address on its stdout. */

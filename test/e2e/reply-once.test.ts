@@ -1,29 +1,18 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type E2E, startE2E } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { ann as anna, bob, contactOf as contactOfIn, pageReplies as pageRepliesOf, type Person, runOk as runOkIn } from './fixtures.js';
+import { useE2E } from './harness.js';
 
 // Rule 4, "one answer, one reply": an employee's answer is published once per notified person,
 // under the comment chosen the first time fbsync saw it — whatever the person writes afterwards,
 // however often the task is re-read.
 
-const anna = { id: '9200000001', name: 'Anna Nowak' };
-const bob = { id: '9200000002', name: 'Bob Stone' };
 
 describe('one answer, one reply', () => {
-  let e2e: E2E;
-  beforeEach(async () => {
-    e2e = await startE2E();
-  });
-  afterEach(async () => {
-    await e2e.close();
-  });
+  const e2e = useE2E();
 
-  const pageReplies = (text: string) => e2e.sim.facebook.comments().filter((c) => c.byPage && c.message === text);
-  const contactOf = (person: { id: string }) => e2e.sim.planfix.contacts().find((c) => c.facebookId === person.id)!;
-  async function runOk() {
-    const run = await e2e.run();
-    expect(run.code, run.stderr).toBe(0);
-    return run;
-  }
+  const pageReplies = (text: string) => pageRepliesOf(e2e, text);
+  const contactOf = (person: Person) => contactOfIn(e2e, person);
+  const runOk = () => runOkIn(e2e);
 
   it('an answer stands once after the person writes a new top-level comment and the task is re-read many times', async () => {
     const post = e2e.sim.facebook.addPost({ message: 'Spring sale' });

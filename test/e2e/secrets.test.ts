@@ -1,9 +1,10 @@
 import { createHmac } from 'node:crypto';
 import fs from 'node:fs';
 import Database from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SIM_IDS } from '../../src/simulator/index.js';
-import { type CliResult, type E2E, startE2E } from './harness.js';
+import { ann } from './fixtures.js';
+import { type CliResult, useE2E } from './harness.js';
 
 // behaviour.md § Guarantees, "secrets stay secret": the app secret, the Page token, the Planfix
 // token and every appsecret_proof fbsync sends never appear in what it prints (stdout, stderr,
@@ -15,19 +16,11 @@ import { type CliResult, type E2E, startE2E } from './harness.js';
 // dump check (these runs take the token from the configuration, so the row is absent anyway).
 const EXPECTED_SECRET_ROWS = new Set(['meta:facebook.pageToken']);
 
-const ann = { id: '9500000001', name: 'Ann Secret' };
 
 describe('secrets stay secret', () => {
-  let e2e: E2E;
+  const e2e = useE2E({}, { per: 'file' });
   const outputs: { what: string; result: CliResult }[] = [];
   const startedAt = Math.floor(Date.now() / 1000);
-
-  beforeAll(async () => {
-    e2e = await startE2E();
-  });
-  afterAll(async () => {
-    await e2e.close();
-  });
 
   /** Every appsecret_proof the runs can have sent: timestamped (token|time, each second of the test ± 10 min) and plain. */
   function proofs(): string[] {

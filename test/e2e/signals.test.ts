@@ -1,5 +1,6 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { type E2E, startE2E } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { backlog, crowd, DAY, lines } from './fixtures.js';
+import { type E2E, useE2E } from './harness.js';
 import { checkExactlyOnce, planfixWrites } from './invariants.js';
 
 // issue 9 § 5, behaviour.md § Exit codes: SIGTERM (systemd, `timeout`, Kubernetes) is handled like
@@ -7,61 +8,17 @@ import { checkExactlyOnce, planfixWrites } from './invariants.js';
 // SIGINT) with one line that says how to resume; the next run (or the same backfill) finishes
 // the job, exactly once.
 
-const DAY = 86_400_000;
-const people = Array.from({ length: 4 }, (_, i) => ({ id: `95000000${i}`, name: `Person${i} Signal` }));
-
-function backlog(e2e: E2E, posts: number, perPost: number, createdDaysAgo = 0): void {
-  for (let p = 0; p < posts; p++) {
-    const created = new Date(Date.now() - (createdDaysAgo + p) * DAY);
-    const post = e2e.sim.facebook.addPost({ message: `Signal post ${p}`, createdTime: created });
-    for (let c = 0; c < perPost; c++) {
-      e2e.sim.facebook.addComment(post.id, { from: people[(p + c) % people.length]!, message: `s${p}.${c}`, createdTime: new Date(created.getTime() + (c + 1) * 60_000) });
-    }
-  }
-}
-
-interface Stopped {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Spawns the CLI, sends `signal` once `when()` holds, and collects what it printed. */
-function stopWhen(e2e: E2E, args: string[], when: () => boolean, signal: NodeJS.Signals): Promise<Stopped> {
-  const child = e2e.spawn(args);
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (d) => (stdout += d));
-  child.stderr!.on('data', (d) => (stderr += d));
-  child.stdin!.end();
-  return new Promise((resolve, reject) => {
-    const timer = setInterval(() => {
-      if (!when()) return;
-      clearInterval(timer);
-      child.kill(signal);
-    }, 1);
-    child.on('error', reject);
-    child.on('close', (code, exitSignal) => {
-      clearInterval(timer);
-      resolve({ code, signal: exitSignal, stdout, stderr });
-    });
-  });
-}
-
-const lines = (text: string) => text.split('\n').filter(Boolean);
+const people = crowd(4, 'Signal', '95000000');
+const signalBacklog = (e2e: E2E, posts: number, perPost: number, daysAgo = 0) => backlog(e2e, posts, perPost, { people, label: 'Signal', daysAgo });
 
 describe('SIGTERM and SIGINT', () => {
-  let e2e: E2E;
-  afterEach(async () => {
-    await e2e?.close();
-  });
+  const e2e = useE2E({}, { manual: true });
 
   for (const [signal, code] of [['SIGTERM', 143], ['SIGINT', 130]] as const) {
     it(`run: ${signal} mid-cycle finishes the writes in flight, records the run, exits ${code} with one line; the next run completes exactly once`, async () => {
-      e2e = await startE2E({ simulator: { planfix: { latencyMs: 40 } } });
-      backlog(e2e, 3, 4);
-      const stopped = await stopWhen(e2e, ['run', '--config', e2e.configPath], () => planfixWrites(e2e.sim) >= 3, signal);
+      await e2e.start({ simulator: { planfix: { latencyMs: 40 } } });
+      signalBacklog(e2e, 3, 4);
+      const stopped = await e2e.killWhen(['run', '--config', e2e.configPath], () => planfixWrites(e2e.sim) >= 3, signal);
       expect(stopped.signal).toBeNull();
       expect(stopped.code, stopped.stderr).toBe(code);
       expect(lines(stopped.stdout + stopped.stderr)).toHaveLength(1);
@@ -78,18 +35,18 @@ describe('SIGTERM and SIGINT', () => {
   }
 
   it('run --json: SIGTERM still gives one JSON object, kind interrupted, with the resume command', async () => {
-    e2e = await startE2E({ simulator: { planfix: { latencyMs: 40 } } });
-    backlog(e2e, 3, 4);
-    const stopped = await stopWhen(e2e, ['run', '--json', '--config', e2e.configPath], () => planfixWrites(e2e.sim) >= 2, 'SIGTERM');
+    await e2e.start({ simulator: { planfix: { latencyMs: 40 } } });
+    signalBacklog(e2e, 3, 4);
+    const stopped = await e2e.killWhen(['run', '--json', '--config', e2e.configPath], () => planfixWrites(e2e.sim) >= 2, 'SIGTERM');
     expect(stopped.code).toBe(143);
     expect(JSON.parse(stopped.stdout)).toMatchObject({ ok: false, exitCode: 143, signal: 'SIGTERM', resume: 'fbsync run', error: { kind: 'interrupted', fix: expect.stringContaining('fbsync run') } });
   });
 
   it('backfill: SIGTERM exits 143 naming the exact command that resumes it; that command finishes exactly once', async () => {
-    e2e = await startE2E({ simulator: { planfix: { latencyMs: 40 } } });
-    backlog(e2e, 4, 4, 40);
+    await e2e.start({ simulator: { planfix: { latencyMs: 40 } } });
+    signalBacklog(e2e, 4, 4, 40);
     const since = new Date(Date.now() - 90 * DAY).toISOString().slice(0, 10);
-    const stopped = await stopWhen(e2e, ['backfill', '--since', since, '--config', e2e.configPath], () => planfixWrites(e2e.sim) >= 3, 'SIGTERM');
+    const stopped = await e2e.killWhen(['backfill', '--since', since, '--config', e2e.configPath], () => planfixWrites(e2e.sim) >= 3, 'SIGTERM');
     expect(stopped.code, stopped.stderr).toBe(143);
     const resume = /resume with `(fbsync backfill [^`]+)`/.exec(stopped.stdout)?.[1];
     expect(resume).toBe(`fbsync backfill --since ${since} --config ${e2e.configPath}`);
@@ -100,9 +57,9 @@ describe('SIGTERM and SIGINT', () => {
   });
 
   it('doctor (nothing to wind down): SIGTERM exits 143 at once with one line', async () => {
-    e2e = await startE2E({ simulator: { planfix: { latencyMs: 3000 } } });
+    await e2e.start({ simulator: { planfix: { latencyMs: 3000 } } });
     const before = e2e.sim.planfix.requestLog.length;
-    const doctor = await stopWhen(e2e, ['doctor', '--config', e2e.configPath], () => e2e.sim.planfix.requestLog.length > before, 'SIGTERM');
+    const doctor = await e2e.killWhen(['doctor', '--config', e2e.configPath], () => e2e.sim.planfix.requestLog.length > before, 'SIGTERM');
     expect(doctor.code).toBe(143);
     expect(doctor.stderr).toMatch(/^fbsync: stopped by SIGTERM/m);
   });

@@ -1,20 +1,13 @@
 import fs from 'node:fs';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type E2E, startE2E } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { ann, bob } from './fixtures.js';
+import { useE2E } from './harness.js';
 
 // `fbsync status` reports what the store knows, after real runs through the built CLI.
 
-const ann = { id: '9000000001', name: 'Ann Lee' };
-const bob = { id: '9000000002', name: 'Bob Stone' };
 
 describe('fbsync status', () => {
-  let e2e: E2E;
-  beforeEach(async () => {
-    e2e = await startE2E();
-  });
-  afterEach(async () => {
-    await e2e.close();
-  });
+  const e2e = useE2E();
 
   const status = async (args: string[] = []) => e2e.cli(['status', '--config', e2e.configPath, ...args]);
 

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type E2E, startE2E } from './harness.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useE2E } from './harness.js';
 import { hasScript, inPty } from './pty.js';
 
 // issue 9 § 9: plurals right, status shows what is known of the token expiry, and colour for
@@ -8,14 +8,10 @@ import { hasScript, inPty } from './pty.js';
 const ESC = '\u001b[';
 
 describe('wording and colour', () => {
-  let e2e: E2E;
+  const e2e = useE2E({}, { per: 'file' });
   beforeAll(async () => {
-    e2e = await startE2E();
     e2e.sim.facebook.addComment(e2e.sim.facebook.addPost({ message: 'p' }).id, { from: { id: '9910000001', name: 'Ann Word' }, message: 'hi' });
     expect((await e2e.run()).code).toBe(0);
-  });
-  afterAll(async () => {
-    await e2e.close();
   });
 
   it('status: plurals, and a configured token says where its expiry is shown', async () => {

@@ -3,10 +3,8 @@
 // with HTTP 400, usage headers as JSON strings. Any request nobody declared fails the test, and
 // so does any declared handler nobody called.
 
-import { createHmac } from 'node:crypto';
-import { HttpResponse, RequestHandler, http } from 'msw';
-import { setupServer } from 'msw/node';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { http, HttpResponse } from 'msw';
+import { describe, expect, it } from 'vitest';
 import {
   AuthError,
   MalformedResponseError,
@@ -19,76 +17,37 @@ import {
   TooMuchDataError,
   TransientError,
 } from '../../src/http/errors.js';
-import { GraphClient } from '../../src/facebook/graph-client.js';
 import type { FbPost, PageSizeMemory, PagedEdge } from '../../src/facebook/types.js';
+import {
+  API,
+  FAST,
+  GRAPH,
+  expectNoSecrets,
+  failure,
+  graphClient as client,
+  graphError,
+  graphPage,
+  PAGE_ID,
+  requests,
+  server,
+  signatureRefusal,
+  TOKEN,
+  useGraphMsw,
+  V,
+} from './msw-harness.js';
 
-const GRAPH = 'https://graph.facebook.test';
-const V = 'v24.0';
-const API = `${GRAPH}/${V}`;
 /** Where paging.next URLs point in some tests: another host and port, followed as given. */
 const ELSEWHERE = 'http://127.0.0.1:4999';
-const PAGE_ID = '2121008874780932';
-const APP_ID = '1234567890';
-const TOKEN = 'fake-page-token-for-tests-0123456789';
-const APP_SECRET = 'f00dfacecafebabe0123456789abcdef';
-const FAST = { retries: 2, baseMs: 1, capMs: 2 };
 
-const server = setupServer();
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
-afterEach(() => {
-  const unused = server
-    .listHandlers()
-    .filter((handler): handler is RequestHandler => handler instanceof RequestHandler && !handler.isUsed)
-    .map((handler) => handler.info.header);
-  server.resetHandlers();
-  expect(unused, 'declared requests that were never made').toEqual([]);
-});
-afterAll(() => server.close());
-
-function client(overrides: Partial<ConstructorParameters<typeof GraphClient>[0]> = {}): GraphClient {
-  return new GraphClient({
-    graphUrl: GRAPH,
-    apiVersion: V,
-    pageId: PAGE_ID,
-    appId: APP_ID,
-    appSecret: APP_SECRET,
-    accessToken: TOKEN,
-    concurrency: 2,
-    timeoutMs: 5_000,
-    backoff: FAST,
-    ...overrides,
-  });
-}
+useGraphMsw();
 
 // ---- a Graph that checks signatures like Graph does -------------------------------------------
 
 const proofsSeen: { time: string; proof: string }[] = [];
 
-function hmac(token: string, time: string): string {
-  return createHmac('sha256', APP_SECRET).update(`${token}|${time}`).digest('hex');
-}
-
 /** Graph's answer to a request without a valid token/proof, or undefined when it is signed right. */
-function checkSignature(params: URLSearchParams): Response | undefined {
-  const token = params.get('access_token');
-  const time = params.get('appsecret_time');
-  const proof = params.get('appsecret_proof');
-  if (token !== TOKEN) return graphError(400, 190, 'Invalid OAuth access token - Cannot parse access token');
-  if (!time || !proof || proof !== hmac(token, time)) return graphError(400, 100, 'Invalid appsecret_proof provided in the API argument');
-  if (Math.abs(Number(time) - Date.now() / 1000) > 300) return graphError(400, 100, 'appsecret_time is too old');
-  proofsSeen.push({ time, proof });
-  return undefined;
-}
-
 function signed(request: Request): Response | undefined {
-  return checkSignature(new URL(request.url).searchParams);
-}
-
-function graphError(status: number, code: number, message: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}): Response {
-  return HttpResponse.json(
-    { error: { message, type: 'OAuthException', code, ...extra, fbtrace_id: 'AQt_hJ68vFybS4Tn' } },
-    { status, headers: { 'www-authenticate': `OAuth "Facebook Platform" "invalid_request" "${message}"`, ...headers } },
-  );
+  return signatureRefusal(new URL(request.url).searchParams, { proofs: proofsSeen });
 }
 
 function post(n: number, createdTime: string, extra: Record<string, unknown> = {}) {
@@ -114,23 +73,6 @@ async function collect<T>(pages: AsyncIterable<T[]>): Promise<T[][]> {
   return out;
 }
 
-async function failure(promise: Promise<unknown>): Promise<RemoteError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(RemoteError);
-    return error as RemoteError;
-  }
-  throw new Error('expected a failure');
-}
-
-function expectNoSecrets(error: unknown): void {
-  const texts = [String(error), (error as Error).message, (error as Error).stack ?? '', JSON.stringify(error)];
-  for (const text of texts) {
-    for (const secret of [TOKEN, APP_SECRET, encodeURIComponent(TOKEN)]) expect(text).not.toContain(secret);
-  }
-}
-
 // ---- posts -------------------------------------------------------------------------------------
 
 describe('listPosts', () => {
@@ -144,10 +86,7 @@ describe('listPosts', () => {
         expect(params.page).toBe(PAGE_ID);
         expect(q.get('fields')).toBe('id,message,story,created_time,updated_time,permalink_url,comments.filter(stream).summary(true).limit(0)');
         expect(q.get('limit')).toBe('2');
-        return HttpResponse.json({
-          data: [post(3, '2026-03-10T10:00:00+0000'), post(2, '2026-03-09T10:00:00+0000', { message: undefined, story: 'Acme updated their cover photo.' })],
-          paging: { cursors: { before: 'QVFIUbefore', after: 'QVFIUpage2' }, next },
-        });
+        return graphPage([post(3, '2026-03-10T10:00:00+0000'), post(2, '2026-03-09T10:00:00+0000', { message: undefined, story: 'Acme updated their cover photo.' })], { cursors: { before: 'QVFIUbefore', after: 'QVFIUpage2' }, next });
       }),
       http.get(`${ELSEWHERE}/${V}/:page/feed`, ({ request }) => {
         const bad = signed(request);
@@ -157,10 +96,7 @@ describe('listPosts', () => {
         const unsigned = (url: string) => url.slice(url.indexOf('?') + 1).split('&').filter((p) => !/^(access_token|appsecret_proof|appsecret_time)=/.test(p));
         expect(unsigned(request.url).sort()).toEqual(unsigned(next).sort());
         expect(got.get('appsecret_proof')).not.toBe('ab12cd34stale');
-        return HttpResponse.json({
-          data: [post(1, '2026-03-01T08:30:00+0000')],
-          paging: { previous: `${ELSEWHERE}/${V}/${PAGE_ID}/feed?limit=2&access_token=${TOKEN}&before=QVFIUx&__previous=1` },
-        });
+        return graphPage([post(1, '2026-03-01T08:30:00+0000')], { previous: `${ELSEWHERE}/${V}/${PAGE_ID}/feed?limit=2&access_token=${TOKEN}&before=QVFIUx&__previous=1` });
       }),
     );
     const fb = client();
@@ -192,23 +128,19 @@ describe('listPosts', () => {
         const q = new URL(request.url).searchParams;
         if (!q.get('after')) {
           expect(q.get('until')).toBe(String(Date.parse('2026-03-20T00:00:00Z') / 1000));
-          return HttpResponse.json({
-            data: [post(9, '2026-03-12T10:00:00+0000'), post(8, '2026-03-11T10:00:00+0000')],
-            paging: { next: nextUrl(GRAPH, `${PAGE_ID}/feed`, 'p2') },
-          });
+          return graphPage([post(9, '2026-03-12T10:00:00+0000'), post(8, '2026-03-11T10:00:00+0000')], { next: nextUrl(GRAPH, `${PAGE_ID}/feed`, 'p2') });
         }
         expect(q.get('after')).toBe('QVFIUp2');
         // Two older posts in a row, and still a next page: that one must not be asked for.
-        return HttpResponse.json({
-          data: [post(7, '2026-03-10T10:00:00+0000'), post(6, '2026-03-04T23:59:59+0000'), post(5, '2026-03-04T10:00:00+0000')],
-          paging: { next: nextUrl(GRAPH, `${PAGE_ID}/feed`, 'p3') },
-        });
+        return graphPage([post(7, '2026-03-10T10:00:00+0000'), post(6, '2026-03-04T23:59:59+0000'), post(5, '2026-03-04T10:00:00+0000')], { next: nextUrl(GRAPH, `${PAGE_ID}/feed`, 'p3') });
       }),
     );
     const fb = client();
     const pages = await collect(fb.listPosts({ since: new Date('2026-03-05T00:00:00Z'), until: new Date('2026-03-20T00:00:00Z'), pageSize: 2 }));
     expect(pages.map((page) => page.map((p) => p.message))).toEqual([['Post number 9', 'Post number 8'], ['Post number 7']]);
     expect(fb.requestCount).toBe(2);
+    // What reached Graph: the first page, then the one after it; not the p3 page.
+    expect(requests.map((r) => `${r.method} ${r.path} after=${r.query.after ?? '-'}`)).toEqual([`GET /${V}/${PAGE_ID}/feed after=-`, `GET /${V}/${PAGE_ID}/feed after=QVFIUp2`]);
   });
 
   it('fails instead of looping when Facebook gives the same next URL twice (proof aside)', async () => {
@@ -217,8 +149,8 @@ describe('listPosts', () => {
         const bad = signed(request);
         if (bad) return bad;
         const after = new URL(request.url).searchParams.get('after');
-        if (!after) return HttpResponse.json({ data: [post(2, '2026-03-02T10:00:00+0000')], paging: { next: nextUrl(GRAPH, `${PAGE_ID}/feed`, 'AAA', 'proof1') } });
-        return HttpResponse.json({ data: [post(1, '2026-03-01T10:00:00+0000')], paging: { next: nextUrl(GRAPH, `${PAGE_ID}/feed`, 'AAA', 'proof2') } });
+        if (!after) return graphPage([post(2, '2026-03-02T10:00:00+0000')], { next: nextUrl(GRAPH, `${PAGE_ID}/feed`, 'AAA', 'proof1') });
+        return graphPage([post(1, '2026-03-01T10:00:00+0000')], { next: nextUrl(GRAPH, `${PAGE_ID}/feed`, 'AAA', 'proof2') });
       }),
     );
     const fb = client();
@@ -245,9 +177,9 @@ describe('listPosts', () => {
         const bad = signed(request);
         if (bad) return bad;
         const after = new URL(request.url).searchParams.get('after');
-        if (!after) return HttpResponse.json({ data: [a, b], paging: { next: nextUrl(GRAPH, `${PAGE_ID}/feed`, '2') } });
-        if (after === 'QVFIU2') return HttpResponse.json({ data: [b, c], paging: { next: nextUrl(GRAPH, `${PAGE_ID}/feed`, '3') } });
-        return HttpResponse.json({ data: [a, c], paging: { next: nextUrl(GRAPH, `${PAGE_ID}/feed`, '4') } });
+        if (!after) return graphPage([a, b], { next: nextUrl(GRAPH, `${PAGE_ID}/feed`, '2') });
+        if (after === 'QVFIU2') return graphPage([b, c], { next: nextUrl(GRAPH, `${PAGE_ID}/feed`, '3') });
+        return graphPage([a, c], { next: nextUrl(GRAPH, `${PAGE_ID}/feed`, '4') });
       }),
     );
     const pages: string[][] = [];
@@ -264,7 +196,7 @@ describe('listPosts', () => {
   it('names the field when a post lacks one', async () => {
     server.use(
       http.get(`${API}/:page/feed`, ({ request }) => {
-        return signed(request) ?? HttpResponse.json({ data: [post(2, '2026-03-02T10:00:00+0000'), post(1, '2026-03-01T10:00:00+0000', { created_time: undefined })] });
+        return signed(request) ?? graphPage([post(2, '2026-03-02T10:00:00+0000'), post(1, '2026-03-01T10:00:00+0000', { created_time: undefined })]);
       }),
     );
     const error = await failure(collect(client().listPosts()));
@@ -282,12 +214,9 @@ describe('listPosts: look-back window', () => {
         const bad = signed(request);
         if (bad) return bad;
         if (!new URL(request.url).searchParams.get('after')) {
-          return HttpResponse.json({
-            data: [post(1, '2025-01-01T10:00:00+0000'), post(9, '2026-03-12T10:00:00+0000'), post(8, '2026-03-11T10:00:00+0000')],
-            paging: { next: nextUrl(GRAPH, `${PAGE_ID}/feed`, 'p2') },
-          });
+          return graphPage([post(1, '2025-01-01T10:00:00+0000'), post(9, '2026-03-12T10:00:00+0000'), post(8, '2026-03-11T10:00:00+0000')], { next: nextUrl(GRAPH, `${PAGE_ID}/feed`, 'p2') });
         }
-        return HttpResponse.json({ data: [post(7, '2026-03-10T10:00:00+0000')] });
+        return graphPage([post(7, '2026-03-10T10:00:00+0000')]);
       }),
     );
     const pages = await collect(client().listPosts({ since }));
@@ -301,14 +230,11 @@ describe('listPosts: look-back window', () => {
         if (bad) return bad;
         const after = new URL(request.url).searchParams.get('after');
         if (!after) {
-          return HttpResponse.json({
-            data: [post(9, '2026-03-12T10:00:00+0000'), post(2, '2026-02-01T10:00:00+0000'), post(8, '2026-03-11T10:00:00+0000'), post(3, '2026-02-02T10:00:00+0000')],
-            paging: { next: nextUrl(GRAPH, `${PAGE_ID}/feed`, 'p2') },
-          });
+          return graphPage([post(9, '2026-03-12T10:00:00+0000'), post(2, '2026-02-01T10:00:00+0000'), post(8, '2026-03-11T10:00:00+0000'), post(3, '2026-02-02T10:00:00+0000')], { next: nextUrl(GRAPH, `${PAGE_ID}/feed`, 'p2') });
         }
         expect(after).toBe('QVFIUp2');
         // The second old post in a row: the listing ends here, page p3 is never asked for.
-        return HttpResponse.json({ data: [post(4, '2026-02-03T10:00:00+0000'), post(7, '2026-03-10T10:00:00+0000')], paging: { next: nextUrl(GRAPH, `${PAGE_ID}/feed`, 'p3') } });
+        return graphPage([post(4, '2026-02-03T10:00:00+0000'), post(7, '2026-03-10T10:00:00+0000')], { next: nextUrl(GRAPH, `${PAGE_ID}/feed`, 'p3') });
       }),
     );
     const fb = client();
@@ -370,7 +296,7 @@ describe('page size adapts to "reduce the amount of data"', () => {
     const seen: { limit: string | null; after: string | null; fields: string | null }[] = [];
     const next = `${ELSEWHERE}/${V}/${PAGE_ID}/feed?fields=id%2Ccreated_time&limit=100&access_token=${TOKEN}&__paging_token=enc_AdDP9&after=QVFIUpage2`;
     server.use(
-      http.get(`${API}/:page/feed`, ({ request }) => signed(request) ?? HttpResponse.json({ data: [post(3, '2026-03-10T10:00:00+0000')], paging: { next } })),
+      http.get(`${API}/:page/feed`, ({ request }) => signed(request) ?? graphPage([post(3, '2026-03-10T10:00:00+0000')], { next })),
       http.get(`${ELSEWHERE}/${V}/:page/feed`, ({ request }) => {
         const bad = signed(request);
         if (bad) return bad;
@@ -378,7 +304,7 @@ describe('page size adapts to "reduce the amount of data"', () => {
         seen.push({ limit: q.get('limit'), after: q.get('after'), fields: q.get('fields') });
         if (Number(q.get('limit')) > 25) return TOO_MUCH();
         expect(q.get('__paging_token')).toBe('enc_AdDP9');
-        return HttpResponse.json({ data: [post(2, '2026-03-09T10:00:00+0000')] });
+        return graphPage([post(2, '2026-03-09T10:00:00+0000')]);
       }),
     );
     const pages = await collect(client().listPosts());
@@ -440,7 +366,7 @@ describe('page size adapts to "reduce the amount of data"', () => {
   it('grows a remembered size back by a quarter per run that passed, once per run, up to 100', async () => {
     const { mem, values, writes } = memory({ comments: 5 });
     server.use(
-      http.get(`${API}/:object/comments`, ({ request }) => signed(request) ?? HttpResponse.json({ data: [{ ...reply }] })),
+      http.get(`${API}/:object/comments`, ({ request }) => signed(request) ?? graphPage([{ ...reply }])),
     );
     const sizes: number[] = [];
     for (let run = 0; run < 16; run++) {
@@ -461,7 +387,7 @@ describe('page size adapts to "reduce the amount of data"', () => {
       heavyFeed(1, 100, limits),
       http.get(`${API}/:object/comments`, ({ request }) => {
         limits.push(`comments ${new URL(request.url).searchParams.get('limit')}`);
-        return signed(request) ?? HttpResponse.json({ data: [] });
+        return signed(request) ?? graphPage([]);
       }),
     );
     const fb = client({ pageSizes: mem });
@@ -482,7 +408,7 @@ describe('page size adapts to "reduce the amount of data"', () => {
         const q = new URL(request.url).searchParams;
         limits.push(`${q.get('after') ?? 'first'} ${q.get('limit')}`);
         if (Number(q.get('limit')) > 25) return TOO_MUCH();
-        return HttpResponse.json({ data: [{ ...reply, id: `${reply.id}${q.get('after') ?? ''}` }], paging: q.get('after') ? {} : { next: `${API}/${POST_ID}/comments?limit=100&after=x` } });
+        return graphPage([{ ...reply, id: `${reply.id}${q.get('after') ?? ''}` }], q.get('after') ? {} : { next: `${API}/${POST_ID}/comments?limit=100&after=x` });
       }),
     );
     const fb = client({ pageSizes: mem });
@@ -557,10 +483,10 @@ describe('listComments', () => {
             summary: { order: 'reverse_chronological', total_count: 3, can_comment: true },
           });
         }
-        return HttpResponse.json({ data: [], paging: { cursors: { before: 'QVFIUc', after: 'QVFIUd' } } });
+        return graphPage([], { cursors: { before: 'QVFIUc', after: 'QVFIUd' } });
       }),
       http.get(`${ELSEWHERE}/${V}/:object/comments`, ({ request }) => {
-        return signed(request) ?? HttpResponse.json({ data: [photoOnly], paging: { cursors: { before: 'x', after: 'y' } } });
+        return signed(request) ?? graphPage([photoOnly], { cursors: { before: 'x', after: 'y' } });
       }),
     );
     const pages = await collect(client().listComments(POST_ID, { newestFirst: true }));
@@ -597,7 +523,7 @@ describe('listComments', () => {
         const bad = signed(request);
         if (bad) return bad;
         expect(new URL(request.url).searchParams.get('order')).toBe('chronological');
-        return HttpResponse.json({ data: [photoOnly, { ...fromless, from: { name: 'No id' } }] });
+        return graphPage([photoOnly, { ...fromless, from: { name: 'No id' } }]);
       }),
     );
     const error = await failure(collect(client().listComments(POST_ID)));
@@ -612,7 +538,7 @@ describe('listComments', () => {
         if (bad) return bad;
         const after = new URL(request.url).searchParams.get('after') ?? '0';
         // The NPE bug: every page holds the same comments, under ever new cursors.
-        return HttpResponse.json({ data: [photoOnly, fromless], paging: { next: `${API}/${POST_ID}/comments?access_token=${TOKEN}&limit=100&after=${Number(after) + 1}` } });
+        return graphPage([photoOnly, fromless], { next: `${API}/${POST_ID}/comments?access_token=${TOKEN}&limit=100&after=${Number(after) + 1}` });
       }),
     );
     const error = await failure(collect(client().listComments(POST_ID)));
@@ -633,8 +559,8 @@ describe('single reads', () => {
         const q = new URL(request.url).searchParams;
         expect(q.get('order')).toBe('reverse_chronological');
         expect(q.get('filter')).toBe('stream');
-        if (!q.get('after')) return HttpResponse.json({ data: [reply], paging: { next: `${API}/${parent}/comments?order=reverse_chronological&filter=stream&access_token=${TOKEN}&after=X` } });
-        return HttpResponse.json({ data: [{ ...reply, id: '2954961744718970_1', message: 'Earlier' }] });
+        if (!q.get('after')) return graphPage([reply], { next: `${API}/${parent}/comments?order=reverse_chronological&filter=stream&access_token=${TOKEN}&after=X` });
+        return graphPage([{ ...reply, id: '2954961744718970_1', message: 'Earlier' }]);
       }),
       http.get(`${API}/:id`, ({ request, params }) => {
         const bad = signed(request);
@@ -698,7 +624,7 @@ describe('reply', () => {
         expect(params.comment).toBe(photoOnly.id);
         expect(new URL(request.url).search).toBe('');
         const form = new URLSearchParams(await request.text());
-        const bad = checkSignature(form);
+        const bad = signatureRefusal(form, { proofs: proofsSeen });
         if (bad) return bad;
         expect(form.get('message')).toBe('Dzień dobry & thanks — see https://acme.test/?a=1');
         expect(form.get('fields')).toBe('id,permalink_url');
@@ -807,7 +733,7 @@ describe('retries of reads', () => {
 
 type ErrorClass = abstract new (...args: never[]) => RemoteError;
 
-const families: [string, () => Response, ErrorClass, RegExp?][] = [
+const families: [string, () => Response, ErrorClass, RegExp][] = [
   ['190 expired', () => graphError(400, 190, 'Error validating access token: Session has expired on Friday, 06-Mar-26 10:00:00 PST.', { error_subcode: 463 }), AuthError, /^Facebook refused the Page access token \(the token has expired\)\. Run `fbsync reconnect`\./],
   ['190 password changed', () => graphError(400, 190, 'Error validating access token: The session has been invalidated because the user changed their password.', { error_subcode: 460 }), AuthError, /password/],
   ['190 no role', () => graphError(400, 190, 'Error validating access token: The user does not have a role on the Page.', { error_subcode: 492 }), AuthError, /no longer has a role on the Page/],
@@ -816,23 +742,23 @@ const families: [string, () => Response, ErrorClass, RegExp?][] = [
   ['200', () => graphError(403, 200, '(#200) Requires pages_manage_engagement permission to manage the object'), PermissionError, /\(pages_manage_engagement\)/],
   ['298', () => graphError(400, 298, '(#298) You must be an admin of the Page'), PermissionError, /fbsync reconnect/],
   ['100 needing a permission', () => graphError(400, 100, "(#100) Object does not exist, cannot be loaded due to missing permission or reviewable feature, or does not support this operation. This endpoint requires the 'pages_read_engagement' permission or the 'Page Public Content Access' feature."), PermissionError, /pages_read_engagement/],
-  ['4', () => graphError(400, 4, '(#4) Application request limit reached', { is_transient: true }), ThrottledError],
-  ['17', () => graphError(400, 17, '(#17) User request limit reached'), ThrottledError],
-  ['32', () => graphError(400, 32, '(#32) Page request limit reached'), ThrottledError],
-  ['613', () => graphError(400, 613, 'Calls to this api have exceeded the rate limit.', { error_subcode: 1996 }), ThrottledError],
+  ['4', () => graphError(400, 4, '(#4) Application request limit reached', { is_transient: true }), ThrottledError, /^Facebook rate limit reached on GET \S+: .*\[code 4, fbtrace_id \w+\]\. No more Facebook calls this run; the next run continues\.$/],
+  ['17', () => graphError(400, 17, '(#17) User request limit reached'), ThrottledError, /^Facebook rate limit reached on GET \S+: .*\[code 17, fbtrace_id \w+\]\. No more Facebook calls this run; the next run continues\.$/],
+  ['32', () => graphError(400, 32, '(#32) Page request limit reached'), ThrottledError, /^Facebook rate limit reached on GET \S+: .*\[code 32, fbtrace_id \w+\]\. No more Facebook calls this run; the next run continues\.$/],
+  ['613', () => graphError(400, 613, 'Calls to this api have exceeded the rate limit.', { error_subcode: 1996 }), ThrottledError, /^Facebook rate limit reached on GET \S+: .*\[code 613\/1996, fbtrace_id \w+\]\. No more Facebook calls this run; the next run continues\.$/],
   ['80001', () => graphError(400, 80001, 'There have been too many calls to this Page account. Wait a bit and try again.', {}, { 'x-business-use-case-usage': JSON.stringify({ [PAGE_ID]: [{ type: 'pages', call_count: 101, total_cputime: 12, total_time: 15, estimated_time_to_regain_access: 17 }] }) }), ThrottledError, /17 min/],
-  ['1', () => graphError(500, 1, 'An unknown error occurred'), TransientError],
-  ['2', () => graphError(503, 2, 'Service temporarily unavailable', { is_transient: true }), TransientError],
-  ['341 application limit', () => graphError(400, 341, '(#341) Application limit reached', { is_transient: true }), ThrottledError],
-  ['is_transient, other code', () => graphError(400, 9007, 'Temporary issue', { is_transient: true }), TransientError],
+  ['1', () => graphError(500, 1, 'An unknown error occurred'), TransientError, /^Facebook failed on GET \S+, temporarily: .* \[code 1, fbtrace_id \w+\]$/],
+  ['2', () => graphError(503, 2, 'Service temporarily unavailable', { is_transient: true }), TransientError, /^Facebook failed on GET \S+, temporarily: .* \[code 2, fbtrace_id \w+\]$/],
+  ['341 application limit', () => graphError(400, 341, '(#341) Application limit reached', { is_transient: true }), ThrottledError, /^Facebook rate limit reached on GET \S+: .*\[code 341, fbtrace_id \w+\]\. No more Facebook calls this run; the next run continues\.$/],
+  ['is_transient, other code', () => graphError(400, 9007, 'Temporary issue', { is_transient: true }), TransientError, /^Facebook failed on GET \S+, temporarily: .* \[code 9007, fbtrace_id \w+\]$/],
   ['html 502', () => new HttpResponse('<html><head><title>502 Bad Gateway</title></head></html>', { status: 502, headers: { 'content-type': 'text/html' } }), TransientError, /an HTML page \(HTTP 502\)/],
-  ['100/33', () => graphError(400, 100, "Unsupported get request. Object with ID '2954961744718970_2966313500250461' does not exist, cannot be loaded due to missing permissions, or does not support this operation. Please read the Graph API documentation at https://developers.facebook.com/docs/graph-api", { error_subcode: 33, type: 'GraphMethodException' }), NotFoundError],
+  ['100/33', () => graphError(400, 100, "Unsupported get request. Object with ID '2954961744718970_2966313500250461' does not exist, cannot be loaded due to missing permissions, or does not support this operation. Please read the Graph API documentation at https://developers.facebook.com/docs/graph-api", { error_subcode: 33, type: 'GraphMethodException' }), NotFoundError, /^Facebook says the object of GET \S+ does not exist \(deleted, or not visible to the Page access token\): .*\[code 100\/33, fbtrace_id \w+\]$/],
   ['100 other', () => graphError(400, 100, '(#100) Tried accessing nonexisting field (bogus) on node type (Comment)'), RefusedError, /nonexisting field/],
   ['1 "reduce the amount of data" (no subcode, as Graph sends it)', () => HttpResponse.json({ error: { code: 1, message: "Please reduce the amount of data you're asking for, then retry your request" } }, { status: 500 }), TooMuchDataError, /too much data/],
   ['1/99 "reduce the amount of data"', () => graphError(500, 1, "Please reduce the amount of data you're asking for, then retry your request", { error_subcode: 99 }), TooMuchDataError, /too much data/],
-  ['1/99 "An unknown error occurred"', () => HttpResponse.json({ error: { code: 1, message: 'An unknown error occurred', error_subcode: 99 } }, { status: 500 }), TooMuchDataError],
+  ['1/99 "An unknown error occurred"', () => HttpResponse.json({ error: { code: 1, message: 'An unknown error occurred', error_subcode: 99 } }, { status: 500 }), TooMuchDataError, /^Facebook refused GET \S+ as too much data at once: An unknown error occurred \[code 1\/99\]$/],
   ['368 on a read (not a write: stays a refusal)', () => graphError(400, 368, 'The action attempted has been deemed abusive or is otherwise disallowed'), RefusedError, /policy/],
-  ['506', () => graphError(400, 506, 'Duplicate status message'), RefusedError],
+  ['506', () => graphError(400, 506, 'Duplicate status message'), RefusedError, /Duplicate status message \[code 506, fbtrace_id \w+\]\. Facebook refuses an identical message posted twice; change the text\.$/],
   ['1705', () => graphError(400, 1705, 'There was an error posting to this wall'), RefusedError, /Page access token/],
 ];
 
@@ -843,7 +769,7 @@ describe('error mapping (by body code, not HTTP status)', () => {
     const error = await failure(fb.getComment('2954961744718970_2966313500250461'));
     expect(error).toBeInstanceOf(Kind);
     expect(error.message).toContain('GET /2954961744718970_2966313500250461');
-    if (pattern) expect(error.message).toMatch(pattern);
+    expect(error.message).toMatch(pattern);
     expectNoSecrets(error);
     // Only transient failures are asked again (FAST allows 2 retries).
     expect(fb.requestCount).toBe(error instanceof TransientError ? 3 : 1);
@@ -873,13 +799,13 @@ describe('error mapping (by body code, not HTTP status)', () => {
 
 describe('secrets in errors', () => {
   const nextWithToken = `${ELSEWHERE}/${V}/${PAGE_ID}/feed?fields=id&limit=1&access_token=${TOKEN}&appsecret_proof=deadbeef&appsecret_time=1600000000&after=QVFIUsecret`;
-  const firstPage = () => HttpResponse.json({ data: [post(2, '2026-03-02T10:00:00+0000')], paging: { next: nextWithToken } });
+  const firstPage = () => graphPage([post(2, '2026-03-02T10:00:00+0000')], { next: nextWithToken });
 
   const failures: [string, () => Response][] = [
     ['a Graph error that quotes the token', () => graphError(400, 190, `Malformed access token ${TOKEN}`)],
     ['an HTML 500 page', () => new HttpResponse(`<html>500 at /feed?access_token=${TOKEN}</html>`, { status: 500 })],
     ['a network failure', () => HttpResponse.error()],
-    ['a malformed page quoting the token', () => HttpResponse.json({ data: [{ id: '1_2', created_time: TOKEN }] })],
+    ['a malformed page quoting the token', () => graphPage([{ id: '1_2', created_time: TOKEN }])],
     ['a 404 without a Graph error', () => HttpResponse.json({ not: 'graph' }, { status: 404 })],
   ];
 

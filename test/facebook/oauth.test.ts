@@ -1,19 +1,12 @@
 // OAuthClient against an msw Graph answering as api-notes-facebook.md §6 records (code exchange,
 // fb_exchange_token, /{page-id}?fields=access_token, /me/accounts, debug_token with granular_scopes).
 
-import { createHmac } from 'node:crypto';
-import { HttpResponse, RequestHandler, http } from 'msw';
-import { setupServer } from 'msw/node';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { http, HttpResponse } from 'msw';
+import { describe, expect, it } from 'vitest';
 import { AuthError, PermissionError, RefusedError, RemoteError } from '../../src/http/errors.js';
 import { OAuthClient, loginDialogUrl, missingPagePermissions } from '../../src/facebook/oauth.js';
+import { API, APP_ID, APP_SECRET, failure as graphFailure, GRAPH, graphError, graphPage, PAGE_ID, server, signatureRefusal, useGraphMsw, V } from './msw-harness.js';
 
-const GRAPH = 'https://graph.facebook.test';
-const V = 'v24.0';
-const API = `${GRAPH}/${V}`;
-const APP_ID = '1234567890';
-const APP_SECRET = 'c0ffee0123456789abcdefappsecret';
-const PAGE_ID = '2121008874780932';
 const OTHER_PAGE = '112130216863063';
 const CODE = 'AQDcodeFromTheDialog_xyz987';
 const REDIRECT = 'http://localhost:8765/callback';
@@ -21,49 +14,19 @@ const SHORT = 'fake-short-user-token-1';
 const LONG = 'fake-long-user-token-2';
 const PAGE_TOKEN = 'fake-page-token-3';
 
-const server = setupServer();
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
-afterEach(() => {
-  const unused = server
-    .listHandlers()
-    .filter((handler): handler is RequestHandler => handler instanceof RequestHandler && !handler.isUsed)
-    .map((handler) => handler.info.header);
-  server.resetHandlers();
-  expect(unused, 'declared requests that were never made').toEqual([]);
-});
-afterAll(() => server.close());
+useGraphMsw();
 
 const oauth = () => new OAuthClient({ graphUrl: GRAPH, apiVersion: V, appId: APP_ID, appSecret: APP_SECRET, timeoutMs: 5_000, backoff: { retries: 1, baseMs: 1, capMs: 2 } });
 
-function graphError(code: number, message: string, subcode?: number): Response {
-  return HttpResponse.json(
-    { error: { message, type: 'OAuthException', code, ...(subcode ? { error_subcode: subcode } : {}), fbtrace_id: 'A1b2C3' } },
-    { status: 400, headers: { 'www-authenticate': `OAuth "Facebook Platform" "invalid_code" "${message}"` } },
-  );
+/** Graph's OAuth errors: HTTP 400, an OAuthException, `invalid_code` in WWW-Authenticate. */
+function oauthError(code: number, message: string, subcode?: number): Response {
+  return graphError(400, code, message, subcode ? { error_subcode: subcode } : {}, { 'www-authenticate': `OAuth "Facebook Platform" "invalid_code" "${message}"` });
 }
 
 /** Graph's check of a user-token call: the token must match and carry a valid timestamped proof. */
-function userTokenCheck(params: URLSearchParams, token: string): Response | undefined {
-  if (params.get('access_token') !== token) return graphError(190, 'Invalid OAuth access token - Cannot parse access token');
-  const time = params.get('appsecret_time') ?? '';
-  const proof = createHmac('sha256', APP_SECRET).update(`${token}|${time}`).digest('hex');
-  if (params.get('appsecret_proof') !== proof) return graphError(100, 'Invalid appsecret_proof provided in the API argument');
-  return undefined;
-}
+const userTokenCheck = (params: URLSearchParams, token: string) => signatureRefusal(params, { token });
 
-async function failure(promise: Promise<unknown>): Promise<RemoteError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(RemoteError);
-    for (const secret of [APP_SECRET, CODE, SHORT, LONG, PAGE_TOKEN]) {
-      expect(String(error)).not.toContain(secret);
-      expect((error as Error).stack ?? '').not.toContain(secret);
-    }
-    return error as RemoteError;
-  }
-  throw new Error('expected a failure');
-}
+const failure = (promise: Promise<unknown>): Promise<RemoteError> => graphFailure(promise, [APP_SECRET, CODE, SHORT, LONG, PAGE_TOKEN]);
 
 describe('loginDialogUrl', () => {
   it('builds the dialog URL on the given base', () => {
@@ -107,7 +70,7 @@ describe('token exchange', () => {
   it('explains a redirect_uri mismatch', async () => {
     server.use(
       http.get(`${API}/oauth/access_token`, () =>
-        graphError(100, 'Error validating verification code. Please make sure your redirect_uri is identical to the one you used in the OAuth dialog request', 36008),
+        oauthError(100, 'Error validating verification code. Please make sure your redirect_uri is identical to the one you used in the OAuth dialog request', 36008),
       ),
     );
     const error = await failure(oauth().exchangeCode({ code: CODE, redirectUri: 'http://localhost:8765/callback/' }));
@@ -117,21 +80,21 @@ describe('token exchange', () => {
   });
 
   it('explains a code that was already used', async () => {
-    server.use(http.get(`${API}/oauth/access_token`, () => graphError(100, 'This authorization code has been used.', 36009)));
+    server.use(http.get(`${API}/oauth/access_token`, () => oauthError(100, 'This authorization code has been used.', 36009)));
     const error = await failure(oauth().exchangeCode({ code: CODE, redirectUri: REDIRECT }));
     expect(error).toBeInstanceOf(AuthError);
     expect(error.message).toMatch(/login code .*fbsync reconnect/);
   });
 
   it('explains a wrong app secret', async () => {
-    server.use(http.get(`${API}/oauth/access_token`, () => graphError(1, 'Error validating client secret.')));
+    server.use(http.get(`${API}/oauth/access_token`, () => oauthError(1, 'Error validating client secret.')));
     const error = await failure(oauth().exchangeForLongLived(SHORT));
     expect(error).toBeInstanceOf(AuthError);
     expect(error.message).toMatch(/facebook\.appSecret/);
   });
 
   it('explains an expired short-lived token', async () => {
-    server.use(http.get(`${API}/oauth/access_token`, () => graphError(190, 'Error validating access token: Session has expired on Monday, 02-Mar-26 10:00:00 PST.', 463)));
+    server.use(http.get(`${API}/oauth/access_token`, () => oauthError(190, 'Error validating access token: Session has expired on Monday, 02-Mar-26 10:00:00 PST.', 463)));
     const error = await failure(oauth().exchangeForLongLived(SHORT));
     expect(error).toBeInstanceOf(AuthError);
     expect(error.message).toMatch(/long-lived/);
@@ -161,15 +124,9 @@ describe('getPageToken', () => {
         if (bad) return bad;
         expect(q.get('fields')).toBe('id,name,access_token,tasks');
         if (!q.get('after')) {
-          return HttpResponse.json({
-            data: [{ access_token: 'fake-other-page-token', category: 'Media', category_list: [{ id: '2700', name: 'Media' }], name: 'Other', id: OTHER_PAGE, tasks: ['ANALYZE'] }],
-            paging: { cursors: { before: 'QVFIb', after: 'QVFIa' }, next: `${API}/me/accounts?access_token=${LONG}&fields=id%2Cname%2Caccess_token%2Ctasks&limit=100&after=QVFIa` },
-          });
+          return graphPage([{ access_token: 'fake-other-page-token', category: 'Media', category_list: [{ id: '2700', name: 'Media' }], name: 'Other', id: OTHER_PAGE, tasks: ['ANALYZE'] }], { cursors: { before: 'QVFIb', after: 'QVFIa' }, next: `${API}/me/accounts?access_token=${LONG}&fields=id%2Cname%2Caccess_token%2Ctasks&limit=100&after=QVFIa` });
         }
-        return HttpResponse.json({
-          data: [{ access_token: PAGE_TOKEN, category: 'Personal blog', name: 'MyLife', id: PAGE_ID, tasks: ['ANALYZE', 'ADVERTISE', 'MESSAGING', 'MODERATE', 'CREATE_CONTENT', 'MANAGE'] }],
-          paging: { cursors: { before: 'QVFIc', after: 'QVFId' } },
-        });
+        return graphPage([{ access_token: PAGE_TOKEN, category: 'Personal blog', name: 'MyLife', id: PAGE_ID, tasks: ['ANALYZE', 'ADVERTISE', 'MESSAGING', 'MODERATE', 'CREATE_CONTENT', 'MANAGE'] }], { cursors: { before: 'QVFIc', after: 'QVFId' } });
       }),
       // Without a role on the Page, Graph answers the Page's public fields only.
       http.get(`${API}/:page`, ({ request }) => userTokenCheck(new URL(request.url).searchParams, LONG) ?? HttpResponse.json({ id: PAGE_ID, name: 'MyLife' })),
@@ -181,8 +138,8 @@ describe('getPageToken', () => {
 
   it('says what to do when no Page token can be had', async () => {
     server.use(
-      http.get(`${API}/me/accounts`, ({ request }) => userTokenCheck(new URL(request.url).searchParams, LONG) ?? HttpResponse.json({ data: [], paging: { cursors: {} } })),
-      http.get(`${API}/:page`, () => graphError(100, "Unsupported get request. Object with ID '2121008874780932' does not exist, cannot be loaded due to missing permissions, or does not support this operation.", 33)),
+      http.get(`${API}/me/accounts`, ({ request }) => userTokenCheck(new URL(request.url).searchParams, LONG) ?? graphPage([], { cursors: {} })),
+      http.get(`${API}/:page`, () => oauthError(100, "Unsupported get request. Object with ID '2121008874780932' does not exist, cannot be loaded due to missing permissions, or does not support this operation.", 33)),
     );
     const error = await failure(oauth().getPageToken(LONG, PAGE_ID));
     expect(error).toBeInstanceOf(PermissionError);
@@ -195,10 +152,9 @@ describe('debugToken', () => {
     server.use(
       http.get(`${API}/debug_token`, ({ request }) => {
         const q = new URL(request.url).searchParams;
-        if (q.get('access_token') !== `${APP_ID}|${APP_SECRET}`) return graphError(190, 'Invalid OAuth access token signature.');
+        if (q.get('access_token') !== `${APP_ID}|${APP_SECRET}`) return oauthError(190, 'Invalid OAuth access token signature.');
         expect(q.get('input_token')).toBe(PAGE_TOKEN);
-        return HttpResponse.json({
-          data: {
+        return HttpResponse.json({ data: {
             app_id: APP_ID,
             type: 'PAGE',
             application: 'fbsync',
@@ -214,8 +170,7 @@ describe('debugToken', () => {
               { scope: 'pages_manage_engagement', target_ids: [OTHER_PAGE] },
             ],
             user_id: '10158400000000001',
-          },
-        });
+          } });
       }),
     );
     const info = await oauth().debugToken(PAGE_TOKEN);
@@ -233,8 +188,7 @@ describe('debugToken', () => {
   it('reports an invalid token as data, not as an error', async () => {
     server.use(
       http.get(`${API}/debug_token`, () =>
-        HttpResponse.json({
-          data: {
+        HttpResponse.json({ data: {
             app_id: APP_ID,
             type: 'USER',
             application: 'fbsync',
@@ -243,8 +197,7 @@ describe('debugToken', () => {
             is_valid: false,
             scopes: [],
             user_id: '10158400000000001',
-          },
-        }),
+          } }),
       ),
     );
     const info = await oauth().debugToken(LONG);
@@ -254,7 +207,7 @@ describe('debugToken', () => {
   });
 
   it('explains a wrong app secret', async () => {
-    server.use(http.get(`${API}/debug_token`, () => graphError(190, 'Invalid OAuth access token signature.')));
+    server.use(http.get(`${API}/debug_token`, () => oauthError(190, 'Invalid OAuth access token signature.')));
     const error = await failure(oauth().debugToken(PAGE_TOKEN));
     expect(error).toBeInstanceOf(AuthError);
     expect(error.message).toMatch(/facebook\.appId and facebook\.appSecret/);

@@ -34,10 +34,9 @@ describe('applyUsage', () => {
     applyUsage(usage(40), throttle);
     expect(slow).toHaveBeenLastCalledWith(0);
     applyUsage(usage(82), throttle);
-    expect(slow.mock.lastCall![0]).toBeGreaterThan(0);
-    expect(slow.mock.lastCall![0]).toBeLessThanOrEqual(2_000);
-    expect(slowDownMs(89.9)).toBeLessThanOrEqual(2_000);
-    expect(slowDownMs(76)).toBeLessThan(slowDownMs(88));
+    // 200 ms at 75 %, rising linearly to 2 s at 90 %: 82 % is 7/15 of the way.
+    expect(slow).toHaveBeenLastCalledWith(1040);
+    expect([slowDownMs(74.9), slowDownMs(75), slowDownMs(76), slowDownMs(88), slowDownMs(89.9)]).toEqual([0, 200, 320, 1760, 1988]);
     expect(throttle.stopped).toBeUndefined();
     applyUsage(usage(90), throttle);
     expect(throttle.stopped).toBeInstanceOf(ThrottledError);

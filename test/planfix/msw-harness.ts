@@ -1,11 +1,12 @@
 // Shared msw setup for the Planfix client tests: every request must be declared, every declared
-// handler must be used, and every request is recorded (method, path, query, body, start time).
+// handler must be used (test/msw-strict.ts), and every request is recorded (method, path, query, body, start time).
 // Handlers answer like Planfix (api-notes-planfix.md): failures are {"result":"fail",code,error},
 // often with HTTP 200 or 400, and a wrong token is 401 code 1.
 
-import { http, HttpResponse, RequestHandler, type JsonBodyType } from 'msw';
+import { http, HttpResponse, type JsonBodyType } from 'msw';
 import { setupServer } from 'msw/node';
-import { afterAll, afterEach, beforeAll, expect } from 'vitest';
+import { expect } from 'vitest';
+import { useStrictMsw } from '../msw-strict.js';
 import { PlanfixClient, type PlanfixClientOptions } from '../../src/planfix/planfix-client.js';
 
 export const BASE = 'https://acme.planfix.com';
@@ -21,27 +22,11 @@ export interface Recorded {
 }
 
 export const calls: Recorded[] = [];
-const unhandled: string[] = [];
 
 export const server = setupServer();
 
 export function useMsw(): void {
-  beforeAll(() => {
-    server.listen({ onUnhandledRequest: 'error' });
-    server.events.on('request:unhandled', ({ request }) => unhandled.push(`${request.method} ${request.url}`));
-  });
-  afterEach(() => {
-    const unused = server.listHandlers().filter((h): h is RequestHandler => h instanceof RequestHandler && !h.isUsed);
-    server.resetHandlers();
-    calls.length = 0;
-    const stray = unhandled.splice(0);
-    expect(stray, 'requests nobody declared').toEqual([]);
-    expect(
-      unused.map((h) => h.info.header),
-      'declared requests nobody made',
-    ).toEqual([]);
-  });
-  afterAll(() => server.close());
+  useStrictMsw(server, { afterEachTest: () => void (calls.length = 0) });
 }
 
 export const ok = (body: Record<string, unknown> = {}, status = 200, headers: Record<string, string> = {}) =>

@@ -272,7 +272,12 @@ describe('Planfix simulator contract: the calls fbsync makes answer in the specâ
     const { call } = await boot();
     const r = await call('GET', '/process/task/1/statuses?fields=id,name,isActive');
     expectShape(r, list('statuses', TaskStatus));
-    expect(r.json.statuses.length).toBeGreaterThan(0);
+    expect(r.json.statuses).toEqual([
+      { id: 1, name: 'New', isActive: true },
+      { id: 2, name: 'In progress', isActive: true },
+      { id: 3, name: 'Completed', isActive: false },
+      { id: 4, name: 'Cancelled', isActive: false },
+    ]);
   });
 
   it('POST /task/{id}/comments/list: {result, comments: CommentResponse[]}', async () => {
