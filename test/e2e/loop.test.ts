@@ -1,15 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { waitFor } from './fixtures.js';
+import { ann, bob, waitFor } from './fixtures.js';
 import { useE2E } from './harness.js';
 import { checkExactlyOnce, checkRepliesOnce } from './invariants.js';
 
 // Loop mode (`fbsync run --every`): cycles until SIGTERM/SIGINT, the lock held for the loop's life,
 // the cycle in progress finished when the signal comes, nothing lost or doubled.
 
-const people = [
-  { id: '9400000001', name: 'Lou Loop' },
-  { id: '9400000002', name: 'Mia Loop' },
-];
+const people = [ann, bob];
 
 describe('fbsync run --every', () => {
   const e2e = useE2E();
