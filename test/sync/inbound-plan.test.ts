@@ -13,6 +13,7 @@ import {
   postRowAfterRead,
   type PostRead,
 } from '../../src/sync/inbound-plan.js';
+import { importedRow } from './rows.js';
 
 // Rules 2, 3, 4 (the Page's own comments) and 5 of behaviour.md on the Facebook → Planfix side,
 // on plain data: stored rows and what Graph returned, no process, no HTTP, no store.
@@ -44,22 +45,7 @@ const comment = (id: string, minute: number, extra: Partial<FbComment> = {}): Fb
   ...extra,
 });
 
-/** The row a comment gets once imported (timeline.ts commits it so). */
-const row = (c: FbComment, extra: Partial<CommentRow> = {}): CommentRow => ({
-  id: c.id,
-  postId: 'p',
-  parentId: c.parentId ?? null,
-  authorId: c.from?.id ?? null,
-  authorName: c.from?.name ?? null,
-  createdTime: c.createdTime,
-  messageHash: commentHash(c),
-  isHidden: c.isHidden,
-  state: 'imported',
-  taskId: 1,
-  planfixCommentId: 100,
-  byPage: false,
-  ...extra,
-});
+const row = importedRow;
 
 const waitingRow = (c: FbComment): CommentRow => row(c, { messageHash: '', state: 'skipped', taskId: null, planfixCommentId: null, byPage: true });
 

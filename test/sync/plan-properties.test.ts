@@ -5,6 +5,7 @@ import type { CommentRow, PostRow } from '../../src/store/store.js';
 import { commentHash } from '../../src/sync/format.js';
 import { mayStopPaging, needsSync, planPost, planRead, postRowAfterRead } from '../../src/sync/inbound-plan.js';
 import { chooseTarget } from '../../src/sync/reply-rules.js';
+import { importedRow } from './rows.js';
 
 // "Nothing lost, nothing twice" (behaviour.md § Guarantees) for the planners: random sequences of
 // Facebook events and sync rounds drive inbound-plan.ts against a small model of the store and of
@@ -177,20 +178,7 @@ class World {
     const importRow = (c: FbComment, byPage: boolean) =>
       remote({ kind: 'import', id: c.id }, () => {
         this.importedHidden.set(c.id, c.isHidden);
-        this.rows.set(c.id, {
-          id: c.id,
-          postId: 'p',
-          parentId: c.parentId ?? null,
-          authorId: c.from?.id ?? null,
-          authorName: c.from?.name ?? null,
-          createdTime: c.createdTime,
-          messageHash: commentHash(c),
-          isHidden: c.isHidden,
-          state: 'imported',
-          taskId: 1,
-          planfixCommentId: this.done.length,
-          byPage,
-        });
+        this.rows.set(c.id, importedRow(c, { planfixCommentId: this.done.length, byPage }));
       });
     const skip = (c: FbComment) =>
       this.rows.set(c.id, { ...rowBase(c), messageHash: '', state: 'skipped', taskId: null, planfixCommentId: null, byPage: true });
