@@ -72,7 +72,6 @@ describe('loadConfig', () => {
     const config = await loadConfig({ configPath: file, env: ENV });
     expect(config).toEqual({
       facebook: {
-        pageId: '104857600000000',
         appId: '1234567890',
         appSecret: 'app-secret-value-123',
         apiVersion: 'v24.0',
@@ -88,6 +87,7 @@ describe('loadConfig', () => {
       },
       store: { path: path.join(dir, 'fbsync.db') },
       sync: { lookbackDays: 14, concurrency: 4, maxRunSeconds: 50, maxEffects: 0, reopenClosedTasks: true },
+      pages: [{ pageId: '104857600000000', taskTemplateId: 12, key: 'facebook.pageId' }],
       filepath: file,
     });
     expect('pageAccessToken' in config.facebook).toBe(false);
@@ -176,6 +176,68 @@ describe('loadConfig', () => {
     await expect(loadConfig({ cwd: dir, env: ENV })).rejects.toThrow(/the file is empty/);
     write('fbsync.yaml', '');
     await expect(loadConfig({ cwd: dir, env: ENV })).rejects.toThrow(/the file is empty/);
+  });
+});
+
+describe('several Pages (facebook.pages)', () => {
+  const TWO = yamlWith({
+    '  pageId: "104857600000000"\n': '  pages:\n    - pageId: "111"\n    - pageId: "222"\n      pageAccessToken: ${PAGE_B}\n      taskTemplateId: "13"\n',
+  });
+
+  it('normalises the list: each Page with its own template or planfix.taskTemplateId, and its token', async () => {
+    const config = await loadConfig({ configPath: write('fbsync.yaml', TWO), env: { ...ENV, PAGE_B: 'page-b-token-1' } });
+    expect(config.pages).toEqual([
+      { pageId: '111', taskTemplateId: 12, key: 'facebook.pages[0]' },
+      { pageId: '222', pageAccessToken: 'page-b-token-1', taskTemplateId: 13, key: 'facebook.pages[1]' },
+    ]);
+    expect('pages' in config.facebook || 'pageId' in config.facebook).toBe(false);
+  });
+
+  it('a Page token in the list is a secret like facebook.pageAccessToken', async () => {
+    await loadConfig({ configPath: write('fbsync.yaml', TWO), env: { ...ENV, PAGE_B: 'page-b-token-1' } });
+    expect(redact('token page-b-token-1 here')).not.toContain('page-b-token-1');
+  });
+
+  it('refuses pageId and pages together, naming the key', async () => {
+    const err = await loadError(TWO.replace('  pages:\n', '  pageId: "111"\n  pages:\n'), { ...ENV, PAGE_B: 'x' });
+    expect(err.key).toBe('facebook.pageId');
+    expect(err.message).toMatch(/^facebook\.pageId: not together with facebook\.pages/);
+  });
+
+  it('refuses pageAccessToken beside pages, naming the key', async () => {
+    const err = await loadError(TWO.replace('  pages:\n', '  pageAccessToken: abc\n  pages:\n'), { ...ENV, PAGE_B: 'x' });
+    expect(err.key).toBe('facebook.pageAccessToken');
+  });
+
+  it('refuses an empty list', async () => {
+    const err = await loadError(yamlWith({ '  pageId: "104857600000000"\n': '  pages: []\n' }));
+    expect(err.key).toBe('facebook.pages');
+    expect(err.message).toContain('facebook.pages: the list is empty');
+  });
+
+  it('refuses a Page listed twice, naming the second entry', async () => {
+    const err = await loadError(TWO.replace('pageId: "222"', 'pageId: "111"'), { ...ENV, PAGE_B: 'x' });
+    expect(err.key).toBe('facebook.pages[1].pageId');
+    expect(err.message).toContain('Page 111 is listed twice (also facebook.pages[0])');
+  });
+
+  it('neither form: facebook.pageId is required', async () => {
+    const err = await loadError(yamlWith({ '  pageId: "104857600000000"\n': '' }));
+    expect(err.key).toBe('facebook.pageId');
+    expect(err.message).toMatch(/^facebook\.pageId: required \(/);
+  });
+
+  it('names the entry and key of a bad value or unknown key in the list', async () => {
+    const bad = await loadError(TWO.replace('taskTemplateId: "13"', 'taskTemplateId: -1'), { ...ENV, PAGE_B: 'x' });
+    expect(bad.message).toContain('facebook.pages[1].taskTemplateId: expected a positive integer');
+    const unknown = await loadError(TWO.replace('    - pageId: "111"\n', '    - pageId: "111"\n      pageAcessToken: x\n'), { ...ENV, PAGE_B: 'x' });
+    expect(unknown.message).toContain('facebook.pages[0].pageAcessToken: unknown key — did you mean "pageAccessToken"?');
+  });
+
+  it('names the variable of an unset ${NAME} inside the list', async () => {
+    const err = await loadError(TWO);
+    expect(err.message).toContain('facebook.pages[1].pageAccessToken');
+    expect(err.message).toContain('PAGE_B');
   });
 });
 
@@ -297,11 +359,11 @@ describe('syntax errors', () => {
 describe('values', () => {
   it('keeps big unquoted ids exact, in YAML and JSON', async () => {
     const file = write('fbsync.yaml', MINIMAL.replace('pageId: "104857600000000"', 'pageId: 104857600000000123'));
-    expect((await loadConfig({ configPath: file, env: ENV })).facebook.pageId).toBe('104857600000000123');
+    expect((await loadConfig({ configPath: file, env: ENV })).pages[0]!.pageId).toBe('104857600000000123');
 
     const json = JSON.stringify(parseConfigText(MINIMAL, 'x.yaml')).replace('"104857600000000"', '104857600000000123');
     const jsonFile = write('fbsync.json', json);
-    expect((await loadConfig({ configPath: jsonFile, env: ENV })).facebook.pageId).toBe('104857600000000123');
+    expect((await loadConfig({ configPath: jsonFile, env: ENV })).pages[0]!.pageId).toBe('104857600000000123');
 
     const small = write('small.yaml', MINIMAL.replace('appId: "1234567890"', 'appId: 1234567890'));
     expect((await loadConfig({ configPath: small, env: ENV })).facebook.appId).toBe('1234567890');
@@ -343,7 +405,7 @@ describe('values', () => {
         '  requestsPerSecond: 2.5\nstore:\n  path: ./x.db\nsync:\n  lookbackDays: 30\n  concurrency: 1\n  maxRunSeconds: 600\n  maxEffects: 100\n  reopenClosedTasks: ${REOPEN}\n',
     );
     const config = await loadConfig({ configPath: file, env: { ...ENV, FB_PAGE_TOKEN: 'page-token-789', REOPEN: 'false' } });
-    expect(config.facebook.pageAccessToken).toBe('page-token-789');
+    expect(config.pages[0]!.pageAccessToken).toBe('page-token-789');
     expect(config.facebook.apiVersion).toBe('v23.0');
     expect(config.planfix.taskTemplateId).toBe(12);
     expect(config.planfix.requestsPerSecond).toBe(2.5);
@@ -353,7 +415,7 @@ describe('values', () => {
   it('an empty pageAccessToken counts as not given', async () => {
     const file = write('fbsync.yaml', MINIMAL.replace('facebook:\n', 'facebook:\n  pageAccessToken: ${FB_PAGE_TOKEN}\n'));
     const config = await loadConfig({ configPath: file, env: { ...ENV, FB_PAGE_TOKEN: '' } });
-    expect(config.facebook.pageAccessToken).toBeUndefined();
+    expect(config.pages[0]!.pageAccessToken).toBeUndefined();
   });
 });
 
@@ -389,8 +451,8 @@ describe('config.example.yaml', () => {
   it('loads when its variables are set, and matches the contract defaults', async () => {
     const example = path.join(repoRoot, 'config.example.yaml');
     const config = await loadConfig({ configPath: example, env: ENV });
+    expect(config.pages).toEqual([{ pageId: '104857600000000', taskTemplateId: 12, key: 'facebook.pageId' }]);
     expect(config.facebook).toEqual({
-      pageId: '104857600000000',
       appId: '1234567890',
       appSecret: 'app-secret-value-123',
       apiVersion: 'v24.0',
@@ -406,10 +468,22 @@ describe('config.example.yaml', () => {
     const text = readFileSync(path.join(repoRoot, 'config.example.yaml'), 'utf8');
     const config = resolveConfig(parseConfigText(MINIMAL, path.join(dir, 'x.yaml')), path.join(dir, 'x.yaml'), ENV);
     for (const [section, value] of Object.entries(config)) {
-      if (section === 'filepath') continue;
+      if (section === 'filepath' || section === 'pages') continue;
       for (const key of Object.keys(value as object)) expect(text).toMatch(new RegExp(`^\\s*#?\\s*${key}:`, 'm'));
     }
     expect(text).toMatch(/^\s*# pageAccessToken: \$\{FB_PAGE_TOKEN\}/m);
+    for (const key of ['pageId', 'pages', '- pageId', 'taskTemplateId']) expect(text).toMatch(new RegExp(`^\\s*#?\\s*${key}:`, 'm'));
+  });
+
+  it('its commented several-Pages example loads once uncommented in place of pageId', async () => {
+    const { readFileSync } = await import('node:fs');
+    const text = readFileSync(path.join(repoRoot, 'config.example.yaml'), 'utf8');
+    const block = /^ {2}# pages:\n(?: {2}#.*\n)+/m.exec(text)?.[0];
+    expect(block).toBeDefined();
+    const uncommented = text.replace(/^ {2}pageId: .*\n/m, '').replace(block!, block!.replace(/^ {2}# ?/gm, '  '));
+    const config = await loadConfig({ configPath: write('fbsync.yaml', uncommented), env: { ...ENV, FB_PAGE_TOKEN_SHOP: 'tok-shop' } });
+    expect(config.pages.length).toBe(2);
+    expect(config.pages[1]!.taskTemplateId).not.toBe(config.planfix.taskTemplateId);
   });
 });
 

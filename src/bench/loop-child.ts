@@ -15,7 +15,7 @@ const session = openSession(config);
 try {
   for (let i = 1; i <= cycles; i++) {
     if (i > 1) session.renewClients();
-    const report = await runCycle(session, { ...config.sync, pageId: config.facebook.pageId });
+    const report = await runCycle(session, { ...config.sync, pageId: config.pages[0]!.pageId });
     if (report.hasProblems) throw new Error(`cycle ${i} had problems: ${JSON.stringify(report.failed)}`);
     if (i === 1 || i % every === 0) process.stdout.write(`${JSON.stringify({ cycle: i, rssBytes: process.memoryUsage().rss, heapUsedBytes: process.memoryUsage().heapUsed })}\n`);
   }

@@ -40,7 +40,7 @@ function nextMidnight(utcOffsetMinutes: number, now = Date.now()): Date {
 
 /** Backfill is long by nature: neither sync.maxRunSeconds nor sync.maxEffects bounds it. */
 function backfillContext(config: Config, sides: Sides) {
-  return makeContext(sides, { ...config.sync, pageId: config.facebook.pageId, maxRunSeconds: 0, maxEffects: 0 });
+  return makeContext(sides, { ...config.sync, pageId: config.pages[0]!.pageId, maxRunSeconds: 0, maxEffects: 0 });
 }
 
 /** The exact command that resumes this backfill (the same range, the same configuration). */

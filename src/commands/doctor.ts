@@ -115,7 +115,7 @@ class Checklist {
 
 export async function runDoctor(config: Config): Promise<DoctorReport> {
   const c = new Checklist();
-  c.pass('config', 'configuration', `loaded from ${config.filepath} (Page ${config.facebook.pageId}, ${config.facebook.graphUrl} ${config.facebook.apiVersion}; Planfix ${config.planfix.url})`);
+  c.pass('config', 'configuration', `loaded from ${config.filepath} (Page ${config.pages[0]!.pageId}, ${config.facebook.graphUrl} ${config.facebook.apiVersion}; Planfix ${config.planfix.url})`);
   const unfilled = placeholders(config);
   if (unfilled.length > 0) {
     c.fail('config.placeholders', 'values filled in', 'config', `not filled in: ${describePlaceholders(unfilled)}`, `put your own values in ${config.filepath} (config.example.yaml says where each one is found)`);
@@ -205,13 +205,13 @@ function checkStore(c: Checklist, file: string): string | undefined {
 function checkTokenPresent(c: Checklist, config: Config, stored: string | undefined): string | undefined {
   const title = 'Page token present';
   if (stored) {
-    const shadowed = config.facebook.pageAccessToken ? '; facebook.pageAccessToken in the configuration is not used' : '';
+    const shadowed = config.pages[0]!.pageAccessToken ? '; facebook.pageAccessToken in the configuration is not used' : '';
     c.pass('facebook.pageToken', title, `stored by \`fbsync reconnect\` in the store${shadowed}`);
     return stored;
   }
-  if (config.facebook.pageAccessToken) {
+  if (config.pages[0]!.pageAccessToken) {
     c.pass('facebook.pageToken', title, 'from the configuration (facebook.pageAccessToken)');
-    return config.facebook.pageAccessToken;
+    return config.pages[0]!.pageAccessToken;
   }
   c.fail('facebook.pageToken', title, 'credentials', 'no Page access token: none in the store, and facebook.pageAccessToken is not set', 'run `fbsync reconnect`');
   return undefined;
@@ -220,7 +220,7 @@ function checkTokenPresent(c: Checklist, config: Config, stored: string | undefi
 async function checkTokenValid(c: Checklist, config: Config, token: string): Promise<TokenInfo | undefined> {
   const name = 'facebook.token';
   const title = 'Page token valid';
-  const pageId = config.facebook.pageId;
+  const pageId = config.pages[0]!.pageId;
   let info: TokenInfo;
   try {
     info = await makeOAuthClient(config).debugToken(token);
@@ -259,7 +259,7 @@ async function checkTokenValid(c: Checklist, config: Config, token: string): Pro
 
 function checkPermissions(c: Checklist, config: Config, info: TokenInfo): void {
   const title = 'permissions for this Page';
-  const pageId = config.facebook.pageId;
+  const pageId = config.pages[0]!.pageId;
   const missing = missingPagePermissions(info, pageId);
   if (missing.length === 0) {
     c.pass('facebook.permissions', title, 'pages_show_list, pages_read_engagement, pages_read_user_content, pages_manage_engagement granted for this Page');
@@ -278,7 +278,7 @@ async function checkPage(c: Checklist, config: Config, token: string): Promise<v
       latest = posts[0];
       break;
     }
-    c.pass('facebook.page', title, latest ? `read the feed of Page ${config.facebook.pageId} (latest post ${latest.id}, ${latest.createdTime})` : `read the feed of Page ${config.facebook.pageId} (no posts yet)`);
+    c.pass('facebook.page', title, latest ? `read the feed of Page ${config.pages[0]!.pageId} (latest post ${latest.id}, ${latest.createdTime})` : `read the feed of Page ${config.pages[0]!.pageId} (no posts yet)`);
   } catch (error) {
     c.failFrom('facebook.page', title, error, {
       credentials: 'run `fbsync reconnect` (the token may not read this Page)',

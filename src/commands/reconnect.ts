@@ -67,7 +67,7 @@ export async function reconnectCommand(config: Config, options: ReconnectOptions
 
 /** From a short-lived (or long-lived) user token to a stored Page token. */
 async function connect(config: Config, oauth: OAuthClient, userToken: string, route: TokenRoute, output: Output): Promise<number> {
-  const pageId = config.facebook.pageId;
+  const pageId = config.pages[0]!.pageId;
   const long = await oauth.exchangeForLongLived(userToken);
 
   // The user grant first: a Page not selected in the dialog is named here, before Facebook refuses its token.
@@ -104,7 +104,7 @@ async function connect(config: Config, oauth: OAuthClient, userToken: string, ro
   if (info.expiresAt) {
     output.err(`${paintFor(process.stderr).warn('warning:')} this Page token expires at ${info.expiresAt.toISOString()}; Facebook normally gives a Page token that never expires — run \`fbsync reconnect\` again if it keeps happening.`);
   }
-  if (config.facebook.pageAccessToken) {
+  if (config.pages[0]!.pageAccessToken) {
     output.out('  Note:         facebook.pageAccessToken in the configuration is no longer used (the stored token wins); you may remove it.');
   }
   if (planfixProblem) {
@@ -186,7 +186,7 @@ async function loginThroughBrowser(config: Config, oauth: OAuthClient, options: 
       rerequest: true,
     });
     const timeoutMs = oauthTimeoutMs();
-    output.out(`Open this address in a browser and log in with Facebook; select Page ${config.facebook.pageId} and keep every permission ticked:`);
+    output.out(`Open this address in a browser and log in with Facebook; select Page ${config.pages[0]!.pageId} and keep every permission ticked:`);
     output.out('');
     output.out(`  ${url}`);
     output.out('');
@@ -206,7 +206,7 @@ async function loginThroughBrowser(config: Config, oauth: OAuthClient, options: 
       case 'denied':
         output.err(
           `fbsync: the Facebook login was cancelled or the permissions were declined${answer.description ? ` (${answer.description})` : ''}; nothing was stored.\n` +
-            `  fbsync needs ${REQUIRED_PAGE_PERMISSIONS.join(', ')} on Page ${config.facebook.pageId}. Run \`fbsync reconnect\` again, choose Continue, select the Page and leave every permission ticked.`,
+            `  fbsync needs ${REQUIRED_PAGE_PERMISSIONS.join(', ')} on Page ${config.pages[0]!.pageId}. Run \`fbsync reconnect\` again, choose Continue, select the Page and leave every permission ticked.`,
         );
         return EXIT.credentials;
       case 'error':

@@ -122,7 +122,7 @@ async function cycle(config: Config, session: Session, output: Output, abort: Ab
   try {
     const report = await runCycle(session, {
       ...config.sync,
-      pageId: config.facebook.pageId,
+      pageId: config.pages[0]!.pageId,
       signal: abort,
     });
     const requests = { facebook: session.fb.requestCount, planfix: session.pf.requestCount };

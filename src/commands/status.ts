@@ -36,7 +36,7 @@ export function readStatus(config: Config): StatusReport {
     const pending = store.journal.list(['sending', 'failed']);
     const parked = store.journal.list(['parked']);
     const info = JSON.parse(store.getMeta(META.tokenInfo) ?? '{}') as { expiresAt?: string | null; dataAccessExpiresAt?: string | null; checkedAt?: string };
-    const tokenSource = store.getMeta(META.pageToken) ? 'store' : config.facebook.pageAccessToken ? 'config' : 'none';
+    const tokenSource = store.getMeta(META.pageToken) ? 'store' : config.pages[0]!.pageAccessToken ? 'config' : 'none';
     return {
       store: config.store.path,
       lastRun: last ? { command: last.command, startedAt: last.startedAt, finishedAt: last.finishedAt, exitCode: last.exitCode, summary: last.summary ? JSON.parse(last.summary) : null } : null,

@@ -19,8 +19,8 @@ import { ConfigError } from '../errors.js';
 import { registerSecret } from '../http/secrets.js';
 import { formatPath, substituteEnv } from './env.js';
 import { EXAMPLE_CONFIG_PATH } from './placeholders.js';
-import { configSchema, describeIssues, isKnownPath, SECRET_KEYS, type Problem } from './schema.js';
-import type { Config } from './types.js';
+import { configSchema, describeIssues, isKnownPath, type ParsedConfig, type Problem, requiredMessage, SECRET_KEYS } from './schema.js';
+import type { Config, PageConfig } from './types.js';
 
 export interface LoadConfigOptions {
   /** `--config PATH`: read exactly this file (relative to `cwd`). */
@@ -88,15 +88,16 @@ export function resolveConfig(raw: unknown, filepath: string, env: NodeJS.Proces
   // Registered before validation, so even a message about another key can never carry them.
   for (const key of SECRET_KEYS) {
     if (unresolved.has(key)) continue;
-    const value = key.split('.').reduce<unknown>((node, part) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[part] : undefined), substituted.value);
-    if (typeof value === 'string') {
-      registerSecret(value);
-      registerSecret(value.trim());
+    for (const value of valuesAt(substituted.value, key.split('.'))) {
+      if (typeof value === 'string') {
+        registerSecret(value);
+        registerSecret(value.trim());
+      }
     }
   }
 
   const result = configSchema.safeParse(substituted.value);
-  const problems = [...envProblems];
+  const problems = [...envProblems, ...pageFormProblems(substituted.value).filter((p) => !unresolved.has(p.key))];
   if (!result.success) {
     const issues = describeIssues(result.error.issues, substituted.value, substituted.sources);
     problems.push(...issues.filter((p) => !unresolved.has(p.key)));
@@ -106,7 +107,53 @@ export function resolveConfig(raw: unknown, filepath: string, env: NodeJS.Proces
   }
 
   const c = result.data;
-  return { ...c, store: { ...c.store, path: resolveStorePath(c.store.path, filepath) }, filepath };
+  const { pageId: _pageId, pageAccessToken: _token, pages: _pages, ...facebook } = c.facebook;
+  return { ...c, facebook, pages: pagesOf(c), store: { ...c.store, path: resolveStorePath(c.store.path, filepath) }, filepath };
+}
+
+/**
+ * The two forms of the Page setting (`facebook.pageId` + `pageAccessToken`, or the list
+ * `facebook.pages`): both, neither, an empty list or a Page listed twice is a problem naming the key.
+ * Read from the file's tree, so it is reported beside the schema's problems, in the file's order.
+ */
+function pageFormProblems(tree: unknown): Problem[] {
+  const facebook = tree && typeof tree === 'object' ? (tree as Record<string, unknown>).facebook : undefined;
+  if (!facebook || typeof facebook !== 'object' || Array.isArray(facebook)) return [];
+  const { pageId, pageAccessToken, pages } = facebook as Record<string, unknown>;
+  if (pages === undefined) return pageId === undefined ? [{ key: 'facebook.pageId', message: requiredMessage('facebook.pageId') }] : [];
+  const problems: Problem[] = [];
+  for (const [key, value] of [['pageId', pageId], ['pageAccessToken', pageAccessToken]] as const) {
+    if (value !== undefined) {
+      problems.push({ key: `facebook.${key}`, message: `facebook.${key}: not together with facebook.pages — give the Pages either as facebook.pageId (one Page) or as the list facebook.pages` });
+    }
+  }
+  if (Array.isArray(pages) && pages.length === 0) problems.push({ key: 'facebook.pages', message: 'facebook.pages: the list is empty; list at least one Page (- pageId: "…")' });
+  const seen = new Map<string, number>();
+  (Array.isArray(pages) ? pages : []).forEach((p, i) => {
+    const id = p && typeof p === 'object' ? (p as Record<string, unknown>).pageId : undefined;
+    if (typeof id !== 'string' && typeof id !== 'number') return;
+    const key = `facebook.pages[${i}].pageId`;
+    const earlier = seen.get(String(id).trim());
+    if (earlier !== undefined) problems.push({ key, message: `${key}: Page ${String(id).trim()} is listed twice (also facebook.pages[${earlier}]); list each Page once` });
+    else seen.set(String(id).trim(), i);
+  });
+  return problems;
+}
+
+/** Both forms as one list of Pages (pageFormProblems found none). */
+function pagesOf(c: ParsedConfig): PageConfig[] {
+  const { pageId, pageAccessToken, pages } = c.facebook;
+  const template = c.planfix.taskTemplateId;
+  if (pages === undefined) return [{ pageId: pageId!, ...(pageAccessToken && { pageAccessToken }), taskTemplateId: template, key: 'facebook.pageId' }];
+  return pages.map((p, i) => ({ pageId: p.pageId, ...(p.pageAccessToken && { pageAccessToken: p.pageAccessToken }), taskTemplateId: p.taskTemplateId ?? template, key: `facebook.pages[${i}]` }));
+}
+
+/** Every value at a dotted key, a list fanning out over its entries (`facebook.pages.pageAccessToken`). */
+function valuesAt(node: unknown, parts: string[]): unknown[] {
+  if (Array.isArray(node)) return node.flatMap((item) => valuesAt(item, parts));
+  if (parts.length === 0) return [node];
+  if (!node || typeof node !== 'object') return [];
+  return valuesAt((node as Record<string, unknown>)[parts[0]!], parts.slice(1));
 }
 
 /** Relative to the configuration file's folder; `~/` is the home directory. */

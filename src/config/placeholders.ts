@@ -27,7 +27,7 @@ export function placeholders(config: Config): { key: string; value: string }[] {
   const found: { key: string; value: string }[] = [];
   const add = (key: string, value: string | number) => found.push({ key, value: String(value) });
   if (config.facebook.graphUrl === REAL_GRAPH) {
-    if (config.facebook.pageId === EXAMPLE.pageId) add('facebook.pageId', EXAMPLE.pageId);
+    for (const page of config.pages) if (page.pageId === EXAMPLE.pageId) add(page.key === 'facebook.pageId' ? page.key : `${page.key}.pageId`, EXAMPLE.pageId);
     if (config.facebook.appId === EXAMPLE.appId) add('facebook.appId', EXAMPLE.appId);
   }
   if (config.planfix.url === EXAMPLE.planfixUrl) {

@@ -96,13 +96,34 @@ const httpUrl = (kind: 'graph' | 'planfix') =>
       return z.NEVER;
     });
 
-const facebookOptions = {
+const PAGE_ID_REQUIRED =
+  'the numeric id of the Page whose comments are synced, in quotes; e.g. pageId: "104857600000000" — ' +
+  'shown under the Page\'s About → Page transparency, or in Meta Business Suite → Settings';
+
+/** One entry of `facebook.pages` (behaviour.md § Configuration, "Several Pages"). */
+const pageOptions = {
   pageId: option({
     schema: digits(),
     expected: 'the Page id as a string of digits, e.g. "104857600000000"',
-    required:
-      'the numeric id of the Page whose comments are synced, in quotes; e.g. pageId: "104857600000000" — ' +
-      'shown under the Page\'s About → Page transparency, or in Meta Business Suite → Settings',
+    required: PAGE_ID_REQUIRED,
+  }),
+  pageAccessToken: option({ schema: optionalSecret(), expected: 'a non-empty string', secret: true }),
+  taskTemplateId: option({
+    schema: positiveInt().optional(),
+    expected: 'a positive integer (the task template of this Page\'s posts; default planfix.taskTemplateId)',
+  }),
+};
+
+const facebookOptions = {
+  pageId: option({
+    // Required unless `pages` is given: load.ts checks that one of the two forms is there.
+    schema: digits().optional(),
+    expected: 'the Page id as a string of digits, e.g. "104857600000000"',
+    required: `${PAGE_ID_REQUIRED} (or several Pages under facebook.pages)`,
+  }),
+  pages: option({
+    schema: z.array(z.strictObject(shapeOf(pageOptions))).optional(),
+    expected: 'a list of Pages, each a mapping with pageId and optionally pageAccessToken and taskTemplateId',
   }),
   appId: option({
     schema: digits(),
@@ -227,6 +248,7 @@ const SECTIONS = new Map<string, string[]>();
 for (const [section, options] of [
   ['facebook', facebookOptions],
   ['planfix', planfixOptions],
+  ['facebook.pages', pageOptions],
   ['planfix.fields', fieldsOptions],
   ['store', storeOptions],
   ['sync', syncOptions],
@@ -238,9 +260,20 @@ for (const [section, options] of [
 /** Dotted paths of the keys whose values are secrets. */
 export const SECRET_KEYS: readonly string[] = [...OPTIONS].filter(([, o]) => o.secret).map(([k]) => k);
 
-/** True when every key along `path` is a configuration key. */
+/** The option's dotted key, list indices left out: `facebook.pages[1].pageId` → `facebook.pages.pageId`. */
+function optionKey(path: KeyPath): string {
+  return formatPath(path.filter((p) => typeof p !== 'number'));
+}
+
+/** True when every key along `path` is a configuration key (list indices included). */
 export function isKnownPath(path: KeyPath): boolean {
-  return path.every((_, i) => OPTIONS.has(formatPath(path.slice(0, i + 1))));
+  return path.every((p, i) => typeof p === 'number' || OPTIONS.has(optionKey(path.slice(0, i + 1))));
+}
+
+/** "key: required (…)", as the schema says it for a missing required key. */
+export function requiredMessage(key: string): string {
+  const o = OPTIONS.get(key);
+  return `${key}: required${o?.required ? ` (${o.required})` : ''}`;
 }
 
 function valueAt(tree: unknown, path: KeyPath): unknown {
@@ -267,7 +300,7 @@ function describe(value: unknown, isSecret: boolean): string {
 
 function unknownKey(section: KeyPath, key: string): string {
   const where = formatPath([...section, key]);
-  const siblings = SECTIONS.get(formatPath(section)) ?? [];
+  const siblings = SECTIONS.get(optionKey(section)) ?? [];
   const near = suggest(key, siblings);
   if (near) return `${where}: unknown key — did you mean "${near}"?`;
   // A known key written at the wrong level: `planfix.pageId` → "facebook.pageId".
@@ -298,7 +331,7 @@ export function describeIssues(issues: readonly z.core.$ZodIssue[], input: unkno
       for (const k of issue.keys) problems.push({ key: formatPath([...path, k]), message: unknownKey(path, k) });
       continue;
     }
-    const o = OPTIONS.get(key);
+    const o = OPTIONS.get(optionKey(path));
     const value = valueAt(input, path);
     if (key === '') {
       problems.push({

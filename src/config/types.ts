@@ -1,11 +1,36 @@
 // The validated configuration, with every default filled in (see behaviour.md § Configuration).
 // Its type is the schema's output (src/config/schema.ts says what each key means), with the
-// store path made absolute and the file it came from added.
+// store path made absolute, the file it came from added, and the Pages in one list whichever
+// form the file used (`facebook.pageId` or `facebook.pages`).
 
 import type { ParsedConfig } from './schema.js';
 
-export type Config = ParsedConfig & {
+/** One synced Page, with the task template its posts' tasks are made from. */
+export interface PageConfig {
+  pageId: string;
+  /** The configured token, if any (a token `reconnect` stored wins). */
+  pageAccessToken?: string;
+  /** The Page's own, or planfix.taskTemplateId. */
+  taskTemplateId: number;
+  /** Where the Page is configured, for messages: `facebook.pageId` or `facebook.pages[1]`. */
+  key: string;
+}
+
+export type Config = Omit<ParsedConfig, 'facebook'> & {
+  facebook: Omit<ParsedConfig['facebook'], 'pageId' | 'pageAccessToken' | 'pages'>;
+  /** Every Page, in the configuration's order; one for the single-Page form. */
+  pages: PageConfig[];
   store: { /** Absolute path (resolved against the config file's folder). */ path: string };
   /** Absolute path of the file the configuration came from. */
   filepath: string;
 };
+
+/** The configuration key of a Page's token, for messages. */
+export function tokenKey(page: PageConfig): string {
+  return page.key === 'facebook.pageId' ? 'facebook.pageAccessToken' : `${page.key}.pageAccessToken`;
+}
+
+/** The single-Page form (`facebook.pageId`), where the store's legacy token key belongs to the one Page. */
+export function isSinglePageForm(config: Pick<Config, 'pages'>): boolean {
+  return config.pages.length === 1 && config.pages[0]!.key === 'facebook.pageId';
+}

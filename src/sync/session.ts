@@ -22,7 +22,7 @@ export interface Session {
 /** The Page token: the one `reconnect` stored (newest), else the configured one. */
 export function pageToken(config: Config, store: Store): string {
   const stored = store.getMeta(META.pageToken);
-  const token = stored ?? config.facebook.pageAccessToken;
+  const token = stored ?? config.pages[0]!.pageAccessToken;
   if (!token) {
     throw new AuthError('facebook', 'No Facebook Page access token yet: run `fbsync reconnect` (or set facebook.pageAccessToken).');
   }
@@ -58,7 +58,7 @@ export function makeGraphClient(config: Config, accessToken: string, pageSizes?:
   return new GraphClient({
     graphUrl: config.facebook.graphUrl,
     apiVersion: config.facebook.apiVersion,
-    pageId: config.facebook.pageId,
+    pageId: config.pages[0]!.pageId,
     appId: config.facebook.appId,
     appSecret: config.facebook.appSecret,
     accessToken,
