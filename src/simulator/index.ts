@@ -11,8 +11,15 @@ export interface Simulator {
   graphUrl: string;
   planfixUrl: string;
   /** A complete fbsync configuration (YAML) pointing at this simulator. */
-  configYaml(options: { storePath: string; requestsPerSecond?: number; extra?: string; withPageToken?: boolean }): string;
+  configYaml(options: { storePath: string; requestsPerSecond?: number; extra?: string; withPageToken?: boolean; pages?: SimPageConfig[] }): string;
   close(): Promise<void>;
+}
+
+/** One entry of `facebook.pages` in configYaml (in place of `facebook.pageId`): the Page's token is written unless `withToken: false`. */
+export interface SimPageConfig {
+  pageId: string;
+  taskTemplateId?: number;
+  withToken?: boolean;
 }
 
 export const SIM_IDS = {
@@ -39,13 +46,21 @@ export async function startSimulator(options: { facebook?: FacebookSimOptions; p
     planfix: pf.sim,
     graphUrl: fb.url,
     planfixUrl: pf.url,
-    configYaml: ({ storePath, requestsPerSecond = 50, extra = '', withPageToken = true }) =>
+    configYaml: ({ storePath, requestsPerSecond = 50, extra = '', withPageToken = true, pages }) =>
       [
         'facebook:',
-        `  pageId: "${SIM_IDS.pageId}"`,
+        ...(pages
+          ? [
+              '  pages:',
+              ...pages.flatMap((p) => [
+                `    - pageId: "${p.pageId}"`,
+                p.withToken === false ? '' : `      pageAccessToken: "${fb.sim.pageTokenOf(p.pageId)}"`,
+                p.taskTemplateId === undefined ? '' : `      taskTemplateId: ${p.taskTemplateId}`,
+              ]),
+            ]
+          : [`  pageId: "${SIM_IDS.pageId}"`, withPageToken ? `  pageAccessToken: "${fb.sim.pageToken}"` : '']),
         `  appId: "${SIM_IDS.appId}"`,
         `  appSecret: "${SIM_IDS.appSecret}"`,
-        withPageToken ? `  pageAccessToken: "${fb.sim.pageToken}"` : '',
         `  graphUrl: ${fb.url}`,
         'planfix:',
         `  url: ${pf.url}`,

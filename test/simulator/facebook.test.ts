@@ -597,3 +597,61 @@ describe('options for answers real Graph may give (off by default)', () => {
     expect((await post(`/v24.0/${top}/comments`, { message: 'lifted' })).status).toBe(200);
   });
 });
+
+describe('several Pages (option pages, off by default)', () => {
+  const B = '204857600000000';
+
+  it('each Page has its own posts, feed, token and name; ids are {page-id}_{n} and never repeat', async () => {
+    const { sim: multi, url: multiUrl, close: closeMulti } = await startFacebookSim({ pages: [{ pageId: B, pageName: 'Second Shop' }] });
+    try {
+      const at = (path: string, token: string, params: Record<string, string> = {}) =>
+        fetch(`${multiUrl}${path}?${new URLSearchParams({ access_token: token, appsecret_proof: createHmac('sha256', multi.appSecret).update(token).digest('hex'), ...params })}`).then(async (r) => ({ status: r.status, body: (await r.json()) as Json }));
+      const a = multi.addPost({ message: 'on A' });
+      const b = multi.addPost({ message: 'on B', pageId: B });
+      expect(a.id.startsWith(`${multi.pageId}_`)).toBe(true);
+      expect(b.id.startsWith(`${B}_`)).toBe(true);
+      const ca = multi.addComment(a.id, { message: 'x' });
+      const cb = multi.addComment(b.id, { message: 'y' });
+      expect(ca.id).not.toBe(cb.id);
+      const tokenB = multi.pageTokenOf(B);
+      expect(tokenB).not.toBe(multi.pageToken);
+
+      const feedB = await at(`/v24.0/${B}/feed`, tokenB);
+      expect(feedB.body.data.map((p: Json) => p.id)).toEqual([b.id]);
+      expect((await at(`/v24.0/${multi.pageId}/feed`, multi.pageToken)).body.data.map((p: Json) => p.id)).toEqual([a.id]);
+      // A Page token reads its own Page only.
+      expect((await at(`/v24.0/${B}/feed`, multi.pageToken)).status).toBe(400);
+      expect((await at(`/v24.0/${b.id}/comments`, multi.pageToken)).status).toBe(400);
+      expect((await at(`/v24.0/${b.id}/comments`, tokenB)).body.data.map((c: Json) => c.id)).toEqual([cb.id]);
+      expect((await at(`/v24.0/${B}`, tokenB, { fields: 'id,name' })).body).toEqual({ id: B, name: 'Second Shop' });
+
+      // A reply through B's token is by Page B.
+      const reply = await fetch(`${multiUrl}/v24.0/${cb.id}/comments`, {
+        method: 'POST',
+        body: new URLSearchParams({ access_token: tokenB, appsecret_proof: createHmac('sha256', multi.appSecret).update(tokenB).digest('hex'), message: 'thanks' }),
+      }).then((r) => r.json() as Promise<Json>);
+      expect(multi.getComment(reply.id)?.from).toEqual({ id: B, name: 'Second Shop' });
+
+      const debug = await at('/v24.0/debug_token', multi.appToken, { input_token: tokenB });
+      expect(debug.body.data.profile_id).toBe(B);
+      multi.revokeToken(tokenB);
+      expect((await at(`/v24.0/${B}/feed`, tokenB)).body.error.code).toBe(190);
+      expect((await at(`/v24.0/${multi.pageId}/feed`, multi.pageToken)).status).toBe(200);
+    } finally {
+      await closeMulti();
+    }
+  });
+
+  it('a user token lists every Page under /me/accounts, each with its own Page token', async () => {
+    const { sim: multi, url: multiUrl, close: closeMulti } = await startFacebookSim({ pages: [{ pageId: B }] });
+    try {
+      const user = multi.issueUserToken();
+      const proof = createHmac('sha256', multi.appSecret).update(user).digest('hex');
+      const accounts = (await fetch(`${multiUrl}/v24.0/me/accounts?${new URLSearchParams({ access_token: user, appsecret_proof: proof, fields: 'id,access_token' })}`).then((r) => r.json())) as Json;
+      const ids = accounts.data.map((p: Json) => p.id);
+      expect(ids).toEqual(expect.arrayContaining([multi.pageId, B]));
+    } finally {
+      await closeMulti();
+    }
+  });
+});

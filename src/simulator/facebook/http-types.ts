@@ -32,7 +32,10 @@ export interface GraphResponse {
 
 /** What the routes need from the sim. */
 export interface RouteEnv {
+  /** The Page whose object the request is about (the sim's first Page for requests about none). */
   state: PageState;
+  /** Every Page with content (FacebookSimOptions.pages), by id; `state` is one of them. */
+  states: Map<string, PageState>;
   tokens: TokenStore;
   appId: string;
   appSecret: string;

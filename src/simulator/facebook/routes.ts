@@ -106,15 +106,27 @@ export function route(env: RouteEnv, req: GraphRequest): GraphResponse {
     id = v.kind === 'page' ? v.rec.pageId! : v.rec.userId;
   }
 
-  if (env.pages.has(id)) return pageRoute(env, req, v, id, edge);
+  if (env.pages.has(id)) return pageRoute(onPage(env, id), req, v, id, edge);
   if (id === env.user.id) return userRoute(env, req, v, edge);
-  const post = env.state.post(id);
-  if (post) return postRoute(env, req, v, post, edge);
-  const comment = env.state.comment(id);
-  if (comment) return commentRoute(env, req, v, comment, edge);
-  const person = env.state.people.get(id);
-  if (person && seesUsers(env, v)) return personRoute(req, person, edge);
+  // Post ids are `{page-id}_{n}`; comment ids carry no Page, so each Page is asked.
+  for (const state of env.states.values()) {
+    const post = state.post(id);
+    if (post) return postRoute(onPage(env, state.pageId), req, v, post, edge);
+    const comment = state.comment(id);
+    if (comment) return commentRoute(onPage(env, state.pageId), req, v, comment, edge);
+  }
+  for (const state of env.states.values()) {
+    const person = state.people.get(id);
+    const on = onPage(env, state.pageId);
+    if (person && seesUsers(on, v)) return personRoute(req, person, edge);
+  }
   throw GraphError.noSuchObject(id, req.method);
+}
+
+/** The routes read `env.state` as the Page the object belongs to. */
+function onPage(env: RouteEnv, pageId: string): RouteEnv {
+  const state = env.states.get(pageId);
+  return state === undefined || state === env.state ? env : { ...env, state };
 }
 
 // --- Page --------------------------------------------------------------------------------------
@@ -142,7 +154,7 @@ function listPosts(env: RouteEnv, req: GraphRequest, v: Viewer, pageId: string, 
   const untilMs = q('until') !== undefined ? parseTimeParam('until', q('until')!) : undefined;
   const state = env.state;
 
-  const posts = (pageId === state.pageId ? state.livePosts() : []).filter(
+  const posts = (env.states.has(pageId) ? state.livePosts() : []).filter(
     (p) =>
       (edge === 'feed' || (p.from.id === state.pageId && p.isPublished)) &&
       (includeHidden || !p.isHidden) &&
@@ -320,8 +332,9 @@ function createComment(env: RouteEnv, req: GraphRequest, v: Viewer, t: CommentTa
   if (env.policyBlock) {
     throw new GraphError({ message: '(#368) The action attempted has been deemed abusive or is otherwise disallowed', code: 368 });
   }
-  if (t.comment && env.replyBlock) {
-    if (--env.replyBlock.left <= 0) env.replyBlock = null;
+  // Counted down in place: `env` may be a per-Page copy (onPage), the block object is shared.
+  if (t.comment && env.replyBlock && env.replyBlock.left > 0) {
+    env.replyBlock.left--;
     throw GraphError.postingTooFast();
   }
   const created = state.addComment(t.post ? t.post.id : t.comment.id, { message, attachment: attachment as never }, true);

@@ -6,7 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type FaultDecision, type FaultKind, type FaultOptions, FaultPlan, type ThrottleCode } from './faults.js';
 import type { RouteEnv } from './http-types.js';
 import { type RequestLogEntry, serve, type ServeHost } from './server.js';
-import { type Author, type CommentRec, type NewComment, type NewPost, PageState, type PostRec } from './state.js';
+import { type Author, type CommentRec, type IdCounter, type NewComment, type NewPost, PageState, type PostRec } from './state.js';
 import { type GrantInput, makeGrant, TokenStore, type TokenRec } from './tokens.js';
 import { Usage } from './usage.js';
 import type { ResponseOverride } from '../override.js';
@@ -14,6 +14,12 @@ import type { ResponseOverride } from '../override.js';
 export interface FacebookSimOptions {
   pageId?: string;
   pageName?: string;
+  /**
+   * Off by default. Further Pages the sim's admin manages, each with its own posts, comments,
+   * name and never-expiring Page token (pageTokenOf). Post ids are `{page-id}_{n}` as on Graph;
+   * `/{page-id}/feed` lists that Page's posts only; debug_token answers per token.
+   */
+  pages?: { pageId: string; pageName?: string }[];
   appId?: string;
   appSecret?: string;
   /** The valid Page token; random when not given. */
@@ -115,6 +121,9 @@ export class FacebookSim {
   private readonly env: RouteEnv;
   private readonly host: ServeHost;
   private readonly defaultPageToken: TokenRec;
+  /** Every Page with content, the first Page first. */
+  private readonly states = new Map<string, PageState>();
+  private readonly pageTokens = new Map<string, TokenRec>();
   private faults: FaultPlan | null = null;
   private readonly forcedThrottles: ThrottleCode[] = [];
   private clockOffsetMs = 0;
@@ -127,19 +136,29 @@ export class FacebookSim {
     this.appSecret = opts.appSecret ?? 'fbsim-app-secret-0123456789abcdef';
     this.latencyMs = opts.latencyMs ?? 0;
     const now = () => this.now().getTime();
-    this.state = new PageState(this.pageId, this.pageName, now);
+    const ids: IdCounter = { seq: 1000 };
+    this.state = new PageState(this.pageId, this.pageName, now, ids);
+    this.states.set(this.pageId, this.state);
+    for (const p of opts.pages ?? []) {
+      if (!this.states.has(p.pageId)) this.states.set(p.pageId, new PageState(p.pageId, p.pageName ?? `Page ${p.pageId}`, now, ids));
+    }
     this.tokens = new TokenStore(this.user.id, () => Math.floor(now() / 1000));
     this.usage = new Usage(opts.callBudget ?? 1_000_000);
     this.defaultPageToken = this.tokens.issuePage(this.pageId, makeGrant(undefined, this.pageId), undefined, opts.pageToken);
+    this.pageTokens.set(this.pageId, this.defaultPageToken);
+    for (const id of this.states.keys()) {
+      if (id !== this.pageId) this.pageTokens.set(id, this.tokens.issuePage(id, makeGrant(undefined, id)));
+    }
     this.env = {
       state: this.state,
+      states: this.states,
       tokens: this.tokens,
       appId: this.appId,
       appSecret: this.appSecret,
       appName: 'fbsync',
       requireProof: opts.requireProof ?? true,
       user: this.user,
-      pages: new Map([[this.pageId, this.pageName]]),
+      pages: new Map([...this.states.values()].map((s) => [s.pageId, s.pageName])),
       policyBlock: false,
       replyBlock: null,
       maxPageWeight: opts.maxPageWeight ?? null,
@@ -182,6 +201,18 @@ export class FacebookSim {
     return this.defaultPageToken.token;
   }
 
+  /** The valid Page token of one of the sim's Pages (FacebookSimOptions.pages). */
+  pageTokenOf(pageId: string): string {
+    const rec = this.pageTokens.get(pageId);
+    if (!rec) throw new Error(`FacebookSim: no Page ${pageId}`);
+    return rec.token;
+  }
+
+  /** Ids of the Pages with content, the first Page first. */
+  get pageIds(): string[] {
+    return [...this.states.keys()];
+  }
+
   /** Every user and Page token issued so far, revoked ones included (for secret-leak checks). */
   allTokens(): string[] {
     return this.tokens.all();
@@ -200,9 +231,9 @@ export class FacebookSim {
     return this.tokens.issueUser(this.grantOf(grant), opts.longLived ?? false).token;
   }
 
-  /** A never-expiring Page token of this Page with the given grant (e.g. lacking a permission). */
-  issuePageToken(grant?: GrantInput): string {
-    return this.tokens.issuePage(this.pageId, this.grantOf(grant)).token;
+  /** A never-expiring Page token of this Page (or another of the sim's Pages) with the given grant (e.g. lacking a permission). */
+  issuePageToken(grant?: GrantInput, pageId = this.pageId): string {
+    return this.tokens.issuePage(pageId, this.grantOf(grant, pageId)).token;
   }
 
   /** Invalidates the token (and Page tokens derived from it): 190/460 from then on. */
@@ -210,8 +241,9 @@ export class FacebookSim {
     this.tokens.revoke(token);
   }
 
-  private grantOf(input: GrantInput | undefined) {
-    const grant = makeGrant(input, this.pageId);
+  /** A user's grant defaults to every Page of the sim; a Page token's to its own Page. */
+  private grantOf(input: GrantInput | undefined, pageId?: string) {
+    const grant = makeGrant(input, pageId ?? [...this.states.keys()]);
     // Pages named in a grant exist as (empty) Pages the admin also manages.
     for (const ids of Object.values(grant.targets)) {
       for (const id of ids) if (!this.env.pages.has(id)) this.env.pages.set(id, `Other Page ${id}`);
@@ -233,37 +265,45 @@ export class FacebookSim {
   // --- content ----------------------------------------------------------------------------------
 
   addPost(p: NewPost = {}): { id: string } {
-    return { id: this.state.addPost(p).id };
+    const state = p.pageId === undefined ? this.state : this.states.get(p.pageId);
+    if (!state) throw new Error(`FacebookSim: no Page ${p.pageId}`);
+    return { id: state.addPost(p).id };
+  }
+
+  /** The Page a post or comment belongs to (the first Page when none has it: its errors then say so). */
+  private stateOf(id: string): PageState {
+    for (const state of this.states.values()) if (state.post(id) || state.comment(id)) return state;
+    return this.state;
   }
 
   editPost(id: string, message: string): void {
-    this.state.editPost(id, message);
+    this.stateOf(id).editPost(id, message);
   }
 
   deletePost(id: string): void {
-    this.state.deletePost(id);
+    this.stateOf(id).deletePost(id);
   }
 
   /** On a post: a top-level comment; on a comment: a thread reply (on a reply: same thread). */
   addComment(postOrCommentId: string, c: NewComment = {}): { id: string } {
-    return { id: this.state.addComment(postOrCommentId, c).id };
+    return { id: this.stateOf(postOrCommentId).addComment(postOrCommentId, c).id };
   }
 
-  /** An admin answering as the Page on facebook.com, not through the API. */
+  /** An admin answering as the Page (the post's own Page) on facebook.com, not through the API. */
   addPageComment(targetId: string, message: string): { id: string } {
-    return { id: this.state.addComment(targetId, { message }, true).id };
+    return { id: this.stateOf(targetId).addComment(targetId, { message }, true).id };
   }
 
   editComment(id: string, message: string): void {
-    this.state.editComment(id, message);
+    this.stateOf(id).editComment(id, message);
   }
 
   deleteComment(id: string): void {
-    this.state.deleteComment(id);
+    this.stateOf(id).deleteComment(id);
   }
 
   setHidden(id: string, hidden: boolean): void {
-    this.state.setHidden(id, hidden);
+    this.stateOf(id).setHidden(id, hidden);
   }
 
   /** While on, creating or editing comments answers (#368). */
@@ -294,31 +334,36 @@ export class FacebookSim {
    * whatever its age; null unpins. Only cursor paging shows it first (with since/until the feed stays in time order).
    */
   pinPost(id: string | null): void {
-    this.state.pin(id);
+    (id === null ? this.state : this.stateOf(id)).pin(id);
   }
 
-  /** Live comments (Page ones too), chronological; of one post when given. */
+  /** Live comments (Page ones too), chronological; of one post when given (of every Page's posts otherwise). */
   comments(postId?: string): SimComment[] {
-    const list = postId ? this.state.commentsOf(postId, 'stream') : this.state.allLiveComments();
+    const list = postId
+      ? this.stateOf(postId).commentsOf(postId, 'stream')
+      : this.states.size === 1
+        ? this.state.allLiveComments()
+        : [...this.states.values()].flatMap((s) => s.allLiveComments()).sort((a, b) => a.createdMs - b.createdMs || a.n - b.n);
     return list.map(commentView);
   }
 
   repliesTo(commentId: string): SimComment[] {
-    return this.state.repliesOf(commentId).map(commentView);
+    return this.stateOf(commentId).repliesOf(commentId).map(commentView);
   }
 
   getComment(id: string): SimComment | undefined {
-    const c = this.state.comment(id);
+    const c = this.stateOf(id).comment(id);
     return c && commentView(c);
   }
 
-  /** Live posts, newest created first (feed order). */
-  posts(): SimPost[] {
-    return this.state.livePosts().map(postView);
+  /** Live posts, newest created first (feed order): of the first Page, or of the Page given. */
+  posts(pageId?: string): SimPost[] {
+    const state = pageId === undefined ? this.state : this.states.get(pageId);
+    return (state?.livePosts() ?? []).map(postView);
   }
 
   getPost(id: string): SimPost | undefined {
-    const p = this.state.post(id);
+    const p = this.stateOf(id).post(id);
     return p && postView(p);
   }
 

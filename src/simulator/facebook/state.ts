@@ -57,6 +57,8 @@ export interface NewPost {
   from?: Author;
   /** Pinned to the top of the feed (replaces the pinned post, if any); see FacebookSim.pinPost. */
   pinned?: boolean;
+  /** The Page it is posted on (FacebookSimOptions.pages); default the sim's first Page. */
+  pageId?: string;
   isPublished?: boolean;
   fullPicture?: string;
   statusType?: string;
@@ -91,8 +93,12 @@ function insertSorted<T extends { createdMs: number; n: number }>(list: T[], ite
   list.splice(i, 0, item);
 }
 
+/** One id counter for every Page of a sim: no two objects share an id, as on Graph. */
+export interface IdCounter {
+  seq: number;
+}
+
 export class PageState {
-  private seq = 1000;
   private defaultAuthorTurn = 0;
   private readonly postMap = new Map<string, PostRec>();
   private readonly commentMap = new Map<string, CommentRec>();
@@ -108,6 +114,7 @@ export class PageState {
     readonly pageId: string,
     readonly pageName: string,
     private readonly now: () => number,
+    private readonly ids: IdCounter = { seq: 1000 },
   ) {}
 
   get page(): Author {
@@ -115,7 +122,7 @@ export class PageState {
   }
 
   addPost(p: NewPost = {}): PostRec {
-    const n = ++this.seq;
+    const n = ++this.ids.seq;
     const createdMs = p.createdTime?.getTime() ?? this.now();
     const post: PostRec = {
       id: `${this.pageId}_${n}`,
@@ -185,7 +192,7 @@ export class PageState {
     if (!post && !target) throw new Error(`FacebookSim: no live post or comment ${targetId}`);
     const postId = post ? post.id : target!.postId;
     const parentId = target ? (target.parentId ?? target.id) : undefined;
-    const n = ++this.seq;
+    const n = ++this.ids.seq;
     const suffix = postId.slice(postId.indexOf('_') + 1);
     const from = byPage ? this.page : c.from === undefined ? this.nextDefaultAuthor() : c.from;
     const rec: CommentRec = {

@@ -20,7 +20,7 @@ export interface GrantInput {
   /** Granted permissions; default FBSYNC_SCOPES. */
   scopes?: string[];
   declined?: string[];
-  /** Pages selected for every page permission; default the sim's Page. */
+  /** Pages selected for every page permission; default the sim's Pages (all of them). */
   targetPageIds?: string[];
   /** Per-permission override of targetPageIds (granted, but not for this Page). */
   scopeTargets?: Record<string, string[]>;
@@ -52,11 +52,12 @@ const LONG_USER_S = 5_184_000;
 const DATA_ACCESS_S = 90 * 86_400;
 const CODE_TTL_S = 600;
 
-export function makeGrant(input: GrantInput | undefined, defaultPageId: string): Grant {
+export function makeGrant(input: GrantInput | undefined, defaultPageIds: string | string[]): Grant {
+  const defaults = typeof defaultPageIds === 'string' ? [defaultPageIds] : defaultPageIds;
   const scopes = [...(input?.scopes ?? FBSYNC_SCOPES)];
   const targets: Record<string, string[]> = {};
   for (const s of scopes.filter(isPageScope)) {
-    targets[s] = [...(input?.scopeTargets?.[s] ?? input?.targetPageIds ?? [defaultPageId])];
+    targets[s] = [...(input?.scopeTargets?.[s] ?? input?.targetPageIds ?? defaults)];
   }
   return { scopes, declined: [...(input?.declined ?? [])], targets };
 }

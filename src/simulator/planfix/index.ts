@@ -369,9 +369,9 @@ export class PlanfixSim {
 
   // ---- account set-up ----
 
-  /** A further task or contact template (task templates use process 1 and carry no custom fields). */
-  addTemplate(kind: 'task' | 'contact', name: string): { id: number } {
-    return { id: this.state.addTemplate(kind, name) };
+  /** A further task or contact template (task templates use process 1 and carry the given custom fields, default none). */
+  addTemplate(kind: 'task' | 'contact', name: string, fieldIds: number[] = []): { id: number } {
+    return { id: this.state.addTemplate(kind, name, fieldIds) };
   }
 
   addCustomField(kind: 'task' | 'contact', name: string, type = 0): { id: number } {

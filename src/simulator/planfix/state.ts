@@ -181,10 +181,10 @@ export class PlanfixState {
 
   // ---- metadata ----
 
-  addTemplate(kind: 'task' | 'contact', name: string): number {
+  addTemplate(kind: 'task' | 'contact', name: string, fieldIds: number[] = []): number {
     while (this.taskTemplates.has(this.nextTemplateId) || this.contactTemplates.has(this.nextTemplateId)) this.nextTemplateId++;
     const id = this.nextTemplateId++;
-    if (kind === 'task') this.taskTemplates.set(id, { id, name, processId: 1, fieldIds: [] });
+    if (kind === 'task') this.taskTemplates.set(id, { id, name, processId: 1, fieldIds: [...fieldIds] });
     else this.contactTemplates.set(id, { id, name });
     return id;
   }
