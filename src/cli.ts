@@ -19,6 +19,8 @@ interface GlobalOptions {
   json?: boolean;
   logFormat?: string;
   color?: boolean;
+  /** `--page ID`: only this one of the configured Pages. */
+  page?: string;
 }
 
 type Opts = GlobalOptions & Record<string, unknown>;
@@ -36,9 +38,12 @@ function describeFailure(error: unknown, output: Output): string {
 
 /** `--config PATH`, else FBSYNC_CONFIG, else the search in the current folder. */
 async function config(opts: GlobalOptions): Promise<Config> {
-  const { loadConfig } = await import('./config/load.js');
-  return loadConfig({ configPath: opts.config ?? (process.env.FBSYNC_CONFIG || undefined) });
+  const { loadConfig, onlyPage } = await import('./config/load.js');
+  const loaded = await loadConfig({ configPath: opts.config ?? (process.env.FBSYNC_CONFIG || undefined) });
+  return opts.page === undefined ? loaded : onlyPage(loaded, opts.page);
 }
+
+const PAGE_OPTION = ['--page <id>', 'only this one of the configured Pages (facebook.pages, or facebook.pageId)'] as const;
 
 function parsePort(value: string): number {
   const port = Number(value);
@@ -151,6 +156,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
   program
     .command('run')
     .description('one cycle: Facebook → Planfix (new comments, edits), then Planfix → Facebook (replies)')
+    .option(...PAGE_OPTION)
     .option('--json', 'print the summary as one JSON object (requests per side, effects per kind, failed items)')
     .option('--every <duration>', 'loop mode: a cycle every 20s / 5m / 1h until SIGTERM or Ctrl-C, holding the store lock throughout')
     .addOption(logFormat())
@@ -172,6 +178,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
   program
     .command('backfill')
     .description('import older posts and their comments under the same rules; resumable, with progress')
+    .option(...PAGE_OPTION)
     .requiredOption('--since <date>', 'oldest post creation date to import: YYYY-MM-DD, an ISO 8601 date-time, or 30d / 12w ago (UTC)')
     .option('--until <date>', 'newest post creation date to import, same forms (default: now)')
     .option('--dry-run', 'print what would be created and write nothing anywhere')
@@ -195,6 +202,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
   program
     .command('reconnect')
     .description('(re)authorise with Facebook: OAuth login through a local callback, or a pasted token; stores the Page token')
+    .option(...PAGE_OPTION)
     .option('--token <token>', "a user access token (e.g. from the Graph API Explorer); '-' reads it from stdin, which is safer: a command line shows in `ps`")
     .option('--port <port>', 'port of the local callback server on 127.0.0.1 (default: any free port)', parsePort)
     .option('--no-browser', 'only print the login URL, do not try to open a browser')
@@ -223,6 +231,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
   program
     .command('doctor')
     .description('check configuration, store, tokens, permissions, the Page and the Planfix templates; changes nothing')
+    .option(...PAGE_OPTION)
     .option('--json', 'print the checklist as JSON: {ok, exitCode, error, checks: [{name, title, ok, status, detail, fix?}]}')
     .addHelpText(
       'after',
@@ -250,6 +259,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
   program
     .command('status')
     .description('what the store knows: last run, cursors, counts, items waiting for retry, throttle waits, token expiry')
+    .option(...PAGE_OPTION)
     .option('--json', 'print it as one JSON object')
     .addHelpText('after', '\nReads the store only (no network, no writes). Times are UTC.' + examples('fbsync status', 'fbsync status --json | jq .waiting'))
     .action(

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { refusePlaceholders } from '../config/placeholders.js';
 import type { Config } from '../config/types.js';
 import { NetworkError } from '../http/errors.js';
+import { ConfigError } from '../errors.js';
 import { Store } from '../store/store.js';
 import { runBackfill } from '../sync/backfill.js';
 import { DryRunPlanfix } from '../sync/dry-run.js';
@@ -52,6 +53,10 @@ function resumeCommand(config: Config, range: { since: Date; until: Date }, opti
 export async function backfillCommand(config: Config, options: BackfillOptions, output: Output): Promise<number> {
   const range = options.range;
   refusePlaceholders(config);
+  // History is imported Page by Page: a long import of one must not hold back the choice of the other.
+  if (config.pages.length > 1) {
+    throw new ConfigError(`backfill imports one Page at a time: add --page ID (one of ${config.pages.map((p) => p.pageId).join(', ')})`, '--page');
+  }
   output.err(`fbsync backfill${options.dryRun ? ' --dry-run' : ''}: posts created ${formatUtc(range.since)} → ${formatUtc(range.until)} UTC, with their comments`);
   return options.dryRun ? dryRun(config, range, options, output) : realRun(config, range, options, output);
 }
@@ -146,7 +151,7 @@ async function dryRun(config: Config, range: { since: Date; until: Date }, optio
     const store = Store.open(copy);
     try {
       const counts = { contact: 0, task: 0, comment: 0, update: 0 };
-      const pf = new DryRunPlanfix(makePlanfixClient(config), (write) => {
+      const pf = new DryRunPlanfix(makePlanfixClient(config, config.pages[0]!.taskTemplateId), (write) => {
         counts[write.kind]++;
         output.out(write.kind === 'update' ? `would ${write.text}` : `would create ${write.text}`);
       });

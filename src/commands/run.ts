@@ -125,7 +125,7 @@ async function cycle(config: Config, session: Session, output: Output, abort: Ab
       pageId: config.pages[0]!.pageId,
       signal: abort,
     });
-    const requests = { facebook: session.fb.requestCount, planfix: session.pf.requestCount };
+    const requests = session.requestCounts();
     // How long the whole wait is: from the run that got the throttle answer to the time it named.
     const longWait = waiting.find((w) => {
       const since = Date.parse(session.store.getMeta(META.throttleSince(w.side)) ?? '');
@@ -144,7 +144,8 @@ async function cycle(config: Config, session: Session, output: Output, abort: Ab
       exitCode = longWait ? EXIT.partial : EXIT.ok;
       if (longWait) line = `fbsync: still waiting out ${waitingText(waiting)} — a wait of over an hour; nothing was done`;
     } else {
-      exitCode = report.hasProblems ? EXIT.partial : EXIT.ok;
+      // Several Pages: one whose token was refused makes the run a credentials failure, the others' work done.
+      exitCode = report.pagesRefused.length > 0 ? EXIT.credentials : report.hasProblems ? EXIT.partial : EXIT.ok;
       if (report.changed || report.hasProblems || report.stoppedEarly) line = summaryLine(report, requests);
     }
     const error = summaryError(report, exitCode, line ?? '', RESUME);
@@ -155,12 +156,13 @@ async function cycle(config: Config, session: Session, output: Output, abort: Ab
     if (line) output.out(line);
     if (!stop.signal && waiting.length === 0) {
       for (const f of report.failed) output.err(`  failed: ${f.item}: ${f.error}`);
+      for (const p of report.pagesRefused) output.err(`  failed: Page ${p.pageId}: ${p.error ?? 'no token'}`);
     }
     return { exitCode, summary, report, requests };
   } catch (error) {
     if (error instanceof NetworkError && !stop.signal) {
       // Not a bug and not the configuration's fault for sure: a cycle that could not reach a side. Exit 4, said plainly.
-      const requests = { facebook: session.fb.requestCount, planfix: session.pf.requestCount };
+      const requests = session.requestCounts();
       const line = `fbsync: the cycle did not finish — ${error.message}; the next run tries again`;
       const report = new RunReport();
       const summary = summaryJson(report, requests, EXIT.partial, Date.now() - started, { ...describeError(error), message: line }, { waiting: {} });

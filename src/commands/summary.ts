@@ -54,6 +54,7 @@ function summaryParts(report: RunReport): string[] {
   if (e['contact.renamed']) parts.push(`${plural(e['contact.renamed'], 'contact renamed', 'contacts renamed')}`);
   if (e.recovered) parts.push(`${plural(e.recovered, 'interrupted write')} completed`);
   if (report.failed.length) parts.push(`${plural(report.failed.length, 'item')} failed (retried next run)`);
+  for (const p of report.pagesRefused) parts.push(`Page ${p.pageId} failed and was skipped (${(p.error ?? 'no token').replace(/[.\s]+$/, '')}); the other Pages went on`);
   for (const [side, t] of Object.entries(report.throttled)) parts.push(`${side} throttled (${t.message.replace(/[.\s]+$/, '')}), may resume after ${resumesAt(t)}`);
   if (report.stoppedEarly && report.stoppedEarly !== 'interrupted') parts.push(`stopped early (${STOP_REASONS[report.stoppedEarly]}), the rest follows next run`);
   return parts;
@@ -70,6 +71,10 @@ export function summaryError(report: RunReport, exitCode: number, message: strin
   if (exitCode === EXIT.ok) return null;
   if (report.stoppedEarly === 'interrupted' && (exitCode === EXIT.interrupted || exitCode === EXIT.terminated)) {
     return { kind: 'interrupted', side: null, message, fix: `run \`${resume ?? 'fbsync run'}\` to resume; nothing is lost or done twice` };
+  }
+  const refused = report.pagesRefused;
+  if (exitCode === EXIT.credentials && refused.length > 0) {
+    return { kind: 'credentials', side: 'facebook', message, fix: `run \`fbsync reconnect\` (it stores a token for every configured Page), then \`fbsync run --page ${refused[0]!.pageId}\`` };
   }
   const throttled = Object.keys(report.throttled) as Side[];
   const failedSides = [...new Set(report.failed.map((f) => f.side).filter((s): s is Side => s !== undefined))];
@@ -91,6 +96,7 @@ export function summaryJson(report: RunReport, requests: Requests, exitCode: num
     postsChecked: report.postsChecked,
     commentsSeen: report.commentsSeen,
     durationMs,
+    ...(report.pages.length > 0 && { pages: report.pages }),
     ...extra,
   }, error);
 }

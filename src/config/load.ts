@@ -156,6 +156,15 @@ function valuesAt(node: unknown, parts: string[]): unknown[] {
   return valuesAt((node as Record<string, unknown>)[parts[0]!], parts.slice(1));
 }
 
+/** `--page ID`: the configuration narrowed to that one Page (its token keys stay the Page's own); an id not configured is exit 2. */
+export function onlyPage(config: Config, pageId: string): Config {
+  const page = config.pages.find((p) => p.pageId === pageId.trim());
+  if (!page) {
+    throw new ConfigError(`--page: Page ${pageId} is not in the configuration (${config.filepath}); the configured Pages are ${config.pages.map((p) => p.pageId).join(', ')}`, '--page');
+  }
+  return { ...config, pages: [page] };
+}
+
 /** Relative to the configuration file's folder; `~/` is the home directory. */
 function resolveStorePath(p: string, filepath: string): string {
   if (p === '~' || p.startsWith('~/')) return path.join(os.homedir(), p.slice(1));

@@ -227,7 +227,8 @@ export class PlanfixClient extends SideClient implements PlanfixAccount {
     await this.update({ method: 'POST', path: `task/${taskId}`, query: { silent: 'true' }, json: { description } });
   }
 
-  async listTasksChangedSince(since: Date, utcOffsetMinutes = 0): Promise<number[]> {
+  /** `templateIds`: the tasks of these templates (several Pages, one template each; filter 51 takes an array, notes §3); default the configured one. */
+  async listTasksChangedSince(since: Date, utcOffsetMinutes = 0, templateIds?: readonly number[]): Promise<number[]> {
     const raw = await this.pages((offset) =>
       this.call({
         method: 'POST',
@@ -238,7 +239,7 @@ export class PlanfixClient extends SideClient implements PlanfixAccount {
           fields: 'id',
           // Planfix reads it in the token employee's zone; the caller knows the offset or overlaps generously.
           filters: [
-            this.templateFilter(),
+            templateIds && templateIds.length > 1 ? { type: FILTER_TEMPLATE, operator: 'equal', value: [...templateIds] } : this.templateFilter(templateIds?.[0]),
             { type: FILTER_CHANGED, operator: 'gt', value: { dateType: 'otherDate_withTime', dateFrom: formatFilterDate(since, utcOffsetMinutes) } },
           ],
         },
@@ -400,8 +401,8 @@ export class PlanfixClient extends SideClient implements PlanfixAccount {
     return [...seen.values()];
   }
 
-  private templateFilter() {
-    return { type: FILTER_TEMPLATE, operator: 'equal', value: this.options.taskTemplateId };
+  private templateFilter(templateId = this.options.taskTemplateId) {
+    return { type: FILTER_TEMPLATE, operator: 'equal', value: templateId };
   }
 
   private async toTask(raw: RawTask, read: AnswerReader): Promise<PfTask> {

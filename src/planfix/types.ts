@@ -85,7 +85,7 @@ export interface PlanfixAccount {
    * Ids of tasks of the configured template changed or commented since `since` (filter 79).
    * Planfix reads the filter date in the token employee's time zone: `utcOffsetMinutes` is that zone's offset.
    */
-  listTasksChangedSince(since: Date, utcOffsetMinutes?: number): Promise<number[]>;
+  listTasksChangedSince(since: Date, utcOffsetMinutes?: number, templateIds?: readonly number[]): Promise<number[]>;
   /** A harmless read that proves the token works (GET /ping or similar). */
   ping(): Promise<void>;
 }

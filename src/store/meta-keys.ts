@@ -10,6 +10,10 @@ export const META = {
   pageToken: 'facebook.pageToken',
   /** JSON: what `reconnect` learnt of that token (expiry, data-access expiry, when checked). */
   tokenInfo: 'facebook.tokenInfo',
+  /** Several Pages (`facebook.pages`): the Page token `reconnect` obtained for one Page; the single-Page form keeps `pageToken`. */
+  pageTokenOf: (pageId: string) => `facebook.pageToken.${pageId}`,
+  /** Several Pages: `tokenInfo` of one Page's token. */
+  tokenInfoOf: (pageId: string) => `facebook.tokenInfo.${pageId}`,
   /** The Planfix token employee's UTC offset in minutes, learnt from fbsync's own comments. */
   planfixUtcOffset: 'planfix.utcOffsetMinutes',
   /** JSON: Planfix's contact limit (code 23) as fbsync met it, for `fbsync status`. */

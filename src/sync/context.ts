@@ -15,6 +15,12 @@ export interface SyncContext {
   budget: RunBudget;
   pageId: string;
   pageName: string;
+  /**
+   * Several Pages: each Page's Graph client by Page id (a post id's prefix is its Page), for the
+   * reply pass, which publishes each answer through its post's Page; and every Page's task
+   * template, for its one scan of changed tasks. Unset: `fb`, `pageId` and the client's template.
+   */
+  pages?: { clients: ReadonlyMap<string, { fb: FacebookPage }>; taskTemplateIds: readonly number[] };
   concurrency: number;
   /** sync.reopenClosedTasks: false = a completed or cancelled task still takes its post's comments (rule 2). */
   reopenClosedTasks: boolean;

@@ -77,8 +77,8 @@ export class DryRunPlanfix implements PlanfixAccount {
     return taskId < 0 ? [] : this.real.listComments(taskId);
   }
 
-  listTasksChangedSince(since: Date, utcOffsetMinutes?: number): Promise<number[]> {
-    return this.real.listTasksChangedSince(since, utcOffsetMinutes);
+  listTasksChangedSince(since: Date, utcOffsetMinutes?: number, templateIds?: readonly number[]): Promise<number[]> {
+    return this.real.listTasksChangedSince(since, utcOffsetMinutes, templateIds);
   }
 
   ping(): Promise<void> {

@@ -1,6 +1,6 @@
 import type { Config } from '../config/types.js';
 import type { FacebookPage } from '../facebook/types.js';
-import { ThrottledError, type Side } from '../http/errors.js';
+import { AuthError, PermissionError, ThrottledError, type Side } from '../http/errors.js';
 import type { PlanfixAccount } from '../planfix/types.js';
 import type { Store } from '../store/store.js';
 import { RunBudget } from './budget.js';
@@ -8,7 +8,7 @@ import type { SyncContext } from './context.js';
 import { Executor } from './executor.js';
 import { Inbound } from './inbound.js';
 import { Replies } from './replies.js';
-import { RunReport } from './report.js';
+import { type PageResult, RunReport } from './report.js';
 import { META } from '../store/meta-keys.js';
 
 /** The `sync` section of the configuration, as it is, and the Page. */
@@ -70,8 +70,31 @@ export function recordQuietStops(ctx: SyncContext): void {
   }
 }
 
-/** One cycle: Facebook → Planfix, then Planfix → Facebook. Auth errors propagate (exit 3); throttling ends the cycle cleanly. */
-export async function runCycle(sides: Sides, options: CycleOptions): Promise<RunReport> {
+/** One configured Page as a cycle sees it: its Graph client (none when it has no token), the Planfix client of its template. */
+export interface CyclePage {
+  page: { pageId: string; taskTemplateId: number };
+  fb?: FacebookPage;
+  pf: PlanfixAccount;
+  /** Why it has no Graph client. */
+  error?: Error;
+}
+
+/** The Page's token was refused or missing: that Page is skipped, the others go on (the run exits 3). */
+function isCredentialsError(error: unknown): boolean {
+  return (error instanceof AuthError || error instanceof PermissionError) && error.side === 'facebook';
+}
+
+/**
+ * One cycle: Facebook → Planfix for each Page in turn, then Planfix → Facebook once for all of
+ * them. Auth errors propagate (exit 3) — with several Pages, a Page whose token is refused is
+ * reported and skipped instead; throttling ends the cycle cleanly.
+ *
+ * Fairness: the Pages take turns, each with an equal part of the time and writes left
+ * (RunBudget.share), so a Page with a huge backlog cannot starve the Pages after it; what a Page
+ * leaves unused goes to the Pages after it and to the reply pass. One Page at a time also keeps
+ * Planfix's one-request-a-second pace across the Pages' Planfix clients.
+ */
+export async function runCycle(sides: Sides & { pages?: readonly CyclePage[] }, options: CycleOptions): Promise<RunReport> {
   const ctx = makeContext(sides, options);
   if (options.signal?.aborted) ctx.budget.stop('interrupted');
   options.signal?.addEventListener('abort', () => ctx.budget.stop('interrupted'), { once: true });
@@ -81,11 +104,51 @@ export async function runCycle(sides: Sides, options: CycleOptions): Promise<Run
   }
   if (Object.keys(ctx.report.throttled).length > 0) return ctx.report;
 
-  const inbound = new Inbound(ctx);
+  const several = sides.pages !== undefined && sides.pages.length > 1;
+  const pages: readonly CyclePage[] = sides.pages ?? [{ page: { pageId: options.pageId, taskTemplateId: 0 }, fb: sides.fb, pf: sides.pf }];
+  if (several) {
+    const clients = new Map(pages.filter((p) => p.fb).map((p) => [p.page.pageId, { fb: p.fb! }]));
+    ctx.pages = { clients, taskTemplateIds: [...new Set(pages.map((p) => p.page.taskTemplateId))] };
+  }
   const replies = new Replies(ctx);
+  const since = new Date(Date.now() - options.lookbackDays * 86_400_000);
+  let planfixStopped = false;
+  for (const [i, page] of pages.entries()) {
+    if (ctx.budget.exhausted || planfixStopped) break;
+    const before = { effects: { ...ctx.report.effects }, postsChecked: ctx.report.postsChecked };
+    const result = (outcome: PageResult['outcome'], error?: unknown) => {
+      if (!several) return;
+      const effects = Object.fromEntries(
+        Object.entries(ctx.report.effects)
+          .map(([k, n]) => [k, (n ?? 0) - (before.effects[k as keyof typeof before.effects] ?? 0)])
+          .filter(([, n]) => (n as number) > 0),
+      );
+      ctx.report.pages.push({ pageId: page.page.pageId, outcome, ...(error !== undefined && { error: (error as Error).message }), postsChecked: ctx.report.postsChecked - before.postsChecked, effects });
+    };
+    if (!page.fb) {
+      result('credentials', page.error);
+      continue;
+    }
+    const budget = several ? ctx.budget.share(pages.length - i) : ctx.budget;
+    const pageCtx: SyncContext = several ? { ...ctx, fb: page.fb, pf: page.pf, pageId: page.page.pageId, budget, executor: new Executor(sides.store.journal, budget, ctx.report) } : ctx;
+    try {
+      await new Inbound(pageCtx).run({ since, rescanPerRun: options.rescanPerRun ?? 2 });
+      result('synced');
+    } catch (error) {
+      if (error instanceof ThrottledError) {
+        recordThrottle(ctx, error);
+        result('throttled', error);
+        // Planfix is one account for every Page; Facebook's limits are the Page's own.
+        if (error.side === 'planfix') planfixStopped = true;
+      } else if (several && isCredentialsError(error)) {
+        result('credentials', error);
+      } else throw error;
+    }
+    if (several) recordQuietStops(pageCtx);
+  }
   try {
-    await inbound.run({ since: new Date(Date.now() - options.lookbackDays * 86_400_000), rescanPerRun: options.rescanPerRun ?? 2 });
-    if (!ctx.budget.exhausted) await replies.run();
+    // A throttle ends the cycle (as it always did): the reply pass would only meet it again.
+    if (!ctx.budget.exhausted && !planfixStopped && Object.keys(ctx.report.throttled).length === 0) await replies.run();
   } catch (error) {
     if (error instanceof ThrottledError) recordThrottle(ctx, error);
     else throw error;

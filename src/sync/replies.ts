@@ -1,4 +1,4 @@
-import type { FbComment } from '../facebook/types.js';
+import type { FacebookPage, FbComment } from '../facebook/types.js';
 import { NotFoundError, PostponedError, RefusedError } from '../http/errors.js';
 import type { PfComment } from '../planfix/types.js';
 import { BudgetExhausted } from './budget.js';
@@ -51,7 +51,9 @@ export class Replies {
     const offset = store.getMeta(META.planfixUtcOffset);
     this.zoneKnown = offset !== undefined;
     const since = new Date(Date.parse(cursor) - (offset === undefined ? UNKNOWN_ZONE_OVERLAP_MS : OVERLAP_MS));
-    const taskIds = (await pf.listTasksChangedSince(since, offset === undefined ? 0 : Number(offset))).filter((id) => store.postOfTask(id) !== undefined);
+    // Several Pages: one scan for all their templates (filter 51 takes an array).
+    const changed = await pf.listTasksChangedSince(since, offset === undefined ? 0 : Number(offset), this.ctx.pages?.taskTemplateIds);
+    const taskIds = changed.filter((id) => store.postOfTask(id) !== undefined);
     let complete = true;
     for (const taskId of taskIds) {
       if (this.ctx.budget.exhausted) {
@@ -172,12 +174,24 @@ export class Replies {
     }
   }
 
+  /** The Page an answer is published as: its post's Page (the post id's prefix), through that Page's client. */
+  private pageOf(taskId: number): { fb: FacebookPage; pageId: string } {
+    const { pages, fb, pageId } = this.ctx;
+    if (!pages) return { fb, pageId };
+    const postId = this.ctx.store.postOfTask(taskId) ?? '';
+    const owner = postId.slice(0, Math.max(0, postId.indexOf('_')));
+    const client = pages.clients.get(owner);
+    if (!client) throw new Error(`the post ${postId} belongs to Page ${owner || '(unknown)'}, which fbsync cannot publish as this run (its token is missing or was refused, or the Page is not configured); the answer waits`);
+    return { fb: client.fb, pageId: owner };
+  }
+
   private async publish(base: ReplyBase, text: string, target: Target, postponed?: ReplyRow): Promise<void> {
-    const { store, fb, executor, report, pageId } = this.ctx;
+    const { store, executor, report } = this.ctx;
     if (!text) {
       await this.refuse({ ...base, reason: 'the comment has no text to publish (attachments are not sent to Facebook).' }, target);
       return;
     }
+    const { fb, pageId } = this.pageOf(base.taskId);
     try {
       await executor.perform({
         key: replyKey(base),

@@ -25,12 +25,24 @@ export interface FailedItem {
   error: string;
 }
 
+/** What one cycle did for one Page of several (`--json`'s `pages`). */
+export interface PageResult {
+  pageId: string;
+  /** synced: its pass ran (maybe stopped early by its share of the budget); credentials: its token was missing or refused, it was skipped. */
+  outcome: 'synced' | 'credentials' | 'throttled';
+  error?: string;
+  postsChecked: number;
+  effects: Partial<Record<EffectKind, number>>;
+}
+
 /** What one cycle did; printed as one line, or as JSON with --json. */
 export class RunReport {
   readonly effects: Partial<Record<EffectKind, number>> = {};
   readonly failed: FailedItem[] = [];
   readonly throttled: Partial<Record<Side, { retryAfterSeconds?: number; message: string }>> = {};
   readonly notes: string[] = [];
+  /** Several Pages: one result per Page, in the configuration's order (empty for the single-Page form). */
+  readonly pages: PageResult[] = [];
   stoppedEarly: StopReason | undefined;
   postsChecked = 0;
   commentsSeen = 0;
@@ -48,6 +60,11 @@ export class RunReport {
   }
 
   get hasProblems(): boolean {
-    return this.failed.length > 0 || Object.keys(this.throttled).length > 0;
+    return this.failed.length > 0 || Object.keys(this.throttled).length > 0 || this.pagesRefused.length > 0;
+  }
+
+  /** Pages skipped because Facebook refused (or fbsync lacked) their token: the run exits 3. */
+  get pagesRefused(): PageResult[] {
+    return this.pages.filter((p) => p.outcome === 'credentials');
   }
 }

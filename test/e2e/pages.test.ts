@@ -1,0 +1,147 @@
+import { describe, expect, it } from 'vitest';
+import { SIM_IDS } from '../../src/simulator/index.js';
+import { ann, bob, carl, contactOf, crowd } from './fixtures.js';
+import { type E2E, type E2EOptions, useE2E } from './harness.js';
+
+// Several Pages in one configuration (issue 11 point 4; behaviour.md § Configuration): one store,
+// one lock, each Page with its own token and task template, through the built CLI.
+
+const A = SIM_IDS.pageId;
+const B = '204857600000000';
+const TWO_PAGES: E2EOptions = { simulator: { facebook: { pages: [{ pageId: B, pageName: 'Second Shop' }] } } };
+
+describe('fbsync with several Pages (facebook.pages)', () => {
+  const e2e = useE2E(TWO_PAGES);
+
+  /** Page B's posts go to tasks of their own template (with the post-id field, as fbsync needs). */
+  function configure(e: E2E, extra = '', pages?: { pageId: string; taskTemplateId?: number; withToken?: boolean }[]): number {
+    const templateB = e.sim.planfix.addTemplate('task', 'Second Shop post', [SIM_IDS.taskPostIdField]).id;
+    e.writeConfig(e.sim.configYaml({ storePath: e.storePath, requestsPerSecond: 200, extra, pages: pages ?? [{ pageId: A }, { pageId: B, taskTemplateId: templateB }] }));
+    return templateB;
+  }
+
+  it('two Pages sync independently into their own tasks, each Page’s posts in tasks of its template', async () => {
+    const templateB = configure(e2e);
+    const postA = e2e.sim.facebook.addPost({ message: 'Bakery news' });
+    const postB = e2e.sim.facebook.addPost({ message: 'Shop news', pageId: B });
+    e2e.sim.facebook.addComment(postA.id, { from: ann, message: 'Bread today?' });
+    e2e.sim.facebook.addComment(postB.id, { from: bob, message: 'Open on Sunday?' });
+
+    const run = await e2e.run();
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.summary.effects['comment.imported']).toBe(2);
+    const tasks = e2e.sim.planfix.tasks();
+    expect(tasks.map((t) => [t.postId, t.templateId]).sort()).toEqual(
+      [
+        [postA.id, SIM_IDS.taskTemplateId],
+        [postB.id, templateB],
+      ].sort(),
+    );
+    expect(run.summary.pages).toEqual([
+      expect.objectContaining({ pageId: A, outcome: 'synced', effects: expect.objectContaining({ 'comment.imported': 1 }) }),
+      expect.objectContaining({ pageId: B, outcome: 'synced', effects: expect.objectContaining({ 'comment.imported': 1 }) }),
+    ]);
+    // Nothing new: nothing done, for either Page.
+    const again = await e2e.run();
+    expect(again.code).toBe(0);
+    expect(again.summary.effects).toEqual({});
+  });
+
+  it('an answer in Planfix is published under the Page its post belongs to', async () => {
+    configure(e2e);
+    const postA = e2e.sim.facebook.addPost({ message: 'Bakery news' });
+    const postB = e2e.sim.facebook.addPost({ message: 'Shop news', pageId: B });
+    const onA = e2e.sim.facebook.addComment(postA.id, { from: ann, message: 'Bread today?' });
+    const onB = e2e.sim.facebook.addComment(postB.id, { from: carl, message: 'Open on Sunday?' });
+    expect((await e2e.run()).code).toBe(0);
+    const taskOf = (postId: string) => e2e.sim.planfix.tasks().find((t) => t.postId === postId)!;
+    e2e.sim.planfix.quickReply(taskOf(postB.id).id, contactOf(e2e, carl).id, 'Yes, 10 to 14.');
+    e2e.sim.planfix.quickReply(taskOf(postA.id).id, contactOf(e2e, ann).id, 'Rye and spelt.');
+
+    const run = await e2e.run();
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.summary.effects['reply.published']).toBe(2);
+    const replyB = e2e.sim.facebook.repliesTo(onB.id);
+    const replyA = e2e.sim.facebook.repliesTo(onA.id);
+    expect(replyB).toEqual([expect.objectContaining({ message: 'Yes, 10 to 14.', from: { id: B, name: 'Second Shop' } })]);
+    expect(replyA).toEqual([expect.objectContaining({ message: 'Rye and spelt.', from: expect.objectContaining({ id: A }) })]);
+    // The replies are fbsync's own: not imported back as admin answers.
+    const third = await e2e.run();
+    expect(third.summary.effects).toEqual({});
+  });
+
+  it("one Page's revoked token leaves the other working, and the run exits 3 naming the Page that failed", async () => {
+    configure(e2e);
+    const postA = e2e.sim.facebook.addPost({ message: 'Bakery news' });
+    const postB = e2e.sim.facebook.addPost({ message: 'Shop news', pageId: B });
+    e2e.sim.facebook.addComment(postB.id, { from: bob, message: 'Open on Sunday?' });
+    e2e.sim.facebook.revokeToken(e2e.sim.facebook.pageTokenOf(A));
+    e2e.sim.facebook.addComment(postA.id, { from: ann, message: 'Bread today?' });
+
+    const run = await e2e.run();
+    expect(run.code).toBe(3);
+    expect(e2e.sim.planfix.tasks().map((t) => t.postId)).toEqual([postB.id]);
+    expect(run.summary.pages).toEqual([
+      expect.objectContaining({ pageId: A, outcome: 'credentials', error: expect.any(String) }),
+      expect.objectContaining({ pageId: B, outcome: 'synced' }),
+    ]);
+    expect(run.summary.error).toEqual(expect.objectContaining({ kind: 'credentials', side: 'facebook' }));
+    expect(run.summary.error.message).toContain(`Page ${A} failed and was skipped`);
+    expect(run.stderr).toContain(`failed: Page ${A}:`);
+
+    // The text form says it too (cron mails it).
+    const text = await e2e.cli(['run', '--config', e2e.configPath]);
+    expect(text.code).toBe(3);
+    expect(text.stdout).toMatch(new RegExp(`Page ${A} failed and was skipped .*the other Pages went on`));
+  });
+
+  it('a Page without any token is skipped and named; the others sync', async () => {
+    configure(e2e, '', [{ pageId: A, withToken: false }, { pageId: B }]);
+    const postB = e2e.sim.facebook.addPost({ message: 'Shop news', pageId: B });
+    e2e.sim.facebook.addComment(postB.id, { from: bob, message: 'Open on Sunday?' });
+    const run = await e2e.run();
+    expect(run.code).toBe(3);
+    expect(run.summary.effects['comment.imported']).toBe(1);
+    expect(run.summary.pages[0]).toEqual(expect.objectContaining({ pageId: A, outcome: 'credentials', error: expect.stringContaining('facebook.pages[0].pageAccessToken') }));
+  });
+
+  it('--page limits the run to that Page; an id not configured is exit 2', async () => {
+    configure(e2e);
+    const postA = e2e.sim.facebook.addPost({ message: 'Bakery news' });
+    const postB = e2e.sim.facebook.addPost({ message: 'Shop news', pageId: B });
+    e2e.sim.facebook.addComment(postA.id, { from: ann, message: 'Bread today?' });
+    e2e.sim.facebook.addComment(postB.id, { from: bob, message: 'Open on Sunday?' });
+
+    const onlyB = await e2e.run(['--page', B]);
+    expect(onlyB.code, onlyB.stderr).toBe(0);
+    expect(e2e.sim.planfix.tasks().map((t) => t.postId)).toEqual([postB.id]);
+
+    const unknown = await e2e.run(['--page', '999']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr + unknown.stdout).toContain('--page: Page 999 is not in the configuration');
+
+    const all = await e2e.run();
+    expect(all.code).toBe(0);
+    expect(all.summary.effects['comment.imported']).toBe(1);
+  });
+
+  it('a Page with a huge backlog does not starve the next Page: each takes its turn with a share of sync.maxEffects', async () => {
+    configure(e2e, 'sync:\n  maxEffects: 12\n');
+    const people = crowd(20, 'Backlog', '91000000');
+    for (let p = 0; p < 4; p++) {
+      const post = e2e.sim.facebook.addPost({ message: `busy ${p}` });
+      for (let c = 0; c < 5; c++) e2e.sim.facebook.addComment(post.id, { from: people[p * 5 + c]!, message: `busy ${p}.${c}` });
+    }
+    const postB = e2e.sim.facebook.addPost({ message: 'Shop news', pageId: B });
+    e2e.sim.facebook.addComment(postB.id, { from: bob, message: 'Open on Sunday?' });
+
+    const run = await e2e.run();
+    expect([0, 4]).toContain(run.code);
+    expect(run.summary.stoppedEarly).toBe('effects');
+    // Page A had 40 writes' worth and got its half; Page B's comment came through in the same run.
+    expect(e2e.sim.planfix.tasks().some((t) => t.postId === postB.id)).toBe(true);
+    const writesA = Object.values(run.summary.pages[0].effects as Record<string, number>).reduce((a, b) => a + b, 0);
+    expect(writesA).toBeGreaterThan(0);
+    expect(writesA).toBeLessThanOrEqual(6);
+  });
+});
