@@ -10,21 +10,20 @@
 
 import fs from 'node:fs';
 import { describePlaceholders, placeholders } from '../config/placeholders.js';
-import type { Config } from '../config/types.js';
+import { type Config, type PageConfig, pageIdKey, tokenKey } from '../config/types.js';
 import { type TokenInfo, missingPagePermissions } from '../facebook/oauth.js';
 import { AuthError, NetworkError, NotFoundError, PermissionError, RefusedError, RemoteError } from '../http/errors.js';
 import { ConfigError, StoreError } from '../errors.js';
 import type { PfCustomField, PfTemplate } from '../planfix/planfix-client.js';
 import { schemaVersion } from '../store/migrations.js';
 import { Store } from '../store/store.js';
-import { makeGraphClient, makePlanfixClient } from '../sync/session.js';
+import { makeGraphClient, makePlanfixClient, tokenMetaKeys } from '../sync/session.js';
 import { EXIT } from './exit-codes.js';
 import { describeMissing, formatExpiry, makeOAuthClient } from './facebook-token.js';
 import { paintFor } from './colour.js';
 import type { Output } from './output.js';
 import { plural } from './summary.js';
 import type { JsonError } from './result.js';
-import { META } from '../store/meta-keys.js';
 
 export type CheckStatus = 'pass' | 'warn' | 'fail' | 'skip';
 /** What a failure calls for, which decides the exit code. */
@@ -115,19 +114,23 @@ class Checklist {
 
 export async function runDoctor(config: Config): Promise<DoctorReport> {
   const c = new Checklist();
-  c.pass('config', 'configuration', `loaded from ${config.filepath} (Page ${config.pages[0]!.pageId}, ${config.facebook.graphUrl} ${config.facebook.apiVersion}; Planfix ${config.planfix.url})`);
+  c.pass('config', 'configuration', `loaded from ${config.filepath} (${config.pages.length > 1 ? 'Pages' : 'Page'} ${config.pages.map((p) => p.pageId).join(', ')}, ${config.facebook.graphUrl} ${config.facebook.apiVersion}; Planfix ${config.planfix.url})`);
   const unfilled = placeholders(config);
   if (unfilled.length > 0) {
     c.fail('config.placeholders', 'values filled in', 'config', `not filled in: ${describePlaceholders(unfilled)}`, `put your own values in ${config.filepath} (config.example.yaml says where each one is found)`);
   }
 
-  const storedToken = checkStore(c, config.store.path);
-  const token = checkTokenPresent(c, config, storedToken);
-  const info = token ? await checkTokenValid(c, config, token) : (c.skip('facebook.token', 'Page token valid', 'a Page token'), undefined);
-  if (info) checkPermissions(c, config, info);
-  else c.skip('facebook.permissions', 'permissions for this Page', 'a valid Page token');
-  if (token && info) await checkPage(c, config, token);
-  else c.skip('facebook.page', 'Page reachable', 'a valid Page token');
+  const storedToken = checkStore(c, config);
+  // Several Pages: the Facebook checks once per Page, named `facebook.token[ID]` and so on.
+  for (const page of config.pages) {
+    const pc = config.pages.length > 1 ? forPage(c, page.pageId) : c;
+    const token = checkTokenPresent(pc, page, storedToken(page.pageId));
+    const info = token ? await checkTokenValid(pc, config, page, token) : (pc.skip('facebook.token', 'Page token valid', 'a Page token'), undefined);
+    if (info) checkPermissions(pc, page, info);
+    else pc.skip('facebook.permissions', 'permissions for this Page', 'a valid Page token');
+    if (token && info) await checkPage(pc, config, page, token);
+    else pc.skip('facebook.page', 'Page reachable', 'a valid Page token');
+  }
 
   await checkPlanfix(c, config);
   return c.report();
@@ -161,8 +164,22 @@ export function doctorConfigFailure(error: ConfigError, options: { json?: boolea
 
 // ---- the checks ----
 
-/** Returns the Page token stored by reconnect, if the store has one. */
-function checkStore(c: Checklist, file: string): string | undefined {
+/** The Facebook checks of one Page of several: names `facebook.token[ID]`, titles "… (Page ID)"; the same results. */
+function forPage(c: Checklist, pageId: string): Checklist {
+  const scoped = Object.create(c) as Checklist;
+  const name = (n: string) => `${n}[${pageId}]`;
+  const title = (t: string) => `${t} (Page ${pageId})`;
+  scoped.pass = (n, t, d) => c.pass(name(n), title(t), d);
+  scoped.warn = (n, t, d, f) => c.warn(name(n), title(t), d, f);
+  scoped.fail = (n, t, k, d, f) => c.fail(name(n), title(t), k, d, f);
+  scoped.skip = (n, t, needs) => c.skip(name(n), title(t), needs);
+  return scoped;
+}
+
+/** Returns the Page tokens stored by reconnect, by Page, as far as the store has them. */
+function checkStore(c: Checklist, config: Config): (pageId: string) => string | undefined {
+  const file = config.store.path;
+  const none = () => undefined;
   const title = 'store';
   if (!fs.existsSync(file)) {
     c.warn(
@@ -172,7 +189,7 @@ function checkStore(c: Checklist, file: string): string | undefined {
       'none needed before the first `fbsync reconnect` or `fbsync run`, which create it; if fbsync has run before, check store.path (relative to the configuration file)',
     );
     c.skip('store.permissions', 'store readable by the owner only', 'a store');
-    return undefined;
+    return none;
   }
   let store: Store;
   try {
@@ -180,7 +197,7 @@ function checkStore(c: Checklist, file: string): string | undefined {
   } catch (error) {
     c.failFrom('store', title, error, { credentials: '', config: 'point store.path at the right file, or move this one aside (a new store is made by the next run)' });
     c.skip('store.permissions', 'store readable by the owner only', 'a readable store');
-    return undefined;
+    return none;
   }
   try {
     const version = store.db.pragma('user_version', { simple: true }) as number;
@@ -195,32 +212,34 @@ function checkStore(c: Checklist, file: string): string | undefined {
     } else {
       c.pass('store.permissions', 'store readable by the owner only', 'mode 600');
     }
-    if (version === 0) return undefined;
-    return store.getMeta(META.pageToken);
+    if (version === 0) return none;
+    const tokens = new Map(config.pages.map((p) => [p.pageId, store.getMeta(tokenMetaKeys(config, p.pageId).token)]));
+    return (pageId) => tokens.get(pageId);
   } finally {
     store.close();
   }
 }
 
-function checkTokenPresent(c: Checklist, config: Config, stored: string | undefined): string | undefined {
+function checkTokenPresent(c: Checklist, page: PageConfig, stored: string | undefined): string | undefined {
   const title = 'Page token present';
+  const key = tokenKey(page);
   if (stored) {
-    const shadowed = config.pages[0]!.pageAccessToken ? '; facebook.pageAccessToken in the configuration is not used' : '';
+    const shadowed = page.pageAccessToken ? `; ${key} in the configuration is not used` : '';
     c.pass('facebook.pageToken', title, `stored by \`fbsync reconnect\` in the store${shadowed}`);
     return stored;
   }
-  if (config.pages[0]!.pageAccessToken) {
-    c.pass('facebook.pageToken', title, 'from the configuration (facebook.pageAccessToken)');
-    return config.pages[0]!.pageAccessToken;
+  if (page.pageAccessToken) {
+    c.pass('facebook.pageToken', title, `from the configuration (${key})`);
+    return page.pageAccessToken;
   }
-  c.fail('facebook.pageToken', title, 'credentials', 'no Page access token: none in the store, and facebook.pageAccessToken is not set', 'run `fbsync reconnect`');
+  c.fail('facebook.pageToken', title, 'credentials', `no Page access token: none in the store, and ${key} is not set`, 'run `fbsync reconnect`');
   return undefined;
 }
 
-async function checkTokenValid(c: Checklist, config: Config, token: string): Promise<TokenInfo | undefined> {
+async function checkTokenValid(c: Checklist, config: Config, page: PageConfig, token: string): Promise<TokenInfo | undefined> {
   const name = 'facebook.token';
   const title = 'Page token valid';
-  const pageId = config.pages[0]!.pageId;
+  const pageId = page.pageId;
   let info: TokenInfo;
   try {
     info = await makeOAuthClient(config).debugToken(token);
@@ -242,7 +261,7 @@ async function checkTokenValid(c: Checklist, config: Config, token: string): Pro
     return undefined;
   }
   if (info.profileId && info.profileId !== pageId) {
-    c.fail(name, title, 'credentials', `the token is of Page ${info.profileId}, not of facebook.pageId ${pageId}`, `check facebook.pageId, or ${reconnect}`);
+    c.fail(name, title, 'credentials', `the token is of Page ${info.profileId}, not of ${pageIdKey(page)} ${pageId}`, `check ${pageIdKey(page)}, or ${reconnect}`);
     return undefined;
   }
   const detail = `valid Page token; expires: ${formatExpiry(info.expiresAt)}; data access until: ${info.dataAccessExpiresAt ? info.dataAccessExpiresAt.toISOString() : 'not reported'}`;
@@ -257,9 +276,9 @@ async function checkTokenValid(c: Checklist, config: Config, token: string): Pro
   return info;
 }
 
-function checkPermissions(c: Checklist, config: Config, info: TokenInfo): void {
+function checkPermissions(c: Checklist, page: PageConfig, info: TokenInfo): void {
   const title = 'permissions for this Page';
-  const pageId = config.pages[0]!.pageId;
+  const pageId = page.pageId;
   const missing = missingPagePermissions(info, pageId);
   if (missing.length === 0) {
     c.pass('facebook.permissions', title, 'pages_show_list, pages_read_engagement, pages_read_user_content, pages_manage_engagement granted for this Page');
@@ -269,20 +288,20 @@ function checkPermissions(c: Checklist, config: Config, info: TokenInfo): void {
   c.fail('facebook.permissions', title, 'credentials', described.map((d) => d.problem).join('; '), [...new Set(described.map((d) => d.fix))].join('; '));
 }
 
-async function checkPage(c: Checklist, config: Config, token: string): Promise<void> {
+async function checkPage(c: Checklist, config: Config, page: PageConfig, token: string): Promise<void> {
   const title = 'Page reachable';
   try {
-    const fb = makeGraphClient(config, token);
+    const fb = makeGraphClient(config, token, undefined, page.pageId);
     let latest: { id: string; createdTime: string } | undefined;
     for await (const posts of fb.listPosts({ pageSize: 1 })) {
       latest = posts[0];
       break;
     }
-    c.pass('facebook.page', title, latest ? `read the feed of Page ${config.pages[0]!.pageId} (latest post ${latest.id}, ${latest.createdTime})` : `read the feed of Page ${config.pages[0]!.pageId} (no posts yet)`);
+    c.pass('facebook.page', title, latest ? `read the feed of Page ${page.pageId} (latest post ${latest.id}, ${latest.createdTime})` : `read the feed of Page ${page.pageId} (no posts yet)`);
   } catch (error) {
     c.failFrom('facebook.page', title, error, {
       credentials: 'run `fbsync reconnect` (the token may not read this Page)',
-      config: 'check facebook.pageId (the numeric id in the Page\'s About → Page transparency) and facebook.graphUrl',
+      config: `check ${pageIdKey(page)} (the numeric id in the Page\'s About → Page transparency) and facebook.graphUrl`,
     });
   }
 }
@@ -300,6 +319,10 @@ async function checkPlanfix(c: Checklist, config: Config): Promise<void> {
   }
 
   await checkTemplate(c, 'planfix.taskTemplate', 'task template', 'planfix.taskTemplateId', config.planfix.taskTemplateId, () => pf.listTaskTemplates(), tokenFix);
+  // Several Pages: a Page with its own task template has it checked too.
+  for (const page of config.pages.filter((p) => p.taskTemplateId !== config.planfix.taskTemplateId)) {
+    await checkTemplate(c, `planfix.taskTemplate[${page.pageId}]`, 'task template', `${page.key}.taskTemplateId`, page.taskTemplateId, () => pf.listTaskTemplates(), tokenFix);
+  }
   await checkTemplate(c, 'planfix.contactTemplate', 'contact template', 'planfix.contactTemplateId', config.planfix.contactTemplateId, () => pf.listContactTemplates(), tokenFix);
   await checkField(c, 'planfix.fields.taskPostId', 'task', 'planfix.fields.taskPostId', config.planfix.fields.taskPostId, () => pf.listCustomFields('task'), tokenFix);
   await checkField(c, 'planfix.fields.contactFacebookId', 'contact', 'planfix.fields.contactFacebookId', config.planfix.fields.contactFacebookId, () => pf.listCustomFields('contact'), tokenFix);

@@ -11,21 +11,20 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Config } from '../config/types.js';
+import { type Config, type PageConfig, pageIdKey, tokenKey } from '../config/types.js';
 import { type MissingPermission, type OAuthClient, type TokenInfo, REQUIRED_PAGE_PERMISSIONS, loginDialogUrl, missingPagePermissions } from '../facebook/oauth.js';
-import { AuthError, RefusedError, RemoteError } from '../http/errors.js';
+import { AuthError, NetworkError, RefusedError, RemoteError } from '../http/errors.js';
 import { ConfigError, LockedError } from '../errors.js';
 import { registerSecret } from '../http/secrets.js';
 import { StoreLock } from '../store/lock.js';
 import { Store } from '../store/store.js';
-import { makePlanfixClient } from '../sync/session.js';
+import { makePlanfixClient, tokenMetaKeys } from '../sync/session.js';
 import { EXIT, exitCodeOf } from './exit-codes.js';
 import { type TokenRoute, describeMissing, formatExpiry, makeOAuthClient, storedTokenInfo } from './facebook-token.js';
 import { startCallbackServer } from './oauth-callback.js';
 import { paintFor } from './colour.js';
 import type { Output } from './output.js';
 import { readSecretLine } from './prompt.js';
-import { META } from '../store/meta-keys.js';
 
 export interface ReconnectOptions {
   /** A short-lived user token pasted from the Graph API Explorer; '-' reads it from stdin. */
@@ -65,9 +64,8 @@ export async function reconnectCommand(config: Config, options: ReconnectOptions
   }
 }
 
-/** From a short-lived (or long-lived) user token to a stored Page token. */
+/** From a short-lived (or long-lived) user token to a stored Page token (one per configured Page). */
 async function connect(config: Config, oauth: OAuthClient, userToken: string, route: TokenRoute, output: Output): Promise<number> {
-  const pageId = config.pages[0]!.pageId;
   const long = await oauth.exchangeForLongLived(userToken);
 
   // The user grant first: a Page not selected in the dialog is named here, before Facebook refuses its token.
@@ -75,15 +73,28 @@ async function connect(config: Config, oauth: OAuthClient, userToken: string, ro
   if (!userInfo.isValid) {
     throw new AuthError('facebook', `Facebook says the new user token is not valid (${userInfo.error?.message ?? 'no reason given'}). Run \`fbsync reconnect\` again.`);
   }
-  const userMissing = missingPagePermissions(userInfo, pageId);
-  if (userMissing.length > 0) return reportMissing(userMissing, pageId, route, output);
-
-  const page = await oauth.getPageToken(long.accessToken, pageId);
-  registerSecret(page.accessToken);
-  const info = await oauth.debugToken(page.accessToken);
-  checkPageTokenInfo(info, pageId);
-  const missing = missingPagePermissions(info, pageId);
-  if (missing.length > 0) return reportMissing(missing, pageId, route, output);
+  const several = config.pages.length > 1;
+  const granted: Granted[] = [];
+  const notGranted: { page: PageConfig; problem: string }[] = [];
+  for (const page of config.pages) {
+    let got: Granted | MissingPermission[];
+    try {
+      got = await grantPage(oauth, long.accessToken, userInfo, page);
+    } catch (error) {
+      // One Page the login cannot manage must not cost the others their tokens.
+      if (!several || !(error instanceof RemoteError) || error instanceof NetworkError) throw error;
+      notGranted.push({ page, problem: (error as Error).message });
+      continue;
+    }
+    if (!Array.isArray(got)) granted.push(got);
+    else if (!several) return reportMissing(got, page.pageId, route, output);
+    else notGranted.push({ page, problem: got.map((m) => describeMissing(m, page.pageId, route).problem).join('; ') });
+  }
+  if (granted.length === 0) {
+    output.err('fbsync: Facebook gave no token for any configured Page; nothing was stored.');
+    for (const n of notGranted) output.err(`  ${paintFor(process.stderr).bad('✗')} Page ${n.page.pageId}: ${n.problem}`);
+    return EXIT.credentials;
+  }
 
   // Planfix next; a refusal there does not undo a good Facebook login: the Page token is stored anyway.
   let planfixProblem: unknown;
@@ -94,18 +105,24 @@ async function connect(config: Config, oauth: OAuthClient, userToken: string, ro
     planfixProblem = error;
   }
 
-  const locked = storeToken(config, page.accessToken, info, output);
+  const locked = storeTokens(config, granted, output);
   if (locked !== undefined) return locked;
 
-  const pageName = page.name ? `"${page.name}" (${page.id})` : page.id;
-  output.out(`Connected the Facebook Page ${pageName}.`);
-  output.out(`  Page token:   stored in ${config.store.path}; expires: ${formatExpiry(info.expiresAt)}; data access until: ${formatExpiry(info.dataAccessExpiresAt)}`);
-  output.out(`  Permissions:  ${REQUIRED_PAGE_PERMISSIONS.join(', ')} — all granted for this Page`);
-  if (info.expiresAt) {
-    output.err(`${paintFor(process.stderr).warn('warning:')} this Page token expires at ${info.expiresAt.toISOString()}; Facebook normally gives a Page token that never expires — run \`fbsync reconnect\` again if it keeps happening.`);
+  for (const { page, token, info } of granted) {
+    const pageName = token.name ? `"${token.name}" (${token.id})` : token.id;
+    output.out(`Connected the Facebook Page ${pageName}.`);
+    output.out(`  Page token:   stored in ${config.store.path}; expires: ${formatExpiry(info.expiresAt)}; data access until: ${formatExpiry(info.dataAccessExpiresAt)}`);
+    output.out(`  Permissions:  ${REQUIRED_PAGE_PERMISSIONS.join(', ')} — all granted for this Page`);
+    if (info.expiresAt) {
+      output.err(`${paintFor(process.stderr).warn('warning:')} the token of Page ${page.pageId} expires at ${info.expiresAt.toISOString()}; Facebook normally gives a Page token that never expires — run \`fbsync reconnect\` again if it keeps happening.`);
+    }
+    if (page.pageAccessToken) {
+      output.out(`  Note:         ${tokenKey(page)} in the configuration is no longer used (the stored token wins); you may remove it.`);
+    }
   }
-  if (config.pages[0]!.pageAccessToken) {
-    output.out('  Note:         facebook.pageAccessToken in the configuration is no longer used (the stored token wins); you may remove it.');
+  for (const n of notGranted) {
+    output.err(`fbsync: no token for Page ${n.page.pageId} (${n.page.key}): ${n.problem}`);
+    output.err(`  fix: run \`fbsync reconnect\` again logged in as someone with a role on Page ${n.page.pageId}, and select it where Facebook asks which Pages fbsync may use`);
   }
   if (planfixProblem) {
     output.out('  Planfix:      NOT OK (see below)');
@@ -113,11 +130,32 @@ async function connect(config: Config, oauth: OAuthClient, userToken: string, ro
     return exitCodeOf(planfixProblem);
   }
   output.out(`  Planfix:      token OK (${config.planfix.url})`);
+  if (notGranted.length > 0) return EXIT.credentials;
   output.out('Next: `fbsync doctor` checks the rest of the setup; then `fbsync run`.');
   return EXIT.ok;
 }
 
-function checkPageTokenInfo(info: TokenInfo, pageId: string): void {
+interface Granted {
+  page: PageConfig;
+  token: { id: string; name?: string; accessToken: string };
+  info: TokenInfo;
+}
+
+/** One Page's token from the long-lived user token, checked; or the permissions it lacks. */
+async function grantPage(oauth: OAuthClient, userToken: string, userInfo: TokenInfo, page: PageConfig): Promise<Granted | MissingPermission[]> {
+  const pageId = page.pageId;
+  const userMissing = missingPagePermissions(userInfo, pageId);
+  if (userMissing.length > 0) return userMissing;
+  const token = await oauth.getPageToken(userToken, pageId);
+  registerSecret(token.accessToken);
+  const info = await oauth.debugToken(token.accessToken);
+  checkPageTokenInfo(info, page);
+  const missing = missingPagePermissions(info, pageId);
+  return missing.length > 0 ? missing : { page, token, info };
+}
+
+function checkPageTokenInfo(info: TokenInfo, page: PageConfig): void {
+  const pageId = page.pageId;
   if (!info.isValid) {
     throw new AuthError('facebook', `Facebook says the Page token it just gave is not valid (${info.error?.message ?? 'no reason given'}). Run \`fbsync reconnect\` again.`);
   }
@@ -125,7 +163,7 @@ function checkPageTokenInfo(info: TokenInfo, pageId: string): void {
     throw new AuthError('facebook', `Facebook gave a ${info.type} token where a Page token was expected. Run \`fbsync reconnect\` again, logging in as someone with a role on Page ${pageId}.`);
   }
   if (info.profileId && info.profileId !== pageId) {
-    throw new AuthError('facebook', `Facebook gave a token of Page ${info.profileId}, not of facebook.pageId ${pageId}. Check facebook.pageId, then run \`fbsync reconnect\` again.`);
+    throw new AuthError('facebook', `Facebook gave a token of Page ${info.profileId}, not of ${pageIdKey(page)} ${pageId}. Check ${pageIdKey(page)}, then run \`fbsync reconnect\` again.`);
   }
 }
 
@@ -139,8 +177,8 @@ function reportMissing(missing: MissingPermission[], pageId: string, route: Toke
   return EXIT.credentials;
 }
 
-/** Under the store lock; returns an exit code when the lock is held. */
-function storeToken(config: Config, token: string, info: TokenInfo, output: Output): number | undefined {
+/** Under the store lock, each Page's token under its keys; returns an exit code when the lock is held. */
+function storeTokens(config: Config, granted: Granted[], output: Output): number | undefined {
   fs.mkdirSync(path.dirname(config.store.path), { recursive: true });
   let lock: StoreLock;
   try {
@@ -154,10 +192,12 @@ function storeToken(config: Config, token: string, info: TokenInfo, output: Outp
     const store = Store.open(config.store.path);
     try {
       if (store.permissionWarning) output.err(store.permissionWarning);
-      const facts = JSON.stringify(storedTokenInfo(info));
       store.transaction(() => {
-        store.setMeta(META.pageToken, token);
-        store.setMeta(META.tokenInfo, facts);
+        for (const { page, token, info } of granted) {
+          const keys = tokenMetaKeys(config, page.pageId);
+          store.setMeta(keys.token, token.accessToken);
+          store.setMeta(keys.info, JSON.stringify(storedTokenInfo(info)));
+        }
       });
     } finally {
       store.close();
@@ -186,7 +226,7 @@ async function loginThroughBrowser(config: Config, oauth: OAuthClient, options: 
       rerequest: true,
     });
     const timeoutMs = oauthTimeoutMs();
-    output.out(`Open this address in a browser and log in with Facebook; select Page ${config.pages[0]!.pageId} and keep every permission ticked:`);
+    output.out(`Open this address in a browser and log in with Facebook; select ${config.pages.length > 1 ? `Pages ${config.pages.map((p) => p.pageId).join(', ')}` : `Page ${config.pages[0]!.pageId}`} and keep every permission ticked:`);
     output.out('');
     output.out(`  ${url}`);
     output.out('');
@@ -206,7 +246,7 @@ async function loginThroughBrowser(config: Config, oauth: OAuthClient, options: 
       case 'denied':
         output.err(
           `fbsync: the Facebook login was cancelled or the permissions were declined${answer.description ? ` (${answer.description})` : ''}; nothing was stored.\n` +
-            `  fbsync needs ${REQUIRED_PAGE_PERMISSIONS.join(', ')} on Page ${config.pages[0]!.pageId}. Run \`fbsync reconnect\` again, choose Continue, select the Page and leave every permission ticked.`,
+            `  fbsync needs ${REQUIRED_PAGE_PERMISSIONS.join(', ')} on ${config.pages.length > 1 ? `Pages ${config.pages.map((p) => p.pageId).join(', ')}` : `Page ${config.pages[0]!.pageId}`}. Run \`fbsync reconnect\` again, choose Continue, select the Page and leave every permission ticked.`,
         );
         return EXIT.credentials;
       case 'error':

@@ -1,5 +1,6 @@
 import { EXIT } from './exit-codes.js';
-import type { Config } from '../config/types.js';
+import { type Config, isSinglePageForm, type PageConfig } from '../config/types.js';
+import { tokenMetaKeys } from '../sync/session.js';
 import { Store } from '../store/store.js';
 import { type ContactLimitUse, readContactLimitUse } from '../sync/contacts.js';
 import { CONTACT_LIMIT_AUTHOR } from '../sync/context.js';
@@ -7,7 +8,6 @@ import { throttledUntil } from '../sync/engine.js';
 import type { Output } from './output.js';
 import { result } from './result.js';
 import { plural } from './summary.js';
-import { META } from '../store/meta-keys.js';
 
 function minutes(ms: number): string {
   const m = Math.max(1, Math.round(ms / 60_000));
@@ -22,10 +22,27 @@ export interface StatusReport {
   counts: Record<string, number>;
   waiting: { key: string; state: string; attempts: number; lastError: string | null; since: string }[];
   parked: { key: string; lastError: string | null; since: string }[];
-  token: { source: 'store' | 'config' | 'none'; expiresAt: string | null; dataAccessExpiresAt: string | null; checkedAt: string | null };
+  token: TokenStatus;
+  /** Several Pages: each Page's token and counts (empty for the single-Page form, whose `token` and `counts` say it all). */
+  pages: { pageId: string; token: TokenStatus; counts: Record<string, number> }[];
   throttledUntil: { facebook: string | null; planfix: string | null };
   /** Comments filed under the shared card because Planfix's plan allowed no more contacts (code 23). */
   contactLimit: ContactLimitUse | null;
+}
+
+interface TokenStatus {
+  source: 'store' | 'config' | 'none';
+  expiresAt: string | null;
+  dataAccessExpiresAt: string | null;
+  checkedAt: string | null;
+}
+
+/** Where a Page's token comes from, and its expiry as `reconnect` recorded it. */
+function tokenStatus(config: Config, store: Store, page: PageConfig): TokenStatus {
+  const keys = tokenMetaKeys(config, page.pageId);
+  const info = JSON.parse(store.getMeta(keys.info) ?? '{}') as { expiresAt?: string | null; dataAccessExpiresAt?: string | null; checkedAt?: string };
+  const source = store.getMeta(keys.token) ? 'store' : page.pageAccessToken ? 'config' : 'none';
+  return { source, expiresAt: info.expiresAt ?? null, dataAccessExpiresAt: info.dataAccessExpiresAt ?? null, checkedAt: info.checkedAt ?? null };
 }
 
 export function readStatus(config: Config): StatusReport {
@@ -35,8 +52,6 @@ export function readStatus(config: Config): StatusReport {
     const ok = store.lastRun({ successful: true });
     const pending = store.journal.list(['sending', 'failed']);
     const parked = store.journal.list(['parked']);
-    const info = JSON.parse(store.getMeta(META.tokenInfo) ?? '{}') as { expiresAt?: string | null; dataAccessExpiresAt?: string | null; checkedAt?: string };
-    const tokenSource = store.getMeta(META.pageToken) ? 'store' : config.pages[0]!.pageAccessToken ? 'config' : 'none';
     return {
       store: config.store.path,
       lastRun: last ? { command: last.command, startedAt: last.startedAt, finishedAt: last.finishedAt, exitCode: last.exitCode, summary: last.summary ? JSON.parse(last.summary) : null } : null,
@@ -45,7 +60,8 @@ export function readStatus(config: Config): StatusReport {
       counts: store.counts(),
       waiting: pending.map((e) => ({ key: e.key, state: e.state, attempts: e.attempts, lastError: e.lastError, since: e.updatedAt })),
       parked: parked.map((e) => ({ key: e.key, lastError: e.lastError, since: e.updatedAt })),
-      token: { source: tokenSource, expiresAt: info.expiresAt ?? null, dataAccessExpiresAt: info.dataAccessExpiresAt ?? null, checkedAt: info.checkedAt ?? null },
+      token: tokenStatus(config, store, config.pages[0]!),
+      pages: isSinglePageForm(config) ? [] : config.pages.map((page) => ({ pageId: page.pageId, token: tokenStatus(config, store, page), counts: store.countsOfPage(page.pageId) })),
       throttledUntil: {
         facebook: throttledUntil(store, 'facebook')?.toISOString() ?? null,
         planfix: throttledUntil(store, 'planfix')?.toISOString() ?? null,
@@ -55,6 +71,12 @@ export function readStatus(config: Config): StatusReport {
   } finally {
     store.close();
   }
+}
+
+/** Expiry as `reconnect` recorded it (the token facts are checked then); a token from the configuration was never checked here. */
+function tokenLine(t: TokenStatus): string {
+  const expiry = t.expiresAt ? `, expires ${t.expiresAt}` : t.source === 'store' ? ', does not expire' : t.source === 'config' ? ', expiry not recorded (`fbsync doctor` shows it)' : '';
+  return `${t.source === 'none' ? 'none — run `fbsync reconnect`' : `from the ${t.source}`}${expiry}${t.dataAccessExpiresAt ? `, data access until ${t.dataAccessExpiresAt}` : ''}`;
 }
 
 export async function statusCommand(config: Config, options: { json?: boolean }, output: Output): Promise<number> {
@@ -70,9 +92,12 @@ export async function statusCommand(config: Config, options: { json?: boolean },
   output.out(`last success: ${s.lastSuccessfulRun?.finishedAt ?? 'never'}`);
   output.out(`counts:       ${Object.entries(s.counts).map(([k, v]) => `${v} ${k}`).join(', ')}`);
   for (const [name, value] of Object.entries(s.cursors)) output.out(`cursor:       ${name} = ${value}`);
-  // Expiry as `reconnect` recorded it (the token facts are checked then); a token from the configuration was never checked here.
-  const expiry = s.token.expiresAt ? `, expires ${s.token.expiresAt}` : s.token.source === 'store' ? ', does not expire' : s.token.source === 'config' ? ', expiry not recorded (`fbsync doctor` shows it)' : '';
-  output.out(`page token:   ${s.token.source === 'none' ? 'none — run `fbsync reconnect`' : `from the ${s.token.source}`}${expiry}${s.token.dataAccessExpiresAt ? `, data access until ${s.token.dataAccessExpiresAt}` : ''}`);
+  if (s.pages.length === 0) output.out(`page token:   ${tokenLine(s.token)}`);
+  for (const p of s.pages) {
+    output.out(`page ${p.pageId}:`);
+    output.out(`  token:      ${tokenLine(p.token)}`);
+    output.out(`  counts:     ${Object.entries(p.counts).map(([k, v]) => `${v} ${k}`).join(', ')}`);
+  }
   for (const side of ['facebook', 'planfix'] as const) {
     const until = s.throttledUntil[side];
     if (until) output.out(`throttled:    ${side} until ${until} (in ${minutes(Date.parse(until) - Date.now())}; the runs until then wait quietly)`);

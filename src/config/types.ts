@@ -30,6 +30,11 @@ export function tokenKey(page: PageConfig): string {
   return page.key === 'facebook.pageId' ? 'facebook.pageAccessToken' : `${page.key}.pageAccessToken`;
 }
 
+/** The configuration key of a Page's id, for messages. */
+export function pageIdKey(page: PageConfig): string {
+  return page.key === 'facebook.pageId' ? page.key : `${page.key}.pageId`;
+}
+
 /** The single-Page form (`facebook.pageId`), where the store's legacy token key belongs to the one Page. */
 export function isSinglePageForm(config: Pick<Config, 'pages'>): boolean {
   return config.pages.length === 1 && config.pages[0]!.key === 'facebook.pageId';

@@ -342,6 +342,19 @@ export class Store {
       replies: one("SELECT count(*) AS n FROM reply WHERE state = 'sent'"),
     };
   }
+
+  /** Several Pages: what `counts` says, for one Page's posts (a post id starts with its Page id and `_`). */
+  countsOfPage(pageId: string): Record<string, number> {
+    const prefix = `${pageId}_`;
+    const ofPage = (column: string) => `substr(${column}, 1, ${prefix.length}) = @prefix`;
+    const one = (sql: string) => (this.sql(sql).get({ prefix }) as { n: number }).n;
+    return {
+      posts: one(`SELECT count(*) AS n FROM post WHERE ${ofPage('id')}`),
+      comments: one(`SELECT count(*) AS n FROM fb_comment WHERE state != 'skipped' AND ${ofPage('post_id')}`),
+      tasks: one(`SELECT count(*) AS n FROM post_task WHERE ${ofPage('post_id')}`),
+      replies: one(`SELECT count(*) AS n FROM reply WHERE state = 'sent' AND task_id IN (SELECT task_id FROM post_task WHERE ${ofPage('post_id')})`),
+    };
+  }
 }
 
 const CONTACT_SELECT = 'SELECT fb_user_id AS fbUserId, planfix_contact_id AS planfixContactId, name, created_by_fbsync AS createdByFbsync FROM contact';
