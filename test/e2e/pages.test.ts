@@ -144,4 +144,69 @@ describe('fbsync with several Pages (facebook.pages)', () => {
     expect(writesA).toBeGreaterThan(0);
     expect(writesA).toBeLessThanOrEqual(6);
   });
+
+  it('reconnect stores a token for every configured Page the login manages; run then syncs both', async () => {
+    configure(e2e, '', [{ pageId: A, withToken: false }, { pageId: B, withToken: false }]);
+    const result = await e2e.cli(['reconnect', '--config', e2e.configPath, '--token', '-'], { input: `${e2e.sim.facebook.issueUserToken()}\n` });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain(`(${A})`);
+    expect(result.stdout).toContain(`"Second Shop" (${B})`);
+    const postB = e2e.sim.facebook.addPost({ message: 'Shop news', pageId: B });
+    e2e.sim.facebook.addComment(postB.id, { from: bob, message: 'Open on Sunday?' });
+    const run = await e2e.run();
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.summary.pages.map((p: { outcome: string }) => p.outcome)).toEqual(['synced', 'synced']);
+
+    const status = await e2e.cli(['status', '--json', '--config', e2e.configPath]);
+    const pages = JSON.parse(status.stdout).pages;
+    expect(pages).toEqual([
+      expect.objectContaining({ pageId: A, token: expect.objectContaining({ source: 'store' }), counts: expect.objectContaining({ posts: 0 }) }),
+      expect.objectContaining({ pageId: B, token: expect.objectContaining({ source: 'store' }), counts: expect.objectContaining({ posts: 1, comments: 1, tasks: 1 }) }),
+    ]);
+    const text = await e2e.cli(['status', '--config', e2e.configPath, '--page', B]);
+    expect(text.stdout).toContain(`page ${B}:`);
+    expect(text.stdout).not.toContain(`page ${A}:`);
+  });
+
+  it('reconnect names a configured Page the login could not get a token for, stores the others, exits 3', async () => {
+    configure(e2e, '', [{ pageId: A, withToken: false }, { pageId: B, withToken: false }]);
+    const onlyA = e2e.sim.facebook.issueUserToken({ targetPageIds: [A] });
+    const result = await e2e.cli(['reconnect', '--config', e2e.configPath, '--token', '-'], { input: `${onlyA}\n` });
+    expect(result.code).toBe(3);
+    expect(result.stderr).toContain(`no token for Page ${B} (facebook.pages[1])`);
+    const run = await e2e.run();
+    expect(run.code).toBe(3);
+    expect(run.summary.pages).toEqual([expect.objectContaining({ pageId: A, outcome: 'synced' }), expect.objectContaining({ pageId: B, outcome: 'credentials' })]);
+  });
+
+  it("doctor checks each Page's token and feed; a revoked one fails its own checks only", async () => {
+    configure(e2e);
+    e2e.sim.facebook.revokeToken(e2e.sim.facebook.pageTokenOf(B));
+    const doctor = await e2e.cli(['doctor', '--json', '--config', e2e.configPath]);
+    expect(doctor.code).toBe(3);
+    const checks = JSON.parse(doctor.stdout).checks as { name: string; status: string }[];
+    const status = (name: string) => checks.find((c) => c.name === name)?.status;
+    expect(status(`facebook.token[${A}]`)).toBe('pass');
+    expect(status(`facebook.page[${A}]`)).toBe('pass');
+    expect(status(`facebook.token[${B}]`)).toBe('fail');
+    expect(status(`planfix.taskTemplate[${B}]`)).toBe('pass');
+    const onlyA = await e2e.cli(['doctor', '--json', '--config', e2e.configPath, '--page', A]);
+    expect(onlyA.code, onlyA.stdout).toBe(0);
+  });
+
+  it('backfill takes one Page at a time: --page picks it, without it several Pages are exit 2', async () => {
+    const templateB = configure(e2e);
+    const old = new Date(Date.now() - 40 * 86_400_000);
+    const postB = e2e.sim.facebook.addPost({ message: 'Old shop news', pageId: B, createdTime: old });
+    e2e.sim.facebook.addComment(postB.id, { from: bob, message: 'Still open?', createdTime: new Date(old.getTime() + 60_000) });
+    const postA = e2e.sim.facebook.addPost({ message: 'Old bakery news', createdTime: old });
+    e2e.sim.facebook.addComment(postA.id, { from: ann, message: 'Still baking?', createdTime: new Date(old.getTime() + 60_000) });
+
+    const without = await e2e.cli(['backfill', '--since', '60d', '--config', e2e.configPath]);
+    expect(without.code).toBe(2);
+    expect(without.stderr).toContain('add --page ID');
+    const onlyB = await e2e.cli(['backfill', '--since', '60d', '--config', e2e.configPath, '--page', B]);
+    expect(onlyB.code, onlyB.stderr).toBe(0);
+    expect(e2e.sim.planfix.tasks().map((t) => [t.postId, t.templateId])).toEqual([[postB.id, templateB]]);
+  });
 });
