@@ -45,8 +45,8 @@ export class Replies {
     const { store, pf, report } = this.ctx;
     const startedAt = new Date();
     // Before the first scan, everything since the store began counts: an answer written between the
-    // first import and the first complete scan must not be lost. Older comments of a task are
-    // excluded anyway (only those after fbsync's first comment in it are answers).
+    // first import and the first complete scan must not be lost. Older comments of a task fbsync
+    // found rather than made are excluded anyway (store.answersAfter).
     const cursor = store.getCursor(REPLY_CURSOR) ?? store.getMeta(META.storeCreatedAt) ?? startedAt.toISOString();
     const offset = store.getMeta(META.planfixUtcOffset);
     this.zoneKnown = offset !== undefined;
