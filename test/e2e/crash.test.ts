@@ -7,13 +7,14 @@ import { checkExactlyOnce, checkRepliesOnce, planfixWrites } from './invariants.
 // that every comment is in Planfix exactly once with one contact per person and one active task per
 // post, and every answer on Facebook once per person it notified.
 // FBSYNC_CRASH_KILLS raises the number of kills (npm run test:crash-long); FBSYNC_CRASH_SEED picks
-// another sequence of random events.
+// another sequence of random events; FBSYNC_CRASH_REOPEN=false runs it with sync.reopenClosedTasks: false.
 
 const KILLS = Number(process.env.FBSYNC_CRASH_KILLS ?? 12);
 const SEED = Number(process.env.FBSYNC_CRASH_SEED ?? 7);
+const REOPEN = process.env.FBSYNC_CRASH_REOPEN !== 'false';
 
 describe('crash safety under SIGKILL', () => {
-  const e2e = useE2E({ requestsPerSecond: 400 }, { per: 'file' });
+  const e2e = useE2E({ requestsPerSecond: 400, configExtra: REOPEN ? '' : 'sync:\n  reopenClosedTasks: false\n' }, { per: 'file' });
 
   it(`loses nothing and writes nothing twice after ${KILLS} kills`, async () => {
     const random = mulberry32(SEED);
@@ -94,7 +95,7 @@ describe('crash safety under SIGKILL', () => {
     const duplicated = [...comments.duplicated, ...replies.duplicated];
     const published = sim.facebook.comments().filter((c) => c.byPage).length;
     console.log(
-      `crash harness (seed ${SEED}): ${kills} kills over ${round} rounds, ${sim.facebook.comments().length - published} comments, ${answers} answers, ` +
+      `crash harness (seed ${SEED}${REOPEN ? '' : ', reopenClosedTasks: false'}): ${kills} kills over ${round} rounds, ${sim.facebook.comments().length - published} comments, ${answers} answers, ` +
         `${published} replies, ${sim.planfix.contacts().length} contacts, ${sim.planfix.tasks().length} tasks; ` +
         `comments lost ${comments.lost.length}, duplicated ${comments.duplicated.length}; replies lost ${replies.lost.length}, duplicated ${replies.duplicated.length}`,
     );
