@@ -122,6 +122,7 @@ export function resolveConfig(raw: unknown, filepath: string, env: NodeJS.Proces
       contactTemplateId: c.planfix.contactTemplateId,
       fields: { contactFacebookId: c.planfix.fields.contactFacebookId, taskPostId: c.planfix.fields.taskPostId },
       requestsPerSecond: c.planfix.requestsPerSecond,
+      ...(c.planfix.dailyBudget !== undefined ? { dailyBudget: c.planfix.dailyBudget } : {}),
     },
     store: { path: resolveStorePath(c.store.path, filepath) },
     sync: {
@@ -130,6 +131,10 @@ export function resolveConfig(raw: unknown, filepath: string, env: NodeJS.Proces
       maxRunSeconds: c.sync.maxRunSeconds,
       maxEffects: c.sync.maxEffects,
       reopenClosedTasks: c.sync.reopenClosedTasks,
+      fullCheckMinutes: c.sync.fullCheckMinutes,
+      editCheckMinutes: c.sync.editCheckMinutes,
+      editChecksPerCycle: c.sync.editChecksPerCycle,
+      runShare: c.sync.runShare,
     },
     filepath,
   };

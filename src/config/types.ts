@@ -23,6 +23,8 @@ export interface Config {
       taskPostId: number;
     };
     requestsPerSecond: number;
+    /** The plan's requests a day; with sync.runShare it bounds what `run` spends (unset: no bound of its own). */
+    dailyBudget?: number;
   };
   store: {
     /** Absolute path (resolved against the config file's folder). */
@@ -39,6 +41,14 @@ export interface Config {
      * false: it goes to the post's last task whatever its status (a deleted one still means a new task).
      */
     reopenClosedTasks: boolean;
+    /** Every post of the window is listed again at least this often (0 = the whole window every run). */
+    fullCheckMinutes: number;
+    /** Full re-reads for edits, hides, deletions: per post younger than a day (older: 4× slower; 0 = as often as the cap allows). */
+    editCheckMinutes: number;
+    /** Optional reads per run: the rotation's paced pages first, then edit re-reads. */
+    editChecksPerCycle: number;
+    /** Share of planfix.dailyBudget `run` may spend (1 = all). */
+    runShare: number;
   };
   /** Absolute path of the file the configuration came from. */
   filepath: string;

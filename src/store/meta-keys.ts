@@ -20,6 +20,8 @@ export const META = {
   throttleNotBefore: (side: SideName) => `throttle.${side}.notBefore`,
   /** When the current throttle wait of a side began: `run` tells a long wait from a short one. */
   throttleSince: (side: SideName) => `run.throttle.${side}.since`,
+  /** JSON (sync/inbound-plan.ts Rotation): where `run`'s rotation over the older pages of posts stands. */
+  inboundRotation: 'inbound.rotation',
   /** The task a post left because Planfix refused its comments; its "moved" note is still to write. */
   taskMovedFrom: (postId: string) => `task.movedFrom.${postId}`,
 } as const;

@@ -18,7 +18,7 @@ describe('fbsync run against the other answer shapes Planfix may give', () => {
     e2e = undefined;
   });
 
-  const start = async (planfix: PlanfixSimOptions) => (e2e = await startE2E({ simulator: { planfix } }));
+  const start = async (planfix: PlanfixSimOptions) => (e2e = await startE2E({ simulator: { planfix }, schedule: 'eager' }));
 
   /** Import, then a post edit (task description update) and a comment edit (comment update); returns the Planfix task. */
   async function importEditConverge(e: E2E) {

@@ -14,6 +14,7 @@ describe('every answer shape the specs allow, at once', () => {
   let e2e: E2E;
   beforeEach(async () => {
     e2e = await startE2E({
+      schedule: 'eager',
       simulator: {
         facebook: { pageLimitCap: 25, emptyCommentMessage: 'absent' },
         planfix: { updatesAnswerNoBody: true, failuresAsObject: true, idsAsStrings: true, commentOwner: 'ignore' },

@@ -11,7 +11,7 @@ const bob = { id: '9100000002', name: 'Bob Stone' };
 describe('fbsync run: Planfix → Facebook and changes after the fact', () => {
   let e2e: E2E;
   beforeEach(async () => {
-    e2e = await startE2E();
+    e2e = await startE2E({ schedule: 'eager' });
   });
   afterEach(async () => {
     await e2e.close();
