@@ -66,6 +66,8 @@ export class Inbound {
   readonly tasks: TaskResolver;
   /** The error that ends this pass for every post (throttle, refused credentials, configuration). */
   stop: unknown;
+  /** `run`'s cycle time, so that scan times and the schedules that read them share one clock (default: the system's). */
+  private now?: Date;
 
   constructor(private readonly ctx: SyncContext) {
     this.contacts = new ContactResolver(ctx);
@@ -79,6 +81,7 @@ export class Inbound {
    */
   async run(options: InboundOptions): Promise<void> {
     const { fb, store, report } = this.ctx;
+    this.now = options.now;
     const nowMs = options.now.getTime();
     const rotation = readRotation(store.getMeta(META.inboundRotation));
     const plan = planListing(rotation, nowMs, options.fullCheckMs);
@@ -227,7 +230,7 @@ export class Inbound {
       else await this.importComment(post, step.kind, step.comment, pass);
     }
 
-    store.savePost(postRowAfterRead(post, stored, read.full, new Date().toISOString()));
+    store.savePost(postRowAfterRead(post, stored, read.full, (this.now ?? new Date()).toISOString()));
     return plan.fresh;
   }
 
