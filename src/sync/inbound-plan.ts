@@ -87,7 +87,9 @@ export type ListingPlan = { kind: 'window' } | { kind: 'rotation'; olderPages: n
  * just after a cycle waits for the next one. The interval is the last one seen.
  */
 export function sweepSpan(rotation: Rotation | undefined, nowMs: number, fullCheckMs: number): number {
-  const interval = rotation ? Math.min(Math.max(0, nowMs - Date.parse(rotation.lastCycleAt)), fullCheckMs) : 0;
+  // No cycle before this one: the interval is unknown; half the time leaves room for one up to that long.
+  if (!rotation) return fullCheckMs / 2;
+  const interval = Math.min(Math.max(0, nowMs - Date.parse(rotation.lastCycleAt)), fullCheckMs);
   return fullCheckMs - interval;
 }
 
@@ -118,7 +120,9 @@ export function rotationAfter(rotation: Rotation | undefined, plan: ListingPlan,
   const now = new Date(nowMs).toISOString();
   const span = Math.max(0, sweepSpan(rotation, nowMs, fullCheckMs));
   if (plan.kind === 'window' || !rotation) {
-    return { until: null, sweepAt: new Date(nowMs + span).toISOString(), firstReadAt: null, pagesDone: 0, pagesPerSweep: read.olderPages, lastCycleAt: now };
+    // Every page was read just now, so the last of the next sweep is due a span from now: it starts a page's share of it from now.
+    const sweepAt = new Date(nowMs + span / Math.max(1, read.olderPages)).toISOString();
+    return { until: null, sweepAt, firstReadAt: null, pagesDone: 0, pagesPerSweep: read.olderPages, lastCycleAt: now };
   }
   const firstReadAt = rotation.firstReadAt ?? (read.olderPages > 0 ? now : null);
   const pagesDone = rotation.pagesDone + read.olderPages;
