@@ -22,6 +22,8 @@ export const META = {
   throttleSince: (side: SideName) => `run.throttle.${side}.since`,
   /** JSON (sync/inbound-plan.ts Rotation): where `run`'s rotation over the older pages of posts stands. */
   inboundRotation: 'inbound.rotation',
+  /** JSON array of task ids: those the last cycle's reply half left for this one (fbsync had just written to them). */
+  repliesDeferred: 'replies.deferred',
   /** The task a post left because Planfix refused its comments; its "moved" note is still to write. */
   taskMovedFrom: (postId: string) => `task.movedFrom.${postId}`,
 } as const;

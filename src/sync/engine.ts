@@ -8,6 +8,7 @@ import type { SyncContext } from './context.js';
 import { Executor } from './executor.js';
 import { Inbound } from './inbound.js';
 import { Replies } from './replies.js';
+import { WriteNotingPlanfix } from './written.js';
 import { RunReport } from './report.js';
 import { META } from '../store/meta-keys.js';
 
@@ -86,7 +87,9 @@ export function planfixReserve(options: Pick<CycleOptions, 'planfixDailyBudget' 
 
 /** One cycle: Facebook → Planfix, then Planfix → Facebook. Auth errors propagate (exit 3); throttling ends the cycle cleanly. */
 export async function runCycle(sides: Sides, options: CycleOptions): Promise<RunReport> {
-  const ctx = makeContext(sides, options);
+  const noting = new WriteNotingPlanfix(sides.pf);
+  const ctx = makeContext({ ...sides, pf: noting }, options);
+  ctx.writtenThisCycle = noting.written;
   if (options.signal?.aborted) ctx.budget.stop('interrupted');
   options.signal?.addEventListener('abort', () => ctx.budget.stop('interrupted'), { once: true });
   for (const side of ['facebook', 'planfix'] as const) {
