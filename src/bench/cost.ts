@@ -111,27 +111,42 @@ export async function costPhase(row: (figure: string, value: string, target?: st
       row(`idle cycle, ${label}: Planfix requests (avg)`, `${pfIdle.toFixed(2)} (naive ${naive.planfix}: ${(naive.planfix / pfIdle).toFixed(0)}× fewer)`, '≤ 1', pfIdle <= 1 && idle.effects === 0);
       row(`idle, ${label}: Facebook requests a day at a cycle a minute`, `${Math.round(fbIdle * 1440)} (naive ${naive.facebook * 1440})`, 'info');
 
-      // Busy: 20 new comments on posts with tasks (known people), 5 employees' answers to publish.
+      // Busy: 20 new comments on posts with tasks (known people), 5 employees' answers to publish
+      // in the tasks of 5 other posts. Planfix's clock is right again: the answers and fbsync's writes are now.
+      sim.planfix.setClock(null);
       const changed = posts.slice(0, 20);
       changed.forEach((id, i) => sim.facebook.addComment(id, { from: { id: `88000${i % 11}`, name: `Reader ${i % 11}` }, message: `again ${i}` }));
-      const answered = sim.planfix.tasks().slice(0, 5);
+      const answered = posts.slice(20, 25).map((id) => sim.planfix.tasks().find((t) => t.postId === id)!);
       for (const task of answered) {
         const contact = sim.planfix.contacts().find((c) => `contact:${c.id}` === task.counterparty)!;
         sim.planfix.quickReply(task.id, contact.id, `Bench answer for task ${task.id}`);
       }
-      const busy = await cycleAt(sim, work, t0 + minute++ * MINUTE);
-      const settle = await cycleAt(sim, work, t0 + minute++ * MINUTE);
-      const writes = { facebook: busy.effects['reply.published'] ?? 0, planfix: (busy.effects['comment.imported'] ?? 0) + (busy.effects['reply.published'] ?? 0) };
-      // Minimum: Facebook — the newest page of posts, one read per changed post, one write per reply;
-      // Planfix — one task listing, one read per changed post (its task), one read per task with an
-      // answer, one write per imported comment and per reply's "sent" note.
-      const minimum = { facebook: 1 + changed.length + writes.facebook, planfix: 1 + changed.length + answered.length + writes.planfix };
-      const fbRatio = busy.fbTotal / minimum.facebook;
-      const pfRatio = busy.pfTotal / minimum.planfix;
-      row(`busy cycle, ${label}: Facebook requests / minimum`, `${busy.fbTotal} / ${minimum.facebook} = ${fbRatio.toFixed(2)} — ${show(busy.facebook)}`, '≤ 1.1×', fbRatio <= 1.1);
-      row(`busy cycle, ${label}: Planfix requests / minimum`, `${busy.pfTotal} / ${minimum.planfix} = ${pfRatio.toFixed(2)} — ${show(busy.planfix)}`, '≤ 1.1×', pfRatio <= 1.1);
-      row(`cycle after the busy one, ${label}: requests (Facebook / Planfix)`, `${settle.fbTotal} / ${settle.pfTotal} — ${show(settle.planfix)}`, 'info');
-      out[`${scenario.posts}`] = { scenario, idle: { facebook: fbIdle, planfix: pfIdle, byKind: idle.byKind }, naive, busy, settle, minimum, effects: busy.effects };
+      // The work takes two cycles: the tasks fbsync writes to are read back in the next one.
+      const busy = [await cycleAt(sim, work, t0 + minute++ * MINUTE), await cycleAt(sim, work, t0 + minute++ * MINUTE)];
+      const after = await cycleAt(sim, work, t0 + minute++ * MINUTE);
+      const total = (pick: (c: Cycle) => number) => busy.reduce((a, c) => a + pick(c), 0);
+      const effect = (kind: string) => total((c) => c.effects[kind] ?? 0);
+      const kinds = (side: 'facebook' | 'planfix') => {
+        const m: Record<string, number> = {};
+        for (const c of busy) for (const [k, v] of Object.entries(c[side])) m[k] = (m[k] ?? 0) + v;
+        return m;
+      };
+      // Minimum per side: one listing per cycle, one read per changed post (Facebook: its comments;
+      // Planfix: its task), one read per changed task (written by fbsync or answered by an
+      // employee), one write per effect (Facebook: the replies; Planfix: the comments imported and each reply's note).
+      const replies = effect('reply.published');
+      const minimum = {
+        facebook: busy.length + changed.length + replies,
+        planfix: busy.length + changed.length + (changed.length + answered.length) + effect('comment.imported') + replies,
+      };
+      const fb = total((c) => c.fbTotal);
+      const pf = total((c) => c.pfTotal);
+      // `comments` counts the replies' POSTs too (same path).
+      const echoes = (kinds('facebook').comments ?? 0) - changed.length - replies;
+      row(`busy (2 cycles), ${label}: Facebook requests / minimum`, `${fb} / ${minimum.facebook} = ${(fb / minimum.facebook).toFixed(2)} — ${show(kinds('facebook'))} (${echoes} reads beyond the changed posts)`, '≤ 1.1×', fb / minimum.facebook <= 1.1);
+      row(`busy (2 cycles), ${label}: Planfix requests / minimum`, `${pf} / ${minimum.planfix} = ${(pf / minimum.planfix).toFixed(2)} — ${show(kinds('planfix'))}`, '≤ 1.1×', pf / minimum.planfix <= 1.1);
+      row(`busy, ${label}: effects; the cycle after (Facebook / Planfix)`, `${replies} replies, ${effect('comment.imported')} comments; then ${after.fbTotal} / ${after.pfTotal} — ${show(after.planfix)} (Planfix's 3-minute look-back lists the tasks again)`, 'info');
+      out[`${scenario.posts}`] = { scenario, idle: { facebook: fbIdle, planfix: pfIdle, byKind: idle.byKind }, naive, busy, after, minimum, requests: { facebook: fb, planfix: pf } };
     } finally {
       work.remove();
       await sim.close();

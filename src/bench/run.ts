@@ -5,6 +5,7 @@
 //   npm run bench -- startup               only the start-up figures (--help, --version, a no-op run)
 //   npm run bench -- pace budget           only those phases (also BENCH_PHASES=pace,budget)
 //   npm run bench -- --full                memory phase at 100,000 comments (also BENCH_FULL=1; default 40,000)
+//   npm run bench -- cost                  requests of idle and busy `run` cycles per side, against a naive poller and the minimum
 //
 // Knobs (environment): BENCH_MEMORY_COMMENTS, BENCH_MEMORY_PER_POST (100), BENCH_MEMORY_RPS (1000),
 // BENCH_MEMORY_LATENCY_MS (0), BENCH_PACE_POSTS, BENCH_PACE_COMMENTS_PER_POST,
@@ -19,10 +20,11 @@ import { analyseRequests, CREATION_KINDS } from './analyse.js';
 import { type CliRun, makeWorkdir, ROOT, runCli, type Workdir } from './cli.js';
 import { MB } from './rss.js';
 import { seedHistory, type Seeded } from './seed.js';
+import { costPhase } from './cost.js';
 import { fbsyncArgv, measureStartup } from './startup.js';
 
-type Phase = 'startup' | 'pace' | 'memory' | 'budget';
-const ALL_PHASES: Phase[] = ['startup', 'pace', 'memory', 'budget'];
+type Phase = 'startup' | 'pace' | 'memory' | 'budget' | 'cost';
+const ALL_PHASES: Phase[] = ['startup', 'pace', 'memory', 'budget', 'cost'];
 
 interface Row {
   phase: Phase;
@@ -396,6 +398,7 @@ async function main(): Promise<void> {
       if (phase === 'startup') await startupPhase();
       else if (phase === 'pace') await pacePhase();
       else if (phase === 'memory') await memoryPhase();
+      else if (phase === 'cost') await costPhase((figure, value, target = '', pass) => row('cost', figure, value, target, pass), results, log);
       else await budgetPhase();
     } catch (error) {
       row(phase, 'phase crashed', (error as Error).stack?.split('\n').slice(0, 3).join(' ') ?? String(error), 'runs', false);

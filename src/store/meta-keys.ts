@@ -24,6 +24,8 @@ export const META = {
   inboundRotation: 'inbound.rotation',
   /** JSON array of task ids: those the last cycle's reply half left for this one (fbsync had just written to them). */
   repliesDeferred: 'replies.deferred',
+  /** JSON {count, at} (sync/inbound-plan.ts OwnReplies): the comment count a post has once fbsync's replies published since its last read are in. */
+  ownReplies: (postId: string) => `replies.own.${postId}`,
   /** The task a post left because Planfix refused its comments; its "moved" note is still to write. */
   taskMovedFrom: (postId: string) => `task.movedFrom.${postId}`,
 } as const;

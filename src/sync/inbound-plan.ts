@@ -29,6 +29,42 @@ export interface EditSchedule {
 export const YOUNG_POST_MS = 86_400_000;
 export const OLD_POST_FACTOR = 4;
 
+/** fbsync's own replies published on a post since it was last read: the count it then has, and when the last went out. */
+export interface OwnReplies {
+  count: number;
+  /** ISO. */
+  at: string;
+}
+
+export function parseOwnReplies(raw: string | undefined): OwnReplies | undefined {
+  if (!raw) return undefined;
+  try {
+    const value = JSON.parse(raw) as OwnReplies;
+    return typeof value.count === 'number' && typeof value.at === 'string' ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The note after one more reply of fbsync's on a post stored with `storedCount` comments. */
+export function withOwnReply(own: OwnReplies | undefined, storedCount: number, now: string): OwnReplies {
+  return { count: (own?.count ?? storedCount) + 1, at: now };
+}
+
+/** How far Facebook's updated_time may run ahead of fbsync's clock for its own reply (skew). */
+export const OWN_REPLY_SLACK_MS = 2 * 60_000;
+
+/**
+ * A post whose only change since it was stored is fbsync's own replies (its count moved by exactly
+ * those, its text did not, its updated_time not past the last of them) need not be read: what a
+ * read would find is the echo. Anything more (a person's comment too) moves the count further.
+ */
+export function onlyOwnReplies(post: FbPost, stored: PostRow | undefined, own: OwnReplies | undefined): boolean {
+  if (!own || !stored || stored.syncedAt === null || post.commentCount === undefined) return false;
+  if (post.commentCount !== own.count || stored.messageHash !== postHash(post)) return false;
+  return graphMs(post.updatedTime) <= Date.parse(own.at) + OWN_REPLY_SLACK_MS;
+}
+
 /**
  * Rule 5: comments carry no updated time, so edits, hides and deletions show only by re-reading.
  * Of the unchanged posts that have comments, at most `count` are read in full this cycle: those

@@ -9,7 +9,9 @@ import { applyChange, updatePostDescription } from './changes.js';
 import {
   mayStopPaging,
   needsSync,
+  onlyOwnReplies,
   optionalReadsAllowed,
+  parseOwnReplies,
   pickRescans,
   planListing,
   planPost,
@@ -179,7 +181,17 @@ export class Inbound {
   }
 
   needsSync(post: FbPost): boolean {
-    return needsSync(post, this.ctx.store.getPost(post.id));
+    const { store } = this.ctx;
+    const stored = store.getPost(post.id);
+    if (!needsSync(post, stored)) return false;
+    const key = META.ownReplies(post.id);
+    const own = parseOwnReplies(store.getMeta(key));
+    if (!own) return true;
+    store.deleteMeta(key);
+    if (!onlyOwnReplies(post, stored, own)) return true;
+    // The echo of fbsync's replies: the post is as stored but for them (full re-reads record the echoes).
+    store.savePost({ ...stored!, updatedTime: post.updatedTime, commentCount: post.commentCount ?? null });
+    return false;
   }
 
   /** syncPost, with its failure recorded in the report instead of thrown; errors that end the pass are kept in `stop`. */
@@ -323,3 +335,4 @@ function readRotation(raw: string | undefined): Rotation | undefined {
     return undefined;
   }
 }
+

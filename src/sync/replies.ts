@@ -9,6 +9,7 @@ import { chooseTarget, notifiedContacts, postponement } from './reply-rules.js';
 import { htmlToText, replyPostponedNote, replyRefusedNote, replySentNote, sameText } from './format.js';
 import type { ReplyRow, ReplyTargetRow } from '../store/store.js';
 import { META } from '../store/meta-keys.js';
+import { parseOwnReplies, withOwnReply } from './inbound-plan.js';
 
 export const REPLY_CURSOR = 'planfix.changedSince';
 /**
@@ -234,6 +235,7 @@ export class Replies {
         commit: (r) => {
           store.putReply({ ...base, fbReplyId: r.id, permalinkUrl: r.permalinkUrl ?? null, state: 'sent', reason: null });
           report.count('reply.published');
+          this.noteOwnReply(base.taskId);
         },
       });
     } catch (error) {
@@ -292,6 +294,16 @@ export class Replies {
       remoteId: (id) => String(id),
       commit: () => undefined,
     });
+  }
+
+  /** The post's next listing will show this reply: its read can be spared (inbound-plan.ts onlyOwnReplies). */
+  private noteOwnReply(taskId: number): void {
+    const { store } = this.ctx;
+    const postId = store.postOfTask(taskId);
+    const row = postId === undefined ? undefined : store.getPost(postId);
+    if (!postId || !row || row.commentCount === null) return;
+    const key = META.ownReplies(postId);
+    store.setMeta(key, JSON.stringify(withOwnReply(parseOwnReplies(store.getMeta(key)), row.commentCount, new Date().toISOString())));
   }
 
   /** Planfix shows fbsync's own comment at local time T; fbsync wrote it at UTC time U: the zone is T − U. */

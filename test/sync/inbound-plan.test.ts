@@ -6,6 +6,7 @@ import {
   classifyNew,
   mayStopPaging,
   needsSync,
+  onlyOwnReplies,
   optionalReadsAllowed,
   pickRescans,
   planListing,
@@ -153,6 +154,22 @@ describe('idle cost: edit re-reads on their own schedule (sync.editCheckMinutes)
     expect(optionalReadsAllowed(49)).toBe(true);
     expect(optionalReadsAllowed(50)).toBe(false);
     expect(optionalReadsAllowed(95)).toBe(false);
+  });
+});
+
+describe('busy cost: a post changed only by fbsync’s own replies is not read again', () => {
+  const own = { count: 3, at: '2026-01-01T10:10:00.000Z' };
+  it('the count moved by exactly fbsync’s replies, the text did not, updated_time not past them: not read', () => {
+    expect(onlyOwnReplies(post({ commentCount: 3, updatedTime: at(10) }), stored(), own)).toBe(true);
+  });
+  it('a person’s comment besides (count further), an edit of the post, a later updated_time: read', () => {
+    expect(onlyOwnReplies(post({ commentCount: 4, updatedTime: at(10) }), stored(), own)).toBe(false);
+    expect(onlyOwnReplies(post({ commentCount: 3, updatedTime: at(10), message: 'Edited post' }), stored(), own)).toBe(false);
+    expect(onlyOwnReplies(post({ commentCount: 3, updatedTime: at(20) }), stored(), own)).toBe(false);
+  });
+  it('no reply noted, or a post an earlier pass did not finish: read as usual', () => {
+    expect(onlyOwnReplies(post({ commentCount: 3, updatedTime: at(10) }), stored(), undefined)).toBe(false);
+    expect(onlyOwnReplies(post({ commentCount: 3, updatedTime: at(10) }), stored({ syncedAt: null }), own)).toBe(false);
   });
 });
 
