@@ -107,6 +107,40 @@ describe('the cost of an idle cycle', () => {
   });
 });
 
+describe('the cost of a busy cycle', () => {
+  it('new comments on posts with tasks and employees’ answers cost at most 1.1× the minimum per side (one write per effect, one read per changed post or task)', async () => {
+    const e2e = await startE2E({ simulator: { planfix: { timeZoneOffsetMinutes: -300 } } });
+    try {
+      const posts = seed(e2e, 60, 60);
+      const start = Date.now();
+      await importAll(e2e, 60, (i) => new Date(start + i * MINUTE));
+      e2e.sim.planfix.setClock(null);
+      const changed = posts.slice(0, 20);
+      changed.forEach((p, i) => e2e.sim.facebook.addComment(p.id, { from: { id: `66000${i % 7}`, name: `Someone ${i % 7}` }, message: `again ${i}` }));
+      const answered = posts.slice(20, 25).map((p) => e2e.sim.planfix.tasks().find((t) => t.postId === p.id)!);
+      for (const task of answered) {
+        const contact = e2e.sim.planfix.contacts().find((c) => `contact:${c.id}` === task.counterparty)!;
+        e2e.sim.planfix.quickReply(task.id, contact.id, `Answer in task ${task.id}`);
+      }
+      // The work takes two cycles: the tasks fbsync writes to are read back in the next one.
+      const cycles = [await cycleAt(e2e, new Date(start + 20 * MINUTE)), await cycleAt(e2e, new Date(start + 21 * MINUTE))];
+      const effect = (kind: string) => cycles.reduce((n, c) => n + ((c.report.effects as Record<string, number>)[kind] ?? 0), 0);
+      expect(effect('comment.imported')).toBe(20);
+      expect(effect('reply.published')).toBe(5);
+      const facebook = cycles.reduce((n, c) => n + c.facebook, 0);
+      const planfix = cycles.reduce((n, c) => n + c.planfix, 0);
+      // Facebook: a listing per cycle, a read per changed post, a write per reply. Planfix: a listing
+      // per cycle, a read per changed post (its task) and per changed task, a write per comment and per reply's note.
+      const minimum = { facebook: 2 + 20 + 5, planfix: 2 + 20 + (20 + 5) + 20 + 5 };
+      console.log(`busy: facebook ${facebook} (minimum ${minimum.facebook}), planfix ${planfix} (minimum ${minimum.planfix})`);
+      expect(facebook).toBeLessThanOrEqual(minimum.facebook * 1.1);
+      expect(planfix).toBeLessThanOrEqual(minimum.planfix * 1.1);
+    } finally {
+      await e2e.close();
+    }
+  });
+});
+
 describe('what the idle schedule still finds', () => {
   let e2e: E2E;
   let posts: { id: string }[];
