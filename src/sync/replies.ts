@@ -109,10 +109,9 @@ export class Replies {
         report.fail(`task:${taskId}`, (error as Error).message, (error as { side?: 'facebook' | 'planfix' }).side);
       }
     }
-    if (complete) {
-      store.setCursor(REPLY_CURSOR, new Date(cursorAt).toISOString());
-      store.setMeta(META.repliesDeferred, JSON.stringify(deferred));
-    }
+    // Kept even when the pass is incomplete: a task left now is read next cycle, whatever happens.
+    store.setMeta(META.repliesDeferred, JSON.stringify(deferred));
+    if (complete) store.setCursor(REPLY_CURSOR, new Date(cursorAt).toISOString());
     try {
       if (!this.ctx.budget.exhausted) await this.retryPostponed(startedAt);
     } catch (error) {
