@@ -1,4 +1,4 @@
-// The bin's code as one set of ES modules (issue 9 § 10): loading got, zod, cosmiconfig and yaml as
+// The bin's code as one set of ES modules (issue 9 § 10): loading zod, cosmiconfig and yaml as
 // hundreds of small files costs more at every start than the code itself. Each command stays its
 // own chunk, loaded when it runs (the simulator only with `demo`). Run by `npm run build` and by
 // the tests' global setup, after tsc has type-checked and built dist/.

@@ -4,7 +4,7 @@
 //   npm run bench                          startup, pace, memory and budget phases
 //   npm run bench -- startup               only the start-up figures (--help, --version, a no-op run)
 //   npm run bench -- pace budget           only those phases (also BENCH_PHASES=pace,budget)
-//   npm run bench -- --full                memory phase at 100,000 comments (also BENCH_FULL=1; default 40,000)
+//   npm run bench -- --full                memory phase at 100,000 comments, loop phase at 10,000 cycles (also BENCH_FULL=1)
 //   npm run bench -- cost                  requests of idle and busy `run` cycles per side, against a naive poller and the minimum
 //
 // Knobs (environment): BENCH_MEMORY_COMMENTS, BENCH_MEMORY_PER_POST (100), BENCH_MEMORY_RPS (1000),
@@ -12,6 +12,7 @@
 // BENCH_PACE_COMMENTERS, BENCH_LATENCY_MS, BENCH_RPS, BENCH_RESULTS (JSON path; "" = none),
 // BENCH_CHILD_NODE_OPTIONS (NODE_OPTIONS for the CLI only, e.g. "--max-old-space-size=64" or an --import probe).
 
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -23,8 +24,8 @@ import { seedHistory, type Seeded } from './seed.js';
 import { costPhase } from './cost.js';
 import { fbsyncArgv, measureStartup } from './startup.js';
 
-type Phase = 'startup' | 'pace' | 'memory' | 'budget' | 'cost';
-const ALL_PHASES: Phase[] = ['startup', 'pace', 'memory', 'budget', 'cost'];
+type Phase = 'startup' | 'pace' | 'memory' | 'budget' | 'loop' | 'cost';
+const ALL_PHASES: Phase[] = ['startup', 'pace', 'memory', 'budget', 'loop', 'cost'];
 
 interface Row {
   phase: Phase;
@@ -247,6 +248,50 @@ async function memoryPhase(): Promise<void> {
   }
 }
 
+// ---- phase: loop mode ---------------------------------------------------------------------------
+
+/**
+ * `fbsync run --every` keeps one process alive: its memory must stay flat. A child runs idle cycles
+ * back to back as runLoop does (50 posts and 50 tasks watched, nothing new) and reports its RSS.
+ */
+async function loopPhase(): Promise<void> {
+  const cycles = FULL ? 10_000 : num('BENCH_LOOP_CYCLES', 1_000);
+  const every = Math.max(1, Math.round(cycles / 10));
+  log(`\n[loop] ${cycles} idle cycles in one process (50 posts, 50 tasks)`);
+  const sim = await startSimulator({ planfix: { dailyBudget: 100_000_000 } });
+  const work = makeWorkdir(sim, 1000);
+  try {
+    for (let i = 0; i < 50; i++) {
+      const post = sim.facebook.addPost({ message: `Loop bench post ${i}` });
+      sim.facebook.addComment(post.id, { from: { id: `77000000${i % 10}`, name: `Looper ${i % 10}` }, message: `comment on ${i}` });
+    }
+    const first = await runCli(['run', '--json', '--config', work.configPath], { cwd: work.dir });
+    if (first.code !== 0) throw new Error(`the import run exited ${first.code}`);
+    const samples: { cycle: number; rssBytes: number; heapUsedBytes: number }[] = [];
+    const child = spawn(process.execPath, [path.join(ROOT, 'dist/bench/loop-child.js'), work.configPath, String(cycles), String(every)], { cwd: work.dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    const t0 = Date.now();
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    const wallS = (Date.now() - t0) / 1000;
+    for (const line of out.split('\n')) if (line.trim()) samples.push(JSON.parse(line));
+    if (code !== 0 || samples.length < 2) throw new Error(`loop child exited ${code}: ${err.slice(0, 300)}`);
+    const early = samples.find((s) => s.cycle >= every) ?? samples[0]!;
+    const last = samples.at(-1)!;
+    const growth = last.rssBytes - early.rssBytes;
+    row('loop', 'idle cycles run (cycles per second)', `${last.cycle} (${fmt(last.cycle / wallS, 0)}/s)`, 'info');
+    row('loop', `RSS after ${early.cycle} / ${last.cycle} idle cycles`, `${mb(early.rssBytes)} / ${mb(last.rssBytes)}`, 'flat: growth < 10 MB', growth < 10 * MB);
+    row('loop', 'live heap after the first / last sample', `${mb(samples[0]!.heapUsedBytes)} / ${mb(last.heapUsedBytes)}`, 'info');
+    if (!FULL) row('loop', 'size', `${cycles} cycles`, 'issue: 10,000 (npm run bench -- --full)');
+    results.loop = { cycles, samples, wallMs: wallS * 1000 };
+  } finally {
+    work.remove();
+    await sim.close();
+  }
+}
+
 // ---- phase 3: daily budget -------------------------------------------------------------------
 
 const namesATime = (text: string) => /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(text);
@@ -398,6 +443,7 @@ async function main(): Promise<void> {
       if (phase === 'startup') await startupPhase();
       else if (phase === 'pace') await pacePhase();
       else if (phase === 'memory') await memoryPhase();
+      else if (phase === 'loop') await loopPhase();
       else if (phase === 'cost') await costPhase((figure, value, target = '', pass) => row('cost', figure, value, target, pass), results, log);
       else await budgetPhase();
     } catch (error) {

@@ -5,7 +5,6 @@
 import type { Config } from '../config/types.js';
 import { type MissingPermission, type TokenInfo, OAuthClient } from '../facebook/oauth.js';
 import { httpTuningFromEnv } from '../http/client.js';
-import { META } from '../store/meta-keys.js';
 
 export function makeOAuthClient(config: Config): OAuthClient {
   return new OAuthClient({

@@ -106,38 +106,7 @@ export function resolveConfig(raw: unknown, filepath: string, env: NodeJS.Proces
   }
 
   const c = result.data;
-  return {
-    facebook: {
-      pageId: c.facebook.pageId,
-      appId: c.facebook.appId,
-      appSecret: c.facebook.appSecret,
-      ...(c.facebook.pageAccessToken !== undefined ? { pageAccessToken: c.facebook.pageAccessToken } : {}),
-      apiVersion: c.facebook.apiVersion,
-      graphUrl: c.facebook.graphUrl,
-    },
-    planfix: {
-      url: c.planfix.url,
-      token: c.planfix.token,
-      taskTemplateId: c.planfix.taskTemplateId,
-      contactTemplateId: c.planfix.contactTemplateId,
-      fields: { contactFacebookId: c.planfix.fields.contactFacebookId, taskPostId: c.planfix.fields.taskPostId },
-      requestsPerSecond: c.planfix.requestsPerSecond,
-      ...(c.planfix.dailyBudget !== undefined ? { dailyBudget: c.planfix.dailyBudget } : {}),
-    },
-    store: { path: resolveStorePath(c.store.path, filepath) },
-    sync: {
-      lookbackDays: c.sync.lookbackDays,
-      concurrency: c.sync.concurrency,
-      maxRunSeconds: c.sync.maxRunSeconds,
-      maxEffects: c.sync.maxEffects,
-      reopenClosedTasks: c.sync.reopenClosedTasks,
-      fullCheckMinutes: c.sync.fullCheckMinutes,
-      editCheckMinutes: c.sync.editCheckMinutes,
-      editChecksPerCycle: c.sync.editChecksPerCycle,
-      runShare: c.sync.runShare,
-    },
-    filepath,
-  };
+  return { ...c, store: { ...c.store, path: resolveStorePath(c.store.path, filepath) }, filepath };
 }
 
 /** Relative to the configuration file's folder; `~/` is the home directory. */

@@ -3,14 +3,14 @@
 
 import type { BackoffPolicy } from '../http/backoff.js';
 import { type HttpRequest, type HttpResponse, HttpClient, parseJson } from '../http/client.js';
-import { AuthError, MalformedResponseError, RemoteError, ThrottledError, TooMuchDataError, TransientError } from '../http/errors.js';
+import { AuthError, MalformedResponseError, RemoteError, ThrottledError, TooMuchDataError, writeOutcomeUnknown } from '../http/errors.js';
 import { redact, registerSecret } from '../http/secrets.js';
-import type { Throttle } from '../http/throttle.js';
 import { classifyGraphAnswer, describeRequest } from './graph-errors.js';
 import { type At, type Page, at, graphTimeToDate, parseComment, parseCreated, parseList, parsePicture, parsePost } from './parse.js';
 import { classicSignatureParams, signatureParams, withParams, withoutSignature } from './proof.js';
 import type { CommentListOptions, FacebookPage, FbComment, FbPost, PageSizeMemory, PagedEdge, PostListOptions } from './types.js';
 import { type Usage, applyUsage, readUsage } from './usage.js';
+import { SideClient } from '../http/side-client.js';
 
 export interface GraphClientOptions {
   /** e.g. "https://graph.facebook.com"; tests and the simulator point it at 127.0.0.1. */
@@ -46,9 +46,8 @@ export const MIN_PAGE_SIZE = 5;
 /** Growth per run, back towards MAX_PAGE_SIZE, of a size that had been reduced. */
 const PAGE_SIZE_GROWTH = 1.25;
 
-export class GraphClient implements FacebookPage {
+export class GraphClient extends SideClient implements FacebookPage {
   readonly pageId: string;
-  private readonly http: HttpClient;
   /** `{graphUrl}/{apiVersion}` without a trailing slash. */
   private readonly base: string;
   private readonly basePath: string;
@@ -61,6 +60,7 @@ export class GraphClient implements FacebookPage {
   private readonly settled = new Set<PagedEdge>();
 
   constructor(private readonly options: GraphClientOptions) {
+    super();
     registerSecret(options.accessToken);
     registerSecret(options.appSecret);
     this.pageId = options.pageId;
@@ -87,18 +87,6 @@ export class GraphClient implements FacebookPage {
   /** The last usage Facebook reported (highest of its usage headers), if any answer carried one. */
   get usage(): { percent: number; regainAfterMinutes: number } | undefined {
     return this.lastUsage && { percent: this.lastUsage.percent, regainAfterMinutes: this.lastUsage.regainAfterMinutes };
-  }
-
-  get throttle(): Throttle {
-    return this.http.throttle;
-  }
-
-  get throttledBy(): ThrottledError | undefined {
-    return this.http.throttle.stopped;
-  }
-
-  get requestCount(): number {
-    return this.http.requestCount;
   }
 
   /**
@@ -195,8 +183,8 @@ export class GraphClient implements FacebookPage {
       return parseCreated(parsed.value, what);
     } catch (error) {
       // A 2xx came back, so the reply was most likely published: let the journal look for it.
-      const reason = error instanceof Error ? error.message : String(error);
-      throw new TransientError('facebook', redact(`${reason}; the reply may have been published`), true);
+      if (!(error instanceof MalformedResponseError)) throw error;
+      throw writeOutcomeUnknown('facebook', error);
     }
   }
 

@@ -6,10 +6,10 @@ import type { BackoffPolicy } from '../http/backoff.js';
 import { type HttpRequest, type HttpResponse, HttpClient, parseJson } from '../http/client.js';
 import { AuthError, MalformedResponseError, RefusedError, RemoteError, PermissionError, ThrottledError, TransientError } from '../http/errors.js';
 import { redact, registerSecret } from '../http/secrets.js';
-import type { Throttle } from '../http/throttle.js';
 import { classifyGraphAnswer, describeRequest, readGraphError } from './graph-errors.js';
 import { type At, type Json, type Page, array, at, child, object, optBoolean, optNumber, optString, parseList, string } from './parse.js';
 import { signatureParams, withParams, withoutSignature } from './proof.js';
+import { SideClient } from '../http/side-client.js';
 
 export interface OAuthClientOptions {
   graphUrl: string;
@@ -120,14 +120,14 @@ export function missingPagePermissions(
   return missing;
 }
 
-export class OAuthClient {
-  private readonly http: HttpClient;
+export class OAuthClient extends SideClient {
   private readonly base: string;
   private readonly basePath: string;
   /** Token each unsigned request is to be signed with (the same object comes back on every retry). */
   private readonly signWith = new WeakMap<HttpRequest, string>();
 
   constructor(private readonly options: OAuthClientOptions) {
+    super();
     registerSecret(options.appSecret);
     registerSecret(this.appToken);
     const graphUrl = options.graphUrl.replace(/\/+$/, '');
@@ -144,14 +144,6 @@ export class OAuthClient {
       },
       classify: (response, request) => this.classify(response, request),
     });
-  }
-
-  get requestCount(): number {
-    return this.http.requestCount;
-  }
-
-  get throttle(): Throttle {
-    return this.http.throttle;
   }
 
   /** The login dialog's `code` → a short-lived user token. `redirectUri` must be byte-identical to the dialog's. */

@@ -87,6 +87,12 @@ export class HttpClient {
     return this.limit(() => this.sendWithRetries(request));
   }
 
+  /** Closes the kept-alive connections (loop mode makes new clients every cycle). */
+  close(): void {
+    this.agents.http.destroy();
+    this.agents.https.destroy();
+  }
+
   private async sendWithRetries(request: HttpRequest): Promise<HttpResponse> {
     const backoff = this.options.backoff ?? defaultBackoff;
     for (let attempt = 0; ; attempt++) {

@@ -103,3 +103,12 @@ export class NetworkError extends TransientError {
     super(side, message, outcomeUnknown);
   }
 }
+
+/**
+ * A 2xx answer to a write that cannot be read (not JSON, no id) most likely comes after the write
+ * was applied: it becomes a write whose outcome is unknown, so the journal looks for the result
+ * before writing again — never a plain failure, after which the write would be repeated blindly.
+ */
+export function writeOutcomeUnknown(side: Side, unreadable: MalformedResponseError): TransientError {
+  return new TransientError(side, `${unreadable.message}; the write may have been applied`, true, undefined, { cause: unreadable });
+}

@@ -3,14 +3,14 @@
 
 import type { BackoffPolicy } from '../http/backoff.js';
 import { type HttpMethod, type HttpRequest, type HttpResponse, HttpClient } from '../http/client.js';
-import { AuthError, MalformedResponseError, NotFoundError, RefusedError, RemoteError, ThrottledError, TransientError } from '../http/errors.js';
+import { AuthError, MalformedResponseError, NotFoundError, RefusedError, RemoteError, ThrottledError, TransientError, writeOutcomeUnknown } from '../http/errors.js';
 import { ConfigError } from '../errors.js';
 import { redact, registerSecret } from '../http/secrets.js';
-import type { Throttle } from '../http/throttle.js';
 import { formatFilterDate } from './dates.js';
 import { AnswerReader, type RawTask } from './parse.js';
 import { type PlanfixIds, classifyPlanfixAnswer, describeRequest } from './planfix-errors.js';
 import type { NewComment, NewContact, NewTask, PfComment, PfContact, PfTask, PlanfixAccount } from './types.js';
+import { SideClient } from '../http/side-client.js';
 
 export interface PlanfixClientOptions extends PlanfixIds {
   /** Account address without trailing slash; the API is at `${url}/rest/`. */
@@ -54,8 +54,7 @@ interface Call {
   query?: Record<string, string>;
 }
 
-export class PlanfixClient implements PlanfixAccount {
-  private readonly http: HttpClient;
+export class PlanfixClient extends SideClient implements PlanfixAccount {
   private readonly api: string;
   private remaining: number | undefined;
   /** Set once Planfix refused a contact as comment author: later comments of this run go without `owner`. */
@@ -65,6 +64,7 @@ export class PlanfixClient implements PlanfixAccount {
   private readonly processStatuses = new Map<number, Promise<Map<number, boolean>>>();
 
   constructor(private readonly options: PlanfixClientOptions) {
+    super();
     const rps = options.requestsPerSecond;
     if (!(rps > 0) || !Number.isFinite(rps)) {
       throw new ConfigError(`planfix.requestsPerSecond must be a positive number, got ${rps}`, 'planfix.requestsPerSecond');
@@ -86,18 +86,6 @@ export class PlanfixClient implements PlanfixAccount {
   /** `X-RateLimit-Remaining` of the last answer that had it: requests left today (refreshed ~10 min). */
   get remainingToday(): number | undefined {
     return this.remaining;
-  }
-
-  get throttle(): Throttle {
-    return this.http.throttle;
-  }
-
-  get throttledBy(): ThrottledError | undefined {
-    return this.http.throttle.stopped;
-  }
-
-  get requestCount(): number {
-    return this.http.requestCount;
   }
 
   // ---- contacts ----
@@ -377,7 +365,7 @@ export class PlanfixClient implements PlanfixAccount {
       return read.createdId(body);
     } catch (error) {
       if (!(error instanceof MalformedResponseError)) throw error;
-      throw new TransientError('planfix', redact(`${error.message}; the write may have been applied`), true, undefined, { cause: error });
+      throw writeOutcomeUnknown('planfix', error);
     }
   }
 

@@ -80,8 +80,14 @@ export function openSession(config: Config, options: { lock?: boolean } = {}): S
       config,
       store: opened,
       ...clients(),
-      renewClients: () => Object.assign(session, clients()),
+      renewClients: () => {
+        session.fb.close();
+        session.pf.close();
+        Object.assign(session, clients());
+      },
       close: () => {
+        session.fb.close();
+        session.pf.close();
         opened.close();
         lock?.release();
       },

@@ -68,7 +68,9 @@ describe('failures after the request was sent may have been applied', () => {
     handler = () => {}; // never answers
     const error = await failure(client({ timeoutMs: 200 }).send(post('/task/')));
     expect(error.outcomeUnknown).toBe(true);
-    expect(error.message).toBe(`planfix: POST ${base}/task/ failed: no answer within 200 ms`);
+    expect(error.message).toBe(
+      `Planfix: cannot reach ${new URL(base).host} (no answer within 200 ms) on POST /task/: check the network or proxy; FBSYNC_HTTP_TIMEOUT_MS=400 allows a slower link`,
+    );
     expect(arrivals).toHaveLength(1);
   });
 
@@ -117,7 +119,9 @@ describe('failures before anything was sent', () => {
     const http1 = client();
     const error = await failure(http1.send({ method: 'POST', url: `http://127.0.0.1:${port}/task/`, json: {} }));
     expect(error.outcomeUnknown).toBe(false);
-    expect(error.message).toContain('ECONNREFUSED');
+    expect(error.message).toBe(
+      `Planfix: cannot reach 127.0.0.1:${port} (connection refused) on POST /task/: check planfix.url (host and port), and that no firewall or proxy refuses it`,
+    );
     expect(http1.requestCount).toBe(3);
   });
 });

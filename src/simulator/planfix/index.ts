@@ -36,7 +36,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { CfValue, CommentRec, PersonId, TaskRec } from './model.js';
-import { FaultPlan, type FaultKind, type FaultOptions } from './faults.js';
+import { FaultPlan, type FaultOptions } from './faults.js';
 import { DailyBudget, RpsLimiter } from './limits.js';
 import { createHandler, type RequestLogEntry } from './server.js';
 import { type AnswerShapes, MANAGER_USER_ID, PlanfixState } from './state.js';
