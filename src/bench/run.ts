@@ -5,6 +5,7 @@
 //   npm run bench -- startup               only the start-up figures (--help, --version, a no-op run)
 //   npm run bench -- pace budget           only those phases (also BENCH_PHASES=pace,budget)
 //   npm run bench -- --full                memory phase at 100,000 comments, loop phase at 10,000 cycles (also BENCH_FULL=1)
+//   npm run bench -- cost                  requests of idle and busy `run` cycles per side, against a naive poller and the minimum
 //
 // Knobs (environment): BENCH_MEMORY_COMMENTS, BENCH_MEMORY_PER_POST (100), BENCH_MEMORY_RPS (1000),
 // BENCH_MEMORY_LATENCY_MS (0), BENCH_PACE_POSTS, BENCH_PACE_COMMENTS_PER_POST,
@@ -20,10 +21,11 @@ import { analyseRequests, CREATION_KINDS } from './analyse.js';
 import { type CliRun, makeWorkdir, ROOT, runCli, type Workdir } from './cli.js';
 import { MB } from './rss.js';
 import { seedHistory, type Seeded } from './seed.js';
+import { costPhase } from './cost.js';
 import { fbsyncArgv, measureStartup } from './startup.js';
 
-type Phase = 'startup' | 'pace' | 'memory' | 'budget' | 'loop';
-const ALL_PHASES: Phase[] = ['startup', 'pace', 'memory', 'budget', 'loop'];
+type Phase = 'startup' | 'pace' | 'memory' | 'budget' | 'loop' | 'cost';
+const ALL_PHASES: Phase[] = ['startup', 'pace', 'memory', 'budget', 'loop', 'cost'];
 
 interface Row {
   phase: Phase;
@@ -442,6 +444,7 @@ async function main(): Promise<void> {
       else if (phase === 'pace') await pacePhase();
       else if (phase === 'memory') await memoryPhase();
       else if (phase === 'loop') await loopPhase();
+      else if (phase === 'cost') await costPhase((figure, value, target = '', pass) => row('cost', figure, value, target, pass), results, log);
       else await budgetPhase();
     } catch (error) {
       row(phase, 'phase crashed', (error as Error).stack?.split('\n').slice(0, 3).join(' ') ?? String(error), 'runs', false);

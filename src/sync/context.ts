@@ -23,6 +23,8 @@ export interface SyncContext {
    * records it (set by the reply half, so the inbound half never imports an echo).
    */
   adoptEcho?(comment: FbComment): Promise<boolean>;
+  /** `run`: the tasks fbsync wrote to in this cycle, and when it first did (ms); see Replies.run. */
+  writtenThisCycle?: ReadonlyMap<number, number>;
 }
 
 /** The contact every comment whose author Facebook withholds is filed under (never dropped). */

@@ -8,14 +8,19 @@ import type { SyncContext } from './context.js';
 import { Executor } from './executor.js';
 import { Inbound } from './inbound.js';
 import { Replies } from './replies.js';
+import { WriteNotingPlanfix } from './written.js';
 import { RunReport } from './report.js';
 import { META } from '../store/meta-keys.js';
 
 /** The `sync` section of the configuration, as it is, and the Page. */
-export interface CycleOptions extends Pick<Config['sync'], 'lookbackDays' | 'concurrency' | 'maxRunSeconds' | 'maxEffects' | 'reopenClosedTasks'> {
+export interface CycleOptions
+  extends Pick<Config['sync'], 'lookbackDays' | 'concurrency' | 'maxRunSeconds' | 'maxEffects' | 'reopenClosedTasks'>,
+    Partial<Pick<Config['sync'], 'fullCheckMinutes' | 'editCheckMinutes' | 'editChecksPerCycle' | 'runShare'>> {
   pageId: string;
-  /** Unchanged posts whose comments are all re-read per run (edits, hides, deletions). */
-  rescanPerRun?: number;
+  /** planfix.dailyBudget: with sync.runShare, the Planfix requests a day `run` may spend (unset: no limit of its own). */
+  planfixDailyBudget?: number;
+  /** The cycle's clock (tests); default the system's. */
+  now?: Date;
   /** SIGINT/SIGTERM: start no new write, finish those in flight (the command exits 130/143). */
   signal?: AbortSignal;
 }
@@ -70,9 +75,21 @@ export function recordQuietStops(ctx: SyncContext): void {
   }
 }
 
+/**
+ * The Planfix requests of the day `run` leaves to others (people, other integrations): all but
+ * sync.runShare of planfix.dailyBudget. Like backfill's reserve, checked before every write
+ * against what Planfix says is left today.
+ */
+export function planfixReserve(options: Pick<CycleOptions, 'planfixDailyBudget' | 'runShare'>): number {
+  if (!options.planfixDailyBudget) return 0;
+  return Math.floor(options.planfixDailyBudget * (1 - (options.runShare ?? 1)));
+}
+
 /** One cycle: Facebook → Planfix, then Planfix → Facebook. Auth errors propagate (exit 3); throttling ends the cycle cleanly. */
 export async function runCycle(sides: Sides, options: CycleOptions): Promise<RunReport> {
-  const ctx = makeContext(sides, options);
+  const noting = new WriteNotingPlanfix(sides.pf);
+  const ctx = makeContext({ ...sides, pf: noting }, options);
+  ctx.writtenThisCycle = noting.written;
   if (options.signal?.aborted) ctx.budget.stop('interrupted');
   options.signal?.addEventListener('abort', () => ctx.budget.stop('interrupted'), { once: true });
   for (const side of ['facebook', 'planfix'] as const) {
@@ -81,10 +98,19 @@ export async function runCycle(sides: Sides, options: CycleOptions): Promise<Run
   }
   if (Object.keys(ctx.report.throttled).length > 0) return ctx.report;
 
+  const reserve = planfixReserve(options);
+  if (reserve > 0) ctx.budget.guard = () => ((sides.pf.remainingToday ?? Number.POSITIVE_INFINITY) < reserve ? 'planfixBudget' : undefined);
   const inbound = new Inbound(ctx);
   const replies = new Replies(ctx);
   try {
-    await inbound.run({ since: new Date(Date.now() - options.lookbackDays * 86_400_000), rescanPerRun: options.rescanPerRun ?? 2 });
+    const now = options.now ?? new Date();
+    await inbound.run({
+      since: new Date(now.getTime() - options.lookbackDays * 86_400_000),
+      now,
+      fullCheckMs: (options.fullCheckMinutes ?? 10) * 60_000,
+      editCheckMs: (options.editCheckMinutes ?? 30) * 60_000,
+      optionalReads: options.editChecksPerCycle ?? 1,
+    });
     if (!ctx.budget.exhausted) await replies.run();
   } catch (error) {
     if (error instanceof ThrottledError) recordThrottle(ctx, error);
