@@ -44,7 +44,7 @@ export const FAST_ENV = { FBSYNC_RETRY_BASE_MS: '10', FBSYNC_HTTP_TIMEOUT_MS: '4
  */
 const EAGER_EDIT_CHECKS = '  fullCheckMinutes: 0\n  editCheckMinutes: 0\n  editChecksPerCycle: 2\n';
 
-function withSchedule(extra: string, schedule: 'eager' | 'shipped'): string {
+export function withSchedule(extra: string, schedule: 'eager' | 'shipped'): string {
   if (schedule === 'shipped') return extra;
   return /^sync:\n/m.test(extra) ? extra.replace(/^sync:\n/m, `sync:\n${EAGER_EDIT_CHECKS}`) : `${extra}${extra && !extra.endsWith('\n') ? '\n' : ''}sync:\n${EAGER_EDIT_CHECKS}`;
 }
