@@ -86,7 +86,7 @@ describe('loadConfig', () => {
         requestsPerSecond: 1,
       },
       store: { path: path.join(dir, 'fbsync.db') },
-      sync: { lookbackDays: 14, concurrency: 4, maxRunSeconds: 50, maxEffects: 0, reopenClosedTasks: true },
+      sync: { lookbackDays: 14, concurrency: 4, maxRunSeconds: 50, maxEffects: 0, reopenClosedTasks: true, fullCheckMinutes: 10, editCheckMinutes: 30, editChecksPerCycle: 1, runShare: 1 },
       pages: [{ pageId: '104857600000000', taskTemplateId: 12, key: 'facebook.pageId' }],
       filepath: file,
     });
@@ -255,7 +255,7 @@ describe('validation messages', () => {
     const lines = err.message.split('\n');
     expect(lines).toContain('pageId: unknown key — did you mean "facebook.pageId"?');
     const colour = lines.find((l) => l.startsWith('sync.colour:'));
-    expect(colour).toMatch(/^sync\.colour: unknown key \(the keys here are lookbackDays, concurrency, maxRunSeconds, maxEffects, reopenClosedTasks\)$/);
+    expect(colour).toMatch(/^sync\.colour: unknown key \(the keys here are lookbackDays, concurrency, maxRunSeconds, maxEffects, reopenClosedTasks, fullCheckMinutes, editCheckMinutes, editChecksPerCycle, runShare\)$/);
   });
 
   it('names the key of a wrong type', async () => {
@@ -409,7 +409,7 @@ describe('values', () => {
     expect(config.facebook.apiVersion).toBe('v23.0');
     expect(config.planfix.taskTemplateId).toBe(12);
     expect(config.planfix.requestsPerSecond).toBe(2.5);
-    expect(config.sync).toEqual({ lookbackDays: 30, concurrency: 1, maxRunSeconds: 600, maxEffects: 100, reopenClosedTasks: false });
+    expect(config.sync).toEqual({ lookbackDays: 30, concurrency: 1, maxRunSeconds: 600, maxEffects: 100, reopenClosedTasks: false, fullCheckMinutes: 10, editCheckMinutes: 30, editChecksPerCycle: 1, runShare: 1 });
   });
 
   it('an empty pageAccessToken counts as not given', async () => {
@@ -460,7 +460,7 @@ describe('config.example.yaml', () => {
     });
     expect(config.planfix.fields).toEqual({ contactFacebookId: 101, taskPostId: 202 });
     expect(config.store.path).toBe(path.join(repoRoot, 'fbsync.db'));
-    expect(config.sync).toEqual({ lookbackDays: 14, concurrency: 4, maxRunSeconds: 50, maxEffects: 0, reopenClosedTasks: true });
+    expect(config.sync).toEqual({ lookbackDays: 14, concurrency: 4, maxRunSeconds: 50, maxEffects: 0, reopenClosedTasks: true, fullCheckMinutes: 10, editCheckMinutes: 30, editChecksPerCycle: 1, runShare: 1 });
   });
 
   it('mentions every key, even the commented-out ones', async () => {

@@ -123,6 +123,7 @@ async function cycle(config: Config, session: Session, output: Output, abort: Ab
     const report = await runCycle(session, {
       ...config.sync,
       pageId: config.pages[0]!.pageId,
+      planfixDailyBudget: config.planfix.dailyBudget,
       signal: abort,
     });
     const requests = session.requestCounts();

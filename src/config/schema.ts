@@ -192,6 +192,10 @@ const planfixOptions = {
     schema: z.preprocess(toNumber, z.number().gt(0).max(1000)).default(1),
     expected: 'a number greater than 0 and at most 1000',
   }),
+  dailyBudget: option({
+    schema: intRange(1, Number.MAX_SAFE_INTEGER).optional(),
+    expected: "a whole number of requests, at least 1 (the plan's daily limit)",
+  }),
 };
 
 const storeOptions = {
@@ -213,6 +217,22 @@ const syncOptions = {
     schema: z.preprocess(toBoolean, z.boolean()).default(true),
     expected: 'true or false',
   }),
+  fullCheckMinutes: option({
+    schema: z.preprocess(toNumber, z.number().min(0).max(1440)).default(10),
+    expected: 'a number of minutes from 0 to 1440 (0 = list the whole window every run)',
+  }),
+  editCheckMinutes: option({
+    schema: z.preprocess(toNumber, z.number().min(0).max(10080)).default(30),
+    expected: 'a number of minutes from 0 to 10080 (0 = as often as editChecksPerCycle allows)',
+  }),
+  editChecksPerCycle: option({
+    schema: intRange(0, 100).default(1),
+    expected: 'an integer from 0 to 100',
+  }),
+  runShare: option({
+    schema: z.preprocess(toNumber, z.number().gt(0).max(1)).default(1),
+    expected: 'a share greater than 0 and at most 1, e.g. 0.8',
+  }),
 };
 
 const rootOptions = {
@@ -229,7 +249,7 @@ const rootOptions = {
   store: option({ schema: z.strictObject(shapeOf(storeOptions)).prefault({}), expected: 'a mapping with path' }),
   sync: option({
     schema: z.strictObject(shapeOf(syncOptions)).prefault({}),
-    expected: 'a mapping with lookbackDays, concurrency, maxRunSeconds, maxEffects, reopenClosedTasks',
+    expected: 'a mapping with lookbackDays, concurrency, maxRunSeconds, maxEffects, reopenClosedTasks, fullCheckMinutes, …',
   }),
 };
 

@@ -100,8 +100,11 @@ export class GraphClient extends SideClient implements FacebookPage {
     if (options.until) params.until = String(Math.floor(options.until.getTime() / 1000));
     const since = options.since?.getTime();
     let olderInARow = 0;
-    for await (const posts of this.pages(this.url(`${this.pageId}/feed`, params), 'posts', 'feed', (value, what) => parseList(value, what, parsePost))) {
+    let more = true;
+    const pages = this.pages(this.url(`${this.pageId}/feed`, params), 'posts', 'feed', (value, what) => parseList(value, what, parsePost), (next) => (more = next));
+    for await (const posts of pages) {
       if (since === undefined) {
+        options.onPage?.({ last: !more });
         yield posts;
         continue;
       }
@@ -114,7 +117,10 @@ export class GraphClient extends SideClient implements FacebookPage {
           break;
         }
       }
-      if (wanted.length > 0) yield wanted;
+      if (wanted.length > 0) {
+        options.onPage?.({ last: !more || olderInARow >= 2 });
+        yield wanted;
+      }
       if (olderInARow >= 2) return;
     }
   }
@@ -313,7 +319,14 @@ export class GraphClient extends SideClient implements FacebookPage {
    * or a page of nothing but ids already seen, ends the listing with an error instead of a loop.
    * Ids repeated inside an otherwise new page are dropped.
    */
-  private async *pages<T extends { id: string }>(first: string, noun: string, edge: PagedEdge, parse: (value: unknown, what: string) => Page<T>): AsyncGenerator<T[]> {
+  private async *pages<T extends { id: string }>(
+    first: string,
+    noun: string,
+    edge: PagedEdge,
+    parse: (value: unknown, what: string) => Page<T>,
+    /** Told, before each page is yielded, whether a next one follows. */
+    onMore?: (more: boolean) => void,
+  ): AsyncGenerator<T[]> {
     const seenIds = new Set<string>();
     const seenUrls = new Set<string>([withoutSignature(first)]);
     let url = first;
@@ -329,6 +342,7 @@ export class GraphClient extends SideClient implements FacebookPage {
       if (page.items.length > 0 && fresh.length === 0) {
         throw new MalformedResponseError('facebook', redact(`Facebook returned the same page of ${noun} twice (${what}, page ${number}: every id on it was already listed); stopped instead of looping — try again later`));
       }
+      onMore?.(Boolean(page.next));
       if (fresh.length > 0) yield fresh;
       if (!page.next) return;
       const key = withoutSignature(page.next);

@@ -62,6 +62,8 @@ export interface PostListOptions {
   until?: Date;
   /** Posts per page (≤ 100); smaller when Facebook said the pages are too heavy (PageSizeMemory). */
   pageSize?: number;
+  /** Told before each page is yielded whether it is the listing's last (no `paging.next`, or the window's end reached). */
+  onPage?(page: { last: boolean }): void;
 }
 
 export interface CommentListOptions {
@@ -92,6 +94,8 @@ export interface RequestCounter {
 /** What the sync engine needs from Facebook. */
 export interface FacebookPage extends RequestCounter {
   readonly pageId: string;
+  /** The last usage Facebook reported (highest of its usage headers, percent), once an answer carried one. */
+  readonly usage?: { percent: number; regainAfterMinutes: number };
   /** Page feed newest-created first, one array per Graph page, each post with its comment count. */
   listPosts(options?: PostListOptions): AsyncIterable<FbPost[]>;
   getPost(postId: string): Promise<FbPost>;

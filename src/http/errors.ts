@@ -55,8 +55,9 @@ export class NotFoundError extends RemoteError {
 }
 
 /**
- * The API refused this one write for a reason that retrying will not fix soon
- * (Graph 368 policy block, can_comment false, Planfix 6 "comments not allowed", a missing template).
+ * The API refused this one write for a reason that retrying will not fix soon (can_comment false,
+ * Planfix 6 "comments not allowed", a missing template). A block Facebook calls temporary (368) is a
+ * PostponedError instead.
  */
 export class RefusedError extends RemoteError {
   override readonly code = 'REFUSED';

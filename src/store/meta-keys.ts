@@ -24,6 +24,14 @@ export const META = {
   throttleNotBefore: (side: SideName) => `throttle.${side}.notBefore`,
   /** When the current throttle wait of a side began: `run` tells a long wait from a short one. */
   throttleSince: (side: SideName) => `run.throttle.${side}.since`,
+  /** JSON (sync/inbound-plan.ts Rotation): where `run`'s rotation over the older pages of posts stands. */
+  inboundRotation: 'inbound.rotation',
+  /** The list form (`facebook.pages`): `inboundRotation` of one Page. */
+  inboundRotationOf: (pageId: string) => `inbound.rotation.${pageId}`,
+  /** JSON array of task ids: those the last cycle's reply half left for this one (fbsync had just written to them). */
+  repliesDeferred: 'replies.deferred',
+  /** JSON {count, at} (sync/inbound-plan.ts OwnReplies): the comment count a post has once fbsync's replies published since its last read are in. */
+  ownReplies: (postId: string) => `replies.own.${postId}`,
   /** The task a post left because Planfix refused its comments; its "moved" note is still to write. */
   taskMovedFrom: (postId: string) => `task.movedFrom.${postId}`,
 } as const;

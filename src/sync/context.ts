@@ -21,6 +21,8 @@ export interface SyncContext {
    * template, for its one scan of changed tasks. Unset: `fb`, `pageId` and the client's template.
    */
   pages?: { clients: ReadonlyMap<string, { fb: FacebookPage }>; taskTemplateIds: readonly number[] };
+  /** The meta key of this Page's rotation over its older posts (several Pages: META.inboundRotationOf); unset: META.inboundRotation. */
+  rotationKey?: string;
   concurrency: number;
   /** sync.reopenClosedTasks: false = a completed or cancelled task still takes its post's comments (rule 2). */
   reopenClosedTasks: boolean;
@@ -29,6 +31,8 @@ export interface SyncContext {
    * records it (set by the reply half, so the inbound half never imports an echo).
    */
   adoptEcho?(comment: FbComment): Promise<boolean>;
+  /** `run`: the tasks fbsync wrote to in this cycle, and when it first did (ms); see Replies.run. */
+  writtenThisCycle?: ReadonlyMap<number, number>;
 }
 
 /** The contact every comment whose author Facebook withholds is filed under (never dropped). */

@@ -8,14 +8,19 @@ import type { SyncContext } from './context.js';
 import { Executor } from './executor.js';
 import { Inbound } from './inbound.js';
 import { Replies } from './replies.js';
+import { WriteNotingPlanfix } from './written.js';
 import { type PageResult, RunReport } from './report.js';
 import { META } from '../store/meta-keys.js';
 
 /** The `sync` section of the configuration, as it is, and the Page. */
-export interface CycleOptions extends Pick<Config['sync'], 'lookbackDays' | 'concurrency' | 'maxRunSeconds' | 'maxEffects' | 'reopenClosedTasks'> {
+export interface CycleOptions
+  extends Pick<Config['sync'], 'lookbackDays' | 'concurrency' | 'maxRunSeconds' | 'maxEffects' | 'reopenClosedTasks'>,
+    Partial<Pick<Config['sync'], 'fullCheckMinutes' | 'editCheckMinutes' | 'editChecksPerCycle' | 'runShare'>> {
   pageId: string;
-  /** Unchanged posts whose comments are all re-read per run (edits, hides, deletions). */
-  rescanPerRun?: number;
+  /** planfix.dailyBudget: with sync.runShare, the Planfix requests a day `run` may spend (unset: no limit of its own). */
+  planfixDailyBudget?: number;
+  /** The cycle's clock (tests); default the system's. */
+  now?: Date;
   /** SIGINT/SIGTERM: start no new write, finish those in flight (the command exits 130/143). */
   signal?: AbortSignal;
 }
@@ -70,9 +75,20 @@ export function recordQuietStops(ctx: SyncContext): void {
   }
 }
 
+/**
+ * The Planfix requests of the day `run` leaves to others (people, other integrations): all but
+ * sync.runShare of planfix.dailyBudget. Like backfill's reserve, checked before every write
+ * against what Planfix says is left today.
+ */
+export function planfixReserve(options: Pick<CycleOptions, 'planfixDailyBudget' | 'runShare'>): number {
+  if (!options.planfixDailyBudget) return 0;
+  return Math.floor(options.planfixDailyBudget * (1 - (options.runShare ?? 1)));
+}
+
 /** One configured Page as a cycle sees it: its Graph client (none when it has no token), the Planfix client of its template. */
 export interface CyclePage {
-  page: { pageId: string; taskTemplateId: number };
+  /** `key`: where the Page is configured (PageConfig.key); unset for the single-Page form. */
+  page: { pageId: string; taskTemplateId: number; key?: string };
   fb?: FacebookPage;
   pf: PlanfixAccount;
   /** Why it has no Graph client. */
@@ -95,7 +111,9 @@ function isCredentialsError(error: unknown): boolean {
  * Planfix's one-request-a-second pace across the Pages' Planfix clients.
  */
 export async function runCycle(sides: Sides & { pages?: readonly CyclePage[] }, options: CycleOptions): Promise<RunReport> {
-  const ctx = makeContext(sides, options);
+  const noting = new WriteNotingPlanfix(sides.pf);
+  const ctx = makeContext({ ...sides, pf: noting }, options);
+  ctx.writtenThisCycle = noting.written;
   if (options.signal?.aborted) ctx.budget.stop('interrupted');
   options.signal?.addEventListener('abort', () => ctx.budget.stop('interrupted'), { once: true });
   for (const side of ['facebook', 'planfix'] as const) {
@@ -106,12 +124,27 @@ export async function runCycle(sides: Sides & { pages?: readonly CyclePage[] }, 
 
   const several = sides.pages !== undefined && sides.pages.length > 1;
   const pages: readonly CyclePage[] = sides.pages ?? [{ page: { pageId: options.pageId, taskTemplateId: 0 }, fb: sides.fb, pf: sides.pf }];
+  // The list form (`facebook.pages`) keeps each Page's rotation under its own key; the single-Page form keeps the one it had.
+  const listForm = pages.some((p) => p.page.key !== undefined && p.page.key !== 'facebook.pageId');
   if (several) {
     const clients = new Map(pages.filter((p) => p.fb).map((p) => [p.page.pageId, { fb: p.fb! }]));
     ctx.pages = { clients, taskTemplateIds: [...new Set(pages.map((p) => p.page.taskTemplateId))] };
   }
+  const reserve = planfixReserve(options);
+  if (reserve > 0) {
+    // Each Planfix client hears the account's "left today" on its own answers: the lowest is the latest.
+    const left = () => Math.min(...pages.map((p) => p.pf.remainingToday ?? Number.POSITIVE_INFINITY), sides.pf.remainingToday ?? Number.POSITIVE_INFINITY);
+    ctx.budget.guard = () => (left() < reserve ? 'planfixBudget' : undefined);
+  }
   const replies = new Replies(ctx);
-  const since = new Date(Date.now() - options.lookbackDays * 86_400_000);
+  const now = options.now ?? new Date();
+  const inboundOptions = {
+    since: new Date(now.getTime() - options.lookbackDays * 86_400_000),
+    now,
+    fullCheckMs: (options.fullCheckMinutes ?? 10) * 60_000,
+    editCheckMs: (options.editCheckMinutes ?? 30) * 60_000,
+    optionalReads: options.editChecksPerCycle ?? 1,
+  };
   let planfixStopped = false;
   for (const [i, page] of pages.entries()) {
     if (ctx.budget.exhausted || planfixStopped) break;
@@ -130,9 +163,13 @@ export async function runCycle(sides: Sides & { pages?: readonly CyclePage[] }, 
       continue;
     }
     const budget = several ? ctx.budget.share(pages.length - i) : ctx.budget;
-    const pageCtx: SyncContext = several ? { ...ctx, fb: page.fb, pf: page.pf, pageId: page.page.pageId, budget, executor: new Executor(sides.store.journal, budget, ctx.report) } : ctx;
+    const pageNoting = several ? new WriteNotingPlanfix(page.pf) : noting;
+    const pageCtx: SyncContext = several
+      ? { ...ctx, fb: page.fb, pf: pageNoting, pageId: page.page.pageId, budget, executor: new Executor(sides.store.journal, budget, ctx.report) }
+      : ctx;
+    if (listForm) pageCtx.rotationKey = META.inboundRotationOf(page.page.pageId);
     try {
-      await new Inbound(pageCtx).run({ since, rescanPerRun: options.rescanPerRun ?? 2 });
+      await new Inbound(pageCtx).run(inboundOptions);
       result('synced');
     } catch (error) {
       if (error instanceof ThrottledError) {
@@ -144,7 +181,11 @@ export async function runCycle(sides: Sides & { pages?: readonly CyclePage[] }, 
         result('credentials', error);
       } else throw error;
     }
-    if (several) recordQuietStops(pageCtx);
+    if (several) {
+      recordQuietStops(pageCtx);
+      // The reply half reads back none of the tasks any Page's pass just wrote to.
+      for (const [taskId, at] of pageNoting.written) if (!noting.written.has(taskId)) noting.written.set(taskId, at);
+    }
   }
   try {
     // A throttle ends the cycle (as it always did): the reply pass would only meet it again.

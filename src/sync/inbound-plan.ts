@@ -6,7 +6,7 @@
 
 import type { FbComment, FbPost } from '../facebook/types.js';
 import type { CommentRow, PostRow } from '../store/store.js';
-import { commentHash, postHash } from './format.js';
+import { commentHash, parseGraphTime, postHash } from './format.js';
 
 /**
  * Rules 2/3: a post is read again when Facebook says it changed (new comment, edit: updated_time
@@ -18,17 +18,175 @@ export function needsSync(post: FbPost, stored: PostRow | undefined): boolean {
   return !stored || stored.updatedTime !== post.updatedTime || stored.commentCount !== post.commentCount || stored.syncedAt === null;
 }
 
+/** How often a post's comments are re-read in full for edits, hides and deletions (sync.editCheckMinutes). */
+export interface EditSchedule {
+  nowMs: number;
+  /** Interval for posts younger than a day; OLD_POST_FACTOR times this for older ones. 0: every post is due every cycle. */
+  editCheckMs: number;
+}
+
+/** Posts older than this are re-read for edits OLD_POST_FACTOR times less often: their comments change seldom. */
+export const YOUNG_POST_MS = 86_400_000;
+export const OLD_POST_FACTOR = 4;
+
+/** fbsync's own replies published on a post since it was last read: the count it then has, and when the last went out. */
+export interface OwnReplies {
+  count: number;
+  /** ISO. */
+  at: string;
+}
+
+export function parseOwnReplies(raw: string | undefined): OwnReplies | undefined {
+  if (!raw) return undefined;
+  try {
+    const value = JSON.parse(raw) as OwnReplies;
+    return typeof value.count === 'number' && typeof value.at === 'string' ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The note after one more reply of fbsync's on a post stored with `storedCount` comments. */
+export function withOwnReply(own: OwnReplies | undefined, storedCount: number, now: string): OwnReplies {
+  return { count: (own?.count ?? storedCount) + 1, at: now };
+}
+
+/** How far Facebook's updated_time may run ahead of fbsync's clock for its own reply (skew). */
+export const OWN_REPLY_SLACK_MS = 2 * 60_000;
+
+/**
+ * A post whose only change since it was stored is fbsync's own replies (its count moved by exactly
+ * those, its text did not, its updated_time not past the last of them) need not be read: what a
+ * read would find is the echo. Anything more (a person's comment too) moves the count further.
+ */
+export function onlyOwnReplies(post: FbPost, stored: PostRow | undefined, own: OwnReplies | undefined): boolean {
+  if (!own || !stored || stored.syncedAt === null || post.commentCount === undefined) return false;
+  if (post.commentCount !== own.count || stored.messageHash !== postHash(post)) return false;
+  return graphMs(post.updatedTime) <= Date.parse(own.at) + OWN_REPLY_SLACK_MS;
+}
+
 /**
  * Rule 5: comments carry no updated time, so edits, hides and deletions show only by re-reading.
- * Of the unchanged posts that have comments, `count` are read in full each run, the one whose
- * last full scan is oldest (never scanned: first) first; ties keep the feed's order.
+ * Of the unchanged posts that have comments, at most `count` are read in full this cycle: those
+ * whose re-read is due by `schedule` (without one: all), the most overdue first (the share of its
+ * interval that has passed since its last full scan; never scanned: first); ties keep the feed's order.
  */
-export function pickRescans(unchanged: readonly { post: FbPost; stored: PostRow | undefined }[], count: number): FbPost[] {
+export function pickRescans(unchanged: readonly { post: FbPost; stored: PostRow | undefined }[], count: number, schedule?: EditSchedule): FbPost[] {
+  const overdue = ({ post, stored }: { post: FbPost; stored: PostRow | undefined }): number => {
+    if (!stored?.fullScanAt) return Number.POSITIVE_INFINITY;
+    const since = (schedule?.nowMs ?? 0) - Date.parse(stored.fullScanAt);
+    if (!schedule || schedule.editCheckMs <= 0) return 1 + since / 86_400_000 / 3650; // all due; oldest scan first
+    return since / editInterval(post, schedule);
+  };
   return unchanged
     .filter(({ post }) => (post.commentCount ?? 0) > 0)
-    .sort((a, b) => (a.stored?.fullScanAt ?? '').localeCompare(b.stored?.fullScanAt ?? ''))
-    .slice(0, count)
-    .map(({ post }) => post);
+    .map((entry) => ({ entry, overdue: schedule ? overdue(entry) : 0, scan: entry.stored?.fullScanAt ?? '' }))
+    .filter(({ overdue }) => !schedule || overdue >= 1)
+    .sort((a, b) => (schedule ? b.overdue - a.overdue : a.scan.localeCompare(b.scan)))
+    .slice(0, Math.max(0, count))
+    .map(({ entry }) => entry.post);
+}
+
+/** How long a post's comments may go without a full re-read. */
+export function editInterval(post: FbPost, schedule: EditSchedule): number {
+  const created = graphMs(post.createdTime);
+  const young = !Number.isFinite(created) || schedule.nowMs - created < YOUNG_POST_MS;
+  return schedule.editCheckMs * (young ? 1 : OLD_POST_FACTOR);
+}
+
+/**
+ * Where the rotation over the older pages of the look-back window stands (store meta, JSON). Every
+ * cycle reads the newest page of posts; the pages below it are read a few per cycle, oldest-checked
+ * next, so that each post is listed again at least every sync.fullCheckMinutes (a new comment moves
+ * its post's updated_time and count, so listing it is what finds the comment).
+ */
+export interface Rotation {
+  /** created_time (Graph time) the next older page starts at (`until`); null: just below the newest page. */
+  until: string | null;
+  /** When the sweep under way is due to begin (ISO); page k of N is due at sweepAt + k × span / N. */
+  sweepAt: string;
+  /** When this sweep's first page was read (ISO); the next sweep is due a span after it. */
+  firstReadAt: string | null;
+  /** Older pages read in this sweep. */
+  pagesDone: number;
+  /** Older pages the last complete sweep had (the estimate for this one). */
+  pagesPerSweep: number;
+  /** When the last cycle listed posts (ISO): the interval between cycles. */
+  lastCycleAt: string;
+}
+
+/** What a cycle lists: the whole window (no rotation yet, or fullCheckMinutes 0), or the newest page and this many older pages. */
+export type ListingPlan = { kind: 'window' } | { kind: 'rotation'; olderPages: number };
+
+/**
+ * The span a sweep may take: fullCheckMinutes less one interval between cycles, since a page due
+ * just after a cycle waits for the next one. The interval is the last one seen.
+ */
+export function sweepSpan(rotation: Rotation | undefined, nowMs: number, fullCheckMs: number): number {
+  // No cycle before this one: the interval is unknown; half the time leaves room for one up to that long.
+  if (!rotation) return fullCheckMs / 2;
+  const interval = Math.min(Math.max(0, nowMs - Date.parse(rotation.lastCycleAt)), fullCheckMs);
+  return fullCheckMs - interval;
+}
+
+/** Which pages of posts this cycle lists (see Rotation). A sweep that ran late reads all its remaining pages at once. */
+export function planListing(rotation: Rotation | undefined, nowMs: number, fullCheckMs: number): ListingPlan {
+  if (!rotation || fullCheckMs <= 0) return { kind: 'window' };
+  const span = sweepSpan(rotation, nowMs, fullCheckMs);
+  const start = Date.parse(rotation.sweepAt);
+  if (span <= 0 || nowMs >= start + span) return { kind: 'rotation', olderPages: Number.POSITIVE_INFINITY };
+  if (nowMs < start) return { kind: 'rotation', olderPages: 0 };
+  const pages = Math.max(rotation.pagesPerSweep, rotation.pagesDone + 1);
+  const dueUpTo = Math.min(pages, Math.floor((nowMs - start) / (span / pages)) + 1);
+  return { kind: 'rotation', olderPages: Math.max(0, dueUpTo - rotation.pagesDone) };
+}
+
+/** What the listing of a cycle found. */
+export interface ListingRead {
+  /** Older pages read (the whole window: pages after the newest). */
+  olderPages: number;
+  /** The listing reached the end of the window (the sweep is complete). */
+  ended: boolean;
+  /** created_time of the last post of the last page read. */
+  lastCreated?: string;
+}
+
+/** The rotation once a cycle's listing is done. */
+export function rotationAfter(rotation: Rotation | undefined, plan: ListingPlan, read: ListingRead, nowMs: number, fullCheckMs: number): Rotation {
+  const now = new Date(nowMs).toISOString();
+  const span = Math.max(0, sweepSpan(rotation, nowMs, fullCheckMs));
+  if (plan.kind === 'window' || !rotation) {
+    // Every page was read just now, so the last of the next sweep is due a span from now: it starts a page's share of it from now.
+    const sweepAt = new Date(nowMs + span / Math.max(1, read.olderPages)).toISOString();
+    return { until: null, sweepAt, firstReadAt: null, pagesDone: 0, pagesPerSweep: read.olderPages, lastCycleAt: now };
+  }
+  const firstReadAt = rotation.firstReadAt ?? (read.olderPages > 0 ? now : null);
+  const pagesDone = rotation.pagesDone + read.olderPages;
+  if (read.ended) {
+    const begun = Date.parse(firstReadAt ?? now);
+    return { until: null, sweepAt: new Date(begun + span).toISOString(), firstReadAt: null, pagesDone: 0, pagesPerSweep: pagesDone, lastCycleAt: now };
+  }
+  let until = rotation.until;
+  if (read.olderPages > 0 && read.lastCreated) {
+    // A page wholly inside one second would be listed again and again: step past it.
+    until = rotation.until !== null && graphMs(read.lastCreated) >= graphMs(rotation.until) ? graphTime(graphMs(rotation.until) - 1000) : read.lastCreated;
+  }
+  return { ...rotation, until, firstReadAt, pagesDone, lastCycleAt: now };
+}
+
+function graphMs(time: string): number {
+  return parseGraphTime(time).getTime();
+}
+
+function graphTime(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, '+0000');
+}
+
+/** Above this share of Facebook's reported usage a cycle makes only the reads it must (no rotation, no edit re-reads). */
+export const OPTIONAL_READS_BELOW_PERCENT = 50;
+
+export function optionalReadsAllowed(usagePercent: number | undefined): boolean {
+  return usagePercent === undefined || usagePercent < OPTIONAL_READS_BELOW_PERCENT;
 }
 
 /**

@@ -6,16 +6,39 @@ import { HIDDEN_AUTHOR, type SyncContext } from './context.js';
 import { isSideStopper } from './executor.js';
 import type { CommentContext } from './format.js';
 import { applyChange, updatePostDescription } from './changes.js';
-import { mayStopPaging, needsSync, pickRescans, planPost, planRead, postRowAfterRead, type NewCommentKind } from './inbound-plan.js';
+import {
+  mayStopPaging,
+  needsSync,
+  onlyOwnReplies,
+  optionalReadsAllowed,
+  parseOwnReplies,
+  pickRescans,
+  planListing,
+  planPost,
+  planRead,
+  postRowAfterRead,
+  rotationAfter,
+  type ListingPlan,
+  type ListingRead,
+  type NewCommentKind,
+  type Rotation,
+} from './inbound-plan.js';
 import { TaskResolver } from './tasks.js';
 import { addToTimeline } from './timeline.js';
+import { parseGraphTime } from './format.js';
+import { META } from '../store/meta-keys.js';
 
 export interface InboundOptions {
   /** Oldest post creation time watched. */
   since: Date;
-  until?: Date;
-  /** Re-read every comment of this many unchanged posts per run, to notice edits, hides and deletions. */
-  rescanPerRun: number;
+  /** The cycle's "now": the rotation and the edit re-reads are scheduled by it. */
+  now: Date;
+  /** Each post of the window is listed again at least this often (sync.fullCheckMinutes; 0: the whole window every cycle). */
+  fullCheckMs: number;
+  /** Full re-reads for edits, hides and deletions: how often per post (sync.editCheckMinutes; 0: as often as the cap allows). */
+  editCheckMs: number;
+  /** Optional reads per cycle (older pages of the rotation first, then edit re-reads): sync.editChecksPerCycle. */
+  optionalReads: number;
   onPostDone?(post: FbPost, newComments: number): void;
 }
 
@@ -45,27 +68,83 @@ export class Inbound {
   readonly tasks: TaskResolver;
   /** The error that ends this pass for every post (throttle, refused credentials, configuration). */
   stop: unknown;
+  /** `run`'s cycle time, so that scan times and the schedules that read them share one clock (default: the system's). */
+  private now?: Date;
 
   constructor(private readonly ctx: SyncContext) {
     this.contacts = new ContactResolver(ctx);
     this.tasks = new TaskResolver(ctx);
   }
 
+  /**
+   * `run`'s pass: the newest page of the window every cycle, the older pages in rotation
+   * (planListing), then the edit re-reads that are due, as many as the optional reads left allow.
+   * Above OPTIONAL_READS_BELOW_PERCENT of Facebook's usage only the newest page is read.
+   */
   async run(options: InboundOptions): Promise<void> {
     const { fb, store, report } = this.ctx;
+    this.now = options.now;
+    const nowMs = options.now.getTime();
+    const rotationKey = this.ctx.rotationKey ?? META.inboundRotation;
+    const rotation = readRotation(store.getMeta(rotationKey));
+    const plan = planListing(rotation, nowMs, options.fullCheckMs);
+    const read: ListingRead = { olderPages: 0, ended: false };
     const unchanged: FbPost[] = [];
-    await this.readPosts({
-      pages: fb.listPosts({ since: options.since, until: options.until }),
+    const listedToTheEnd = await this.readPosts({
+      pages: this.windowPages(options, rotation, plan, read),
       listed: () => {
         report.postsChecked++;
         return true;
       },
       unchanged: (post) => unchanged.push(post),
       pageDone: () => !(this.stop || this.ctx.budget.exhausted),
-      afterListing: () => pickRescans(unchanged.map((post) => ({ post, stored: store.getPost(post.id) })), options.rescanPerRun),
+      afterListing: () => {
+        if (!optionalReadsAllowed(fb.usage?.percent)) return [];
+        // Paced rotation pages take the optional slots first; reading the whole window does not.
+        const slots = plan.kind === 'window' ? options.optionalReads : Math.max(0, options.optionalReads - read.olderPages);
+        const schedule = { nowMs, editCheckMs: options.editCheckMs };
+        return pickRescans(unchanged.map((post) => ({ post, stored: store.getPost(post.id) })), slots, schedule);
+      },
       onPostDone: options.onPostDone,
     });
     if (this.stop) throw this.stop;
+    // A listing cut short (budget, a stop) keeps the rotation where it was: those pages are read again.
+    if (listedToTheEnd && !this.ctx.budget.exhausted && (plan.kind === 'rotation' || read.ended)) {
+      store.setMeta(rotationKey, JSON.stringify(rotationAfter(rotation, plan, read, nowMs, options.fullCheckMs)));
+    }
+  }
+
+  /** The pages `run` lists (see run); `read` says what was listed. */
+  private async *windowPages(options: InboundOptions, rotation: Rotation | undefined, plan: ListingPlan, read: ListingRead): AsyncIterable<FbPost[]> {
+    const { fb } = this.ctx;
+    let last = false;
+    const onPage = (page: { last: boolean }) => (last = page.last);
+    let first = true;
+    let newestEnd: string | undefined;
+    for await (const page of fb.listPosts({ since: options.since, onPage })) {
+      if (!first) read.olderPages++;
+      first = false;
+      newestEnd = page[page.length - 1]!.createdTime;
+      read.lastCreated = newestEnd;
+      yield page;
+      if (last || plan.kind === 'rotation') break;
+    }
+    if (plan.kind === 'window' || last || first) {
+      read.ended = true;
+      return;
+    }
+    if (plan.olderPages <= 0 || !optionalReadsAllowed(fb.usage?.percent)) return;
+    const until = rotation?.until ?? newestEnd!;
+    last = false;
+    let yielded = false;
+    for await (const page of fb.listPosts({ since: options.since, until: parseGraphTime(until), onPage })) {
+      yielded = true;
+      read.olderPages++;
+      read.lastCreated = page[page.length - 1]!.createdTime;
+      yield page;
+      if (last || read.olderPages >= plan.olderPages) break;
+    }
+    if (last || !yielded) read.ended = true;
   }
 
   /** The post loop of `run` and `backfill`. Returns false when a hook ended the listing early. */
@@ -103,7 +182,17 @@ export class Inbound {
   }
 
   needsSync(post: FbPost): boolean {
-    return needsSync(post, this.ctx.store.getPost(post.id));
+    const { store } = this.ctx;
+    const stored = store.getPost(post.id);
+    if (!needsSync(post, stored)) return false;
+    const key = META.ownReplies(post.id);
+    const own = parseOwnReplies(store.getMeta(key));
+    if (!own) return true;
+    store.deleteMeta(key);
+    if (!onlyOwnReplies(post, stored, own)) return true;
+    // The echo of fbsync's replies: the post is as stored but for them (full re-reads record the echoes).
+    store.savePost({ ...stored!, updatedTime: post.updatedTime, commentCount: post.commentCount ?? null });
+    return false;
   }
 
   /** syncPost, with its failure recorded in the report instead of thrown; errors that end the pass are kept in `stop`. */
@@ -154,7 +243,7 @@ export class Inbound {
       else await this.importComment(post, step.kind, step.comment, pass);
     }
 
-    store.savePost(postRowAfterRead(post, stored, read.full, new Date().toISOString()));
+    store.savePost(postRowAfterRead(post, stored, read.full, (this.now ?? new Date()).toISOString()));
     return plan.fresh;
   }
 
@@ -236,3 +325,15 @@ function skipped(post: FbPost, comment: FbComment, pageName: string) {
     byPage: true,
   };
 }
+
+/** The stored rotation, or undefined when there is none (or it cannot be read: the next cycle lists the whole window). */
+function readRotation(raw: string | undefined): Rotation | undefined {
+  if (!raw) return undefined;
+  try {
+    const value = JSON.parse(raw) as Rotation;
+    return typeof value.sweepAt === 'string' && typeof value.lastCycleAt === 'string' ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+

@@ -9,6 +9,7 @@ import { chooseTarget, notifiedContacts, postponement } from './reply-rules.js';
 import { htmlToText, replyPostponedNote, replyRefusedNote, replySentNote, sameText } from './format.js';
 import type { ReplyRow, ReplyTargetRow } from '../store/store.js';
 import { META } from '../store/meta-keys.js';
+import { parseOwnReplies, withOwnReply } from './inbound-plan.js';
 
 export const REPLY_CURSOR = 'planfix.changedSince';
 /**
@@ -32,6 +33,43 @@ interface Target {
 
 type ReplyBase = Pick<ReplyRow, 'planfixCommentId' | 'fbTargetId' | 'taskId'>;
 
+/**
+ * A task Planfix lists because fbsync itself just wrote to it (this cycle's imports) is read next
+ * cycle instead of now: the reply cursor stays at or before fbsync's first write to it, so the next
+ * cycle lists it again and reads it once, whatever else changed in it meanwhile. A task is never
+ * left twice in a row (a post commented on every cycle still has its answers read every other
+ * cycle). Saves one read of each task a busy cycle writes to.
+ */
+export function deferOwnWrites(
+  listed: readonly number[],
+  written: ReadonlyMap<number, number> | undefined,
+  deferredLastCycle: readonly number[],
+  startedAt: number,
+): { scan: number[]; deferred: number[]; cursorAt: number } {
+  const before = new Set(deferredLastCycle);
+  const scan: number[] = [];
+  const deferred: number[] = [];
+  let cursorAt = startedAt;
+  for (const id of listed) {
+    const at = written?.get(id);
+    if (at === undefined || before.has(id)) scan.push(id);
+    else {
+      deferred.push(id);
+      cursorAt = Math.min(cursorAt, at);
+    }
+  }
+  return { scan, deferred, cursorAt };
+}
+
+function readIds(raw: string | undefined): number[] {
+  try {
+    const value: unknown = raw ? JSON.parse(raw) : [];
+    return Array.isArray(value) ? value.filter((v): v is number => typeof v === 'number') : [];
+  } catch {
+    return [];
+  }
+}
+
 /** Planfix → Facebook (rule 4): employees' comments notifying a commenter's contact become Page replies. */
 export class Replies {
   /** Set once per run from the store, and when learnt: the zone is learnt once, not on every comment. */
@@ -45,15 +83,16 @@ export class Replies {
     const { store, pf, report } = this.ctx;
     const startedAt = new Date();
     // Before the first scan, everything since the store began counts: an answer written between the
-    // first import and the first complete scan must not be lost. Older comments of a task are
-    // excluded anyway (only those after fbsync's first comment in it are answers).
+    // first import and the first complete scan must not be lost. Older comments of a task fbsync
+    // found rather than made are excluded anyway (store.answersAfter).
     const cursor = store.getCursor(REPLY_CURSOR) ?? store.getMeta(META.storeCreatedAt) ?? startedAt.toISOString();
     const offset = store.getMeta(META.planfixUtcOffset);
     this.zoneKnown = offset !== undefined;
     const since = new Date(Date.parse(cursor) - (offset === undefined ? UNKNOWN_ZONE_OVERLAP_MS : OVERLAP_MS));
     // Several Pages: one scan for all their templates (filter 51 takes an array).
     const changed = await pf.listTasksChangedSince(since, offset === undefined ? 0 : Number(offset), this.ctx.pages?.taskTemplateIds);
-    const taskIds = changed.filter((id) => store.postOfTask(id) !== undefined);
+    const listed = changed.filter((id) => store.postOfTask(id) !== undefined);
+    const { scan: taskIds, deferred, cursorAt } = deferOwnWrites(listed, this.ctx.writtenThisCycle, readIds(store.getMeta(META.repliesDeferred)), startedAt.getTime());
     let complete = true;
     for (const taskId of taskIds) {
       if (this.ctx.budget.exhausted) {
@@ -72,7 +111,9 @@ export class Replies {
         report.fail(`task:${taskId}`, (error as Error).message, (error as { side?: 'facebook' | 'planfix' }).side);
       }
     }
-    if (complete) store.setCursor(REPLY_CURSOR, startedAt.toISOString());
+    // Kept even when the pass is incomplete: a task left now is read next cycle, whatever happens.
+    store.setMeta(META.repliesDeferred, JSON.stringify(deferred));
+    if (complete) store.setCursor(REPLY_CURSOR, new Date(cursorAt).toISOString());
     try {
       if (!this.ctx.budget.exhausted) await this.retryPostponed(startedAt);
     } catch (error) {
@@ -207,6 +248,7 @@ export class Replies {
         commit: (r) => {
           store.putReply({ ...base, fbReplyId: r.id, permalinkUrl: r.permalinkUrl ?? null, state: 'sent', reason: null });
           report.count('reply.published');
+          this.noteOwnReply(base.taskId);
         },
       });
     } catch (error) {
@@ -265,6 +307,16 @@ export class Replies {
       remoteId: (id) => String(id),
       commit: () => undefined,
     });
+  }
+
+  /** The post's next listing will show this reply: its read can be spared (inbound-plan.ts onlyOwnReplies). */
+  private noteOwnReply(taskId: number): void {
+    const { store } = this.ctx;
+    const postId = store.postOfTask(taskId);
+    const row = postId === undefined ? undefined : store.getPost(postId);
+    if (!postId || !row || row.commentCount === null) return;
+    const key = META.ownReplies(postId);
+    store.setMeta(key, JSON.stringify(withOwnReply(parseOwnReplies(store.getMeta(key)), row.commentCount, new Date().toISOString())));
   }
 
   /** Planfix shows fbsync's own comment at local time T; fbsync wrote it at UTC time U: the zone is T − U. */

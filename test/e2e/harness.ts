@@ -36,10 +36,24 @@ export interface E2E {
 /** Fast retries and short timeouts so fault tests finish quickly; documented knobs, not test-only code paths. */
 export const FAST_ENV = { FBSYNC_RETRY_BASE_MS: '10', FBSYNC_HTTP_TIMEOUT_MS: '4000' };
 
+/**
+ * Tests of rules 3 and 5 want a change found by the next few runs, not minutes later: with
+ * `schedule: 'eager'` every run lists the whole window and re-reads two posts for edits, whichever
+ * were scanned longest ago (sync.fullCheckMinutes 0, editCheckMinutes 0, editChecksPerCycle 2:
+ * fbsync's behaviour before the idle-cost schedule). The default is the shipped schedule.
+ */
+const EAGER_EDIT_CHECKS = '  fullCheckMinutes: 0\n  editCheckMinutes: 0\n  editChecksPerCycle: 2\n';
+
+export function withSchedule(extra: string, schedule: 'eager' | 'shipped'): string {
+  if (schedule === 'shipped') return extra;
+  return /^sync:\n/m.test(extra) ? extra.replace(/^sync:\n/m, `sync:\n${EAGER_EDIT_CHECKS}`) : `${extra}${extra && !extra.endsWith('\n') ? '\n' : ''}sync:\n${EAGER_EDIT_CHECKS}`;
+}
+
 export interface E2EOptions {
   configExtra?: string;
   requestsPerSecond?: number;
   simulator?: Parameters<typeof startSimulator>[0];
+  schedule?: 'eager' | 'shipped';
 }
 
 export async function startE2E(options: E2EOptions = {}): Promise<E2E> {
@@ -49,7 +63,7 @@ export async function startE2E(options: E2EOptions = {}): Promise<E2E> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fbsync-e2e-'));
   const configPath = path.join(dir, 'fbsync.yaml');
   const storePath = path.join(dir, 'fbsync.db');
-  fs.writeFileSync(configPath, sim.configYaml({ storePath, requestsPerSecond: options.requestsPerSecond ?? 200, extra: options.configExtra ?? '' }));
+  fs.writeFileSync(configPath, sim.configYaml({ storePath, requestsPerSecond: options.requestsPerSecond ?? 200, extra: withSchedule(options.configExtra ?? '', options.schedule ?? 'shipped') }));
   const secrets = () => [SIM_IDS.appSecret, sim.facebook.pageToken, sim.planfix.token, ...sim.facebook.allTokens()];
 
   const spawnCli = (args: string[], opts: { env?: NodeJS.ProcessEnv } = {}) =>

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SIM_IDS } from '../../src/simulator/index.js';
-import { ann, bob, carl, contactOf, crowd } from './fixtures.js';
+import { META } from '../../src/store/meta-keys.js';
+import { ann, bob, carl, contactOf, crowd, withStore } from './fixtures.js';
 import { type E2E, type E2EOptions, useE2E } from './harness.js';
 
 // Several Pages in one configuration (issue 11 point 4; behaviour.md § Configuration): one store,
@@ -45,6 +46,9 @@ describe('fbsync with several Pages (facebook.pages)', () => {
     const again = await e2e.run();
     expect(again.code).toBe(0);
     expect(again.summary.effects).toEqual({});
+    // Each Page keeps its own rotation over its older posts.
+    const keys = withStore(e2e.storePath, (db) => (db.prepare("SELECT key FROM meta WHERE key LIKE 'inbound.rotation%'").all() as { key: string }[]).map((r) => r.key).sort(), { readonly: true });
+    expect(keys).toEqual([META.inboundRotationOf(A), META.inboundRotationOf(B)].sort());
   });
 
   it('an answer in Planfix is published under the Page its post belongs to', async () => {
@@ -60,7 +64,7 @@ describe('fbsync with several Pages (facebook.pages)', () => {
 
     const run = await e2e.run();
     expect(run.code, run.stderr).toBe(0);
-    expect(run.summary.effects['reply.published']).toBe(2);
+    expect(run.summary.effects['reply.published'], JSON.stringify(run.summary)).toBe(2);
     const replyB = e2e.sim.facebook.repliesTo(onB.id);
     const replyA = e2e.sim.facebook.repliesTo(onA.id);
     expect(replyB).toEqual([expect.objectContaining({ message: 'Yes, 10 to 14.', from: { id: B, name: 'Second Shop' } })]);

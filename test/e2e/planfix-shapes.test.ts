@@ -11,7 +11,7 @@ import { type E2E, useE2E } from './harness.js';
 describe('fbsync run against the other answer shapes Planfix may give', () => {
   const e2e = useE2E({}, { manual: true });
 
-  const start = (planfix: PlanfixSimOptions) => e2e.start({ simulator: { planfix } });
+  const start = (planfix: PlanfixSimOptions) => e2e.start({ simulator: { planfix }, schedule: 'eager' });
 
   /** Import, then a post edit (task description update) and a comment edit (comment update); returns the Planfix task. */
   async function importEditConverge(e: E2E) {

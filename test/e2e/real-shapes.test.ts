@@ -13,11 +13,12 @@ const people = crowd(5, 'Shape', '930000000');
 
 describe('every answer shape the specs allow, at once', () => {
   const e2e = useE2E({
-      simulator: {
-        facebook: { pageLimitCap: 25, emptyCommentMessage: 'absent' },
-        planfix: { updatesAnswerNoBody: true, failuresAsObject: true, idsAsStrings: true, commentOwner: 'ignore' },
-      },
-    });
+    schedule: 'eager',
+    simulator: {
+      facebook: { pageLimitCap: 25, emptyCommentMessage: 'absent' },
+      planfix: { updatesAnswerNoBody: true, failuresAsObject: true, idsAsStrings: true, commentOwner: 'ignore' },
+    },
+  });
 
   it('import, edits and replies converge with exit 0, each comment and answer once', async () => {
     const { facebook: fb, planfix: pf } = e2e.sim;

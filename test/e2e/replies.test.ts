@@ -7,7 +7,7 @@ import { useE2E } from './harness.js';
 // refusals, edits, deletions, hiding, post edits, renames.
 
 describe('fbsync run: Planfix → Facebook and changes after the fact', () => {
-  const e2e = useE2E();
+  const e2e = useE2E({ schedule: 'eager' });
 
   /** A post with a comment by Ann, imported; returns the ids involved. */
   async function imported() {

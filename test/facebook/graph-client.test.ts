@@ -136,11 +136,29 @@ describe('listPosts', () => {
       }),
     );
     const fb = client();
-    const pages = await collect(fb.listPosts({ since: new Date('2026-03-05T00:00:00Z'), until: new Date('2026-03-20T00:00:00Z'), pageSize: 2 }));
+    const lasts: boolean[] = [];
+    const pages = await collect(fb.listPosts({ since: new Date('2026-03-05T00:00:00Z'), until: new Date('2026-03-20T00:00:00Z'), pageSize: 2, onPage: ({ last }) => lasts.push(last) }));
     expect(pages.map((page) => page.map((p) => p.message))).toEqual([['Post number 9', 'Post number 8'], ['Post number 7']]);
     expect(fb.requestCount).toBe(2);
     // What reached Graph: the first page, then the one after it; not the p3 page.
     expect(requests.map((r) => `${r.method} ${r.path} after=${r.query.after ?? '-'}`)).toEqual([`GET /${V}/${PAGE_ID}/feed after=-`, `GET /${V}/${PAGE_ID}/feed after=QVFIUp2`]);
+    // The rotation of `run` learns from this that the window ended here, without asking for page 3.
+    expect(lasts).toEqual([false, true]);
+  });
+
+  it('tells before each page whether it is the last one (no paging.next)', async () => {
+    server.use(
+      http.get(`${API}/:page/feed`, ({ request }) => {
+        const bad = signed(request);
+        if (bad) return bad;
+        if (!new URL(request.url).searchParams.get('after')) return graphPage([post(2, '2026-03-02T10:00:00+0000')], { next: nextUrl(GRAPH, `${PAGE_ID}/feed`, 'p2') });
+        return graphPage([post(1, '2026-03-01T10:00:00+0000')]);
+      }),
+    );
+    const lasts: boolean[] = [];
+    const pages = await collect(client().listPosts({ onPage: ({ last }) => lasts.push(last) }));
+    expect(pages).toHaveLength(2);
+    expect(lasts).toEqual([false, true]);
   });
 
   it('fails instead of looping when Facebook gives the same next URL twice (proof aside)', async () => {

@@ -6,7 +6,12 @@ import {
   classifyNew,
   mayStopPaging,
   needsSync,
+  onlyOwnReplies,
+  optionalReadsAllowed,
   pickRescans,
+  planListing,
+  rotationAfter,
+  type Rotation,
   planKnownChanges,
   planPost,
   planRead,
@@ -102,6 +107,124 @@ describe('rule 5: which unchanged posts are re-read to notice edits, hides and d
   });
   it('rule 5: no more than the number asked for', () => {
     expect(pickRescans([{ post: p('a'), stored: stored() }], 0)).toEqual([]);
+  });
+});
+
+describe('idle cost: edit re-reads on their own schedule (sync.editCheckMinutes)', () => {
+  const MIN = 60_000;
+  const now = Date.parse('2026-01-03T12:00:00Z');
+  const iso = (ms: number) => new Date(ms).toISOString();
+  const graph = (ms: number) => iso(ms).replace(/\.\d{3}Z$/, '+0000');
+  /** A post created `ageH` hours ago, last scanned in full `scannedMin` minutes ago. */
+  const entry = (id: string, ageH: number, scannedMin: number | null) => ({
+    post: post({ id, createdTime: graph(now - ageH * 3_600_000), commentCount: 3 }),
+    stored: stored({ id, fullScanAt: scannedMin === null ? null : iso(now - scannedMin * MIN) }),
+  });
+  const schedule = { nowMs: now, editCheckMs: 30 * MIN };
+
+  it('a post younger than a day is due every editCheckMinutes, an older one four times less often', () => {
+    const picked = pickRescans([entry('young-due', 2, 31), entry('young-fresh', 2, 20), entry('old-fresh', 48, 100), entry('old-due', 48, 121)], 10, schedule);
+    expect(picked.map((p) => p.id)).toEqual(['young-due', 'old-due']);
+  });
+  it('the most overdue (share of its interval) goes first, one never scanned before all; no more than the cap', () => {
+    const picked = pickRescans([entry('young-1.1', 2, 33), entry('never', 48, null), entry('old-2', 48, 240), entry('young-1.5', 2, 45)], 3, schedule);
+    expect(picked.map((p) => p.id)).toEqual(['never', 'old-2', 'young-1.5']);
+    expect(pickRescans([entry('a', 2, 60)], 0, schedule)).toEqual([]);
+  });
+  it('editCheckMinutes 0: every post is due, the one scanned longest ago first', () => {
+    const picked = pickRescans([entry('recent', 48, 1), entry('older', 2, 5)], 1, { nowMs: now, editCheckMs: 0 });
+    expect(picked.map((p) => p.id)).toEqual(['older']);
+  });
+  it('above 50 % of Facebook’s reported usage the optional reads are skipped', () => {
+    expect(optionalReadsAllowed(undefined)).toBe(true);
+    expect(optionalReadsAllowed(49)).toBe(true);
+    expect(optionalReadsAllowed(50)).toBe(false);
+    expect(optionalReadsAllowed(95)).toBe(false);
+  });
+});
+
+describe('busy cost: a post changed only by fbsync’s own replies is not read again', () => {
+  const own = { count: 3, at: '2026-01-01T10:10:00.000Z' };
+  it('the count moved by exactly fbsync’s replies, the text did not, updated_time not past them: not read', () => {
+    expect(onlyOwnReplies(post({ commentCount: 3, updatedTime: at(10) }), stored(), own)).toBe(true);
+  });
+  it('a person’s comment besides (count further), an edit of the post, a later updated_time: read', () => {
+    expect(onlyOwnReplies(post({ commentCount: 4, updatedTime: at(10) }), stored(), own)).toBe(false);
+    expect(onlyOwnReplies(post({ commentCount: 3, updatedTime: at(10), message: 'Edited post' }), stored(), own)).toBe(false);
+    expect(onlyOwnReplies(post({ commentCount: 3, updatedTime: at(20) }), stored(), own)).toBe(false);
+  });
+  it('no reply noted, or a post an earlier pass did not finish: read as usual', () => {
+    expect(onlyOwnReplies(post({ commentCount: 3, updatedTime: at(10) }), stored(), undefined)).toBe(false);
+    expect(onlyOwnReplies(post({ commentCount: 3, updatedTime: at(10) }), stored({ syncedAt: null }), own)).toBe(false);
+  });
+});
+
+describe('idle cost: the rotation over the older pages of posts (sync.fullCheckMinutes)', () => {
+  const MIN = 60_000;
+  const t0 = Date.parse('2026-01-03T12:00:00Z');
+  const iso = (ms: number) => new Date(ms).toISOString();
+  const rotation = (extra: Partial<Rotation> = {}): Rotation => ({ until: null, sweepAt: iso(t0), firstReadAt: null, pagesDone: 0, pagesPerSweep: 4, lastCycleAt: iso(t0 - MIN), ...extra });
+
+  it('without a rotation (a new store), or with fullCheckMinutes 0, the whole window is listed', () => {
+    expect(planListing(undefined, t0, 10 * MIN)).toEqual({ kind: 'window' });
+    expect(planListing(rotation(), t0, 0)).toEqual({ kind: 'window' });
+  });
+  it('the pages of a sweep are spread over fullCheckMinutes less one interval between cycles', () => {
+    // span 9 minutes, 4 pages: due at 0, 2.25, 4.5, 6.75 minutes.
+    expect(planListing(rotation({ sweepAt: iso(t0 + MIN) }), t0, 10 * MIN)).toEqual({ kind: 'rotation', olderPages: 0 });
+    expect(planListing(rotation(), t0, 10 * MIN)).toEqual({ kind: 'rotation', olderPages: 1 });
+    expect(planListing(rotation({ pagesDone: 1, lastCycleAt: iso(t0 + 1 * MIN) }), t0 + 2 * MIN, 10 * MIN)).toEqual({ kind: 'rotation', olderPages: 0 });
+    expect(planListing(rotation({ pagesDone: 1, lastCycleAt: iso(t0 + 2 * MIN) }), t0 + 3 * MIN, 10 * MIN)).toEqual({ kind: 'rotation', olderPages: 1 });
+  });
+  it('a sweep that ran late (cycles far apart, or skipped under load) lists all its remaining pages at once', () => {
+    expect(planListing(rotation({ pagesDone: 1 }), t0 + 9 * MIN, 10 * MIN)).toEqual({ kind: 'rotation', olderPages: Number.POSITIVE_INFINITY });
+    // A cycle every 15 minutes with fullCheckMinutes 10: every cycle lists everything.
+    expect(planListing(rotation({ lastCycleAt: iso(t0 - 15 * MIN) }), t0, 10 * MIN).kind === 'rotation' && planListing(rotation({ lastCycleAt: iso(t0 - 15 * MIN) }), t0, 10 * MIN)).toEqual({ kind: 'rotation', olderPages: Number.POSITIVE_INFINITY });
+  });
+  it('the rotation moves to the created time of the last post read; a page within one second steps past it', () => {
+    const plan = { kind: 'rotation', olderPages: 1 } as const;
+    const moved = rotationAfter(rotation(), plan, { olderPages: 1, ended: false, lastCreated: '2025-12-30T08:00:00+0000' }, t0, 10 * MIN);
+    expect(moved).toMatchObject({ until: '2025-12-30T08:00:00+0000', pagesDone: 1, firstReadAt: iso(t0), lastCycleAt: iso(t0) });
+    const stuck = rotationAfter(moved, plan, { olderPages: 1, ended: false, lastCreated: '2025-12-30T08:00:00+0000' }, t0 + MIN, 10 * MIN);
+    expect(stuck.until).toBe('2025-12-30T07:59:59+0000');
+  });
+  it('a finished sweep starts the next one a span after its first page was read, and remembers how many pages it had', () => {
+    const plan = { kind: 'rotation', olderPages: 2 } as const;
+    const done = rotationAfter(rotation({ pagesDone: 3, firstReadAt: iso(t0), lastCycleAt: iso(t0 + 6 * MIN) }), plan, { olderPages: 1, ended: true }, t0 + 7 * MIN, 10 * MIN);
+    expect(done).toMatchObject({ until: null, pagesDone: 0, pagesPerSweep: 4, firstReadAt: null, sweepAt: iso(t0 + 9 * MIN) });
+    const window = rotationAfter(undefined, { kind: 'window' }, { olderPages: 3, ended: true }, t0, 10 * MIN);
+    // Every page was read at t0; the first cycle knows no interval yet (half of fullCheckMinutes):
+    // the next sweep's last page is due 5 minutes from now, its first a third of that.
+    expect(window).toMatchObject({ until: null, pagesPerSweep: 3, sweepAt: iso(t0 + (5 * MIN) / 3) });
+  });
+
+  it('every older page is listed again within fullCheckMinutes, whatever the number of pages and the interval between cycles', () => {
+    const fullCheck = 10 * MIN;
+    for (const pages of [1, 2, 4, 7]) {
+      for (const every of [0.5, 1, 3, 7, 12]) {
+        let state: Rotation | undefined;
+        const lastRead = new Map<number, number>();
+        let worst = 0;
+        let read = 0;
+        let cycles = 0;
+        for (let now = t0; now < t0 + 180 * MIN; now += every * MIN, cycles++) {
+          const plan = planListing(state, now, fullCheck);
+          const start = state?.pagesDone ?? 0;
+          const want = plan.kind === 'window' ? pages : Math.min(plan.olderPages, pages - start);
+          for (let k = start; k < start + want; k++) {
+            const before = lastRead.get(k);
+            if (before !== undefined) worst = Math.max(worst, now - before);
+            lastRead.set(k, now);
+          }
+          read += want;
+          const ended = plan.kind === 'window' || start + want >= pages;
+          state = rotationAfter(state, plan, { olderPages: want, ended, lastCreated: want > 0 ? '2025-12-30T08:00:00+0000' : undefined }, now, fullCheck);
+        }
+        expect(worst, `${pages} pages, a cycle every ${every} min`).toBeLessThanOrEqual(Math.max(fullCheck, every * MIN));
+        // …and not much more often than that needs.
+        if (every < 10) expect(read / cycles, `${pages} pages, a cycle every ${every} min`).toBeLessThanOrEqual((pages * every) / (10 - every) + 0.1);
+      }
+    }
   });
 });
 
