@@ -4,7 +4,7 @@ import { tokenMetaKeys } from '../sync/session.js';
 import { Store } from '../store/store.js';
 import { type ContactLimitUse, readContactLimitUse } from '../sync/contacts.js';
 import { CONTACT_LIMIT_AUTHOR } from '../sync/context.js';
-import { throttledUntil } from '../sync/engine.js';
+import { pageThrottledUntil, throttledUntil } from '../sync/engine.js';
 import type { Output } from './output.js';
 import { result } from './result.js';
 import { plural } from './summary.js';
@@ -24,7 +24,7 @@ export interface StatusReport {
   parked: { key: string; lastError: string | null; since: string }[];
   token: TokenStatus;
   /** Several Pages: each Page's token and counts (empty for the single-Page form, whose `token` and `counts` say it all). */
-  pages: { pageId: string; token: TokenStatus; counts: Record<string, number> }[];
+  pages: { pageId: string; token: TokenStatus; counts: Record<string, number>; throttledUntil: string | null }[];
   throttledUntil: { facebook: string | null; planfix: string | null };
   /** Comments filed under the shared card because Planfix's plan allowed no more contacts (code 23). */
   contactLimit: ContactLimitUse | null;
@@ -61,7 +61,7 @@ export function readStatus(config: Config): StatusReport {
       waiting: pending.map((e) => ({ key: e.key, state: e.state, attempts: e.attempts, lastError: e.lastError, since: e.updatedAt })),
       parked: parked.map((e) => ({ key: e.key, lastError: e.lastError, since: e.updatedAt })),
       token: tokenStatus(config, store, config.pages[0]!),
-      pages: isSinglePageForm(config) ? [] : config.pages.map((page) => ({ pageId: page.pageId, token: tokenStatus(config, store, page), counts: store.countsOfPage(page.pageId) })),
+      pages: isSinglePageForm(config) ? [] : config.pages.map((page) => ({ pageId: page.pageId, token: tokenStatus(config, store, page), counts: store.countsOfPage(page.pageId), throttledUntil: pageThrottledUntil(store, page.pageId)?.toISOString() ?? null })),
       throttledUntil: {
         facebook: throttledUntil(store, 'facebook')?.toISOString() ?? null,
         planfix: throttledUntil(store, 'planfix')?.toISOString() ?? null,
@@ -97,6 +97,7 @@ export async function statusCommand(config: Config, options: { json?: boolean },
     output.out(`page ${p.pageId}:`);
     output.out(`  token:      ${tokenLine(p.token)}`);
     output.out(`  counts:     ${Object.entries(p.counts).map(([k, v]) => `${v} ${k}`).join(', ')}`);
+    if (p.throttledUntil) output.out(`  throttled:  until ${p.throttledUntil} (this Page's own Facebook limit; the other Pages go on)`);
   }
   for (const side of ['facebook', 'planfix'] as const) {
     const until = s.throttledUntil[side];

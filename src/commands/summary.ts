@@ -54,6 +54,9 @@ function summaryParts(report: RunReport): string[] {
   if (e['contact.renamed']) parts.push(`${plural(e['contact.renamed'], 'contact renamed', 'contacts renamed')}`);
   if (e.recovered) parts.push(`${plural(e.recovered, 'interrupted write')} completed`);
   if (report.failed.length) parts.push(`${plural(report.failed.length, 'item')} failed (retried next run)`);
+  for (const p of report.pages.filter((r) => r.outcome === 'throttled' && !report.throttled.facebook)) {
+    parts.push(`Page ${p.pageId} waits out its own Facebook limit (${(p.error ?? '').replace(/[.\s]+$/, '')}); the other Pages went on`);
+  }
   for (const p of report.pagesRefused) parts.push(`Page ${p.pageId} failed and was skipped (${(p.error ?? 'no token').replace(/[.\s]+$/, '')}); the other Pages went on`);
   for (const [side, t] of Object.entries(report.throttled)) parts.push(`${side} throttled (${t.message.replace(/[.\s]+$/, '')}), may resume after ${resumesAt(t)}`);
   if (report.stoppedEarly && report.stoppedEarly !== 'interrupted') parts.push(`stopped early (${STOP_REASONS[report.stoppedEarly]}), the rest follows next run`);

@@ -22,6 +22,8 @@ export const META = {
   graphPageSize: (edge: string) => `graph.pageSize.${edge}`,
   /** Until when a side asked fbsync to wait (ISO): runs before then leave it alone. */
   throttleNotBefore: (side: SideName) => `throttle.${side}.notBefore`,
+  /** Several Pages: until when Facebook's limit of one Page (codes 32, 80001) keeps that Page alone waiting (ISO); the others go on. */
+  pageThrottleNotBefore: (pageId: string) => `throttle.facebook.${pageId}.notBefore`,
   /** When the current throttle wait of a side began: `run` tells a long wait from a short one. */
   throttleSince: (side: SideName) => `run.throttle.${side}.since`,
   /** JSON (sync/inbound-plan.ts Rotation): where `run`'s rotation over the older pages of posts stands. */

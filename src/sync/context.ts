@@ -20,7 +20,7 @@ export interface SyncContext {
    * reply pass, which publishes each answer through its post's Page; and every Page's task
    * template, for its one scan of changed tasks. Unset: `fb`, `pageId` and the client's template.
    */
-  pages?: { clients: ReadonlyMap<string, { fb: FacebookPage }>; taskTemplateIds: readonly number[] };
+  pages?: { clients: Map<string, { fb: FacebookPage }>; taskTemplateIds: readonly number[] };
   /** The meta key of this Page's rotation over its older posts (several Pages: META.inboundRotationOf); unset: META.inboundRotation. */
   rotationKey?: string;
   concurrency: number;

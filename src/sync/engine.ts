@@ -95,6 +95,17 @@ export interface CyclePage {
   error?: Error;
 }
 
+/** Facebook's request limit of one Page (Pages API with a user token 32, Page BUC 80001; api-notes-facebook.md § Codes): other Pages are not limited by it. */
+const PAGE_LIMIT_CODES = new Set([32, 80001]);
+
+/** Until when a Page's own Facebook limit keeps it waiting (several Pages only). */
+export function pageThrottledUntil(store: Store, pageId: string, now = Date.now()): Date | undefined {
+  const value = store.getMeta(META.pageThrottleNotBefore(pageId));
+  if (!value) return undefined;
+  const at = new Date(value);
+  return at.getTime() > now ? at : undefined;
+}
+
 /** The Page's token was refused or missing: that Page is skipped, the others go on (the run exits 3). */
 function isCredentialsError(error: unknown): boolean {
   return (error instanceof AuthError || error instanceof PermissionError) && error.side === 'facebook';
@@ -145,9 +156,9 @@ export async function runCycle(sides: Sides & { pages?: readonly CyclePage[] }, 
     editCheckMs: (options.editCheckMinutes ?? 30) * 60_000,
     optionalReads: options.editChecksPerCycle ?? 1,
   };
-  let planfixStopped = false;
+  let sideStopped = false;
   for (const [i, page] of pages.entries()) {
-    if (ctx.budget.exhausted || planfixStopped) break;
+    if (ctx.budget.exhausted || sideStopped) break;
     const before = { effects: { ...ctx.report.effects }, postsChecked: ctx.report.postsChecked };
     const result = (outcome: PageResult['outcome'], error?: unknown) => {
       if (!several) return;
@@ -162,39 +173,59 @@ export async function runCycle(sides: Sides & { pages?: readonly CyclePage[] }, 
       result('credentials', page.error);
       continue;
     }
+    const waitsUntil = several ? pageThrottledUntil(sides.store, page.page.pageId) : undefined;
+    if (waitsUntil) {
+      result('throttled', new Error(`Facebook asked fbsync to leave Page ${page.page.pageId} alone until ${waitsUntil.toISOString()} (its own request limit)`));
+      ctx.pages?.clients.delete(page.page.pageId);
+      continue;
+    }
     const budget = several ? ctx.budget.share(pages.length - i) : ctx.budget;
     const pageNoting = several ? new WriteNotingPlanfix(page.pf) : noting;
     const pageCtx: SyncContext = several
       ? { ...ctx, fb: page.fb, pf: pageNoting, pageId: page.page.pageId, budget, executor: new Executor(sides.store.journal, budget, ctx.report) }
       : ctx;
     if (listForm) pageCtx.rotationKey = META.inboundRotationOf(page.page.pageId);
+    let pageLimited = false;
     try {
       await new Inbound(pageCtx).run(inboundOptions);
       result('synced');
     } catch (error) {
-      if (error instanceof ThrottledError) {
+      if (several && error instanceof ThrottledError && error.side === 'facebook' && PAGE_LIMIT_CODES.has(error.apiCode ?? 0)) {
+        // This Page's own limit (a viral post, say): it alone waits, the other Pages and the replies go on.
+        const waitMs = error.retryAfterMs ?? 60_000;
+        sides.store.setMeta(META.pageThrottleNotBefore(page.page.pageId), new Date(Date.now() + waitMs).toISOString());
+        result('throttled', error);
+        ctx.pages?.clients.delete(page.page.pageId);
+        pageLimited = true;
+      } else if (error instanceof ThrottledError) {
+        // Planfix's limit, or Facebook's for the app or the user: every Page would meet it.
         recordThrottle(ctx, error);
         result('throttled', error);
-        // Planfix is one account for every Page; Facebook's limits are the Page's own.
-        if (error.side === 'planfix') planfixStopped = true;
+        sideStopped = true;
       } else if (several && isCredentialsError(error)) {
         result('credentials', error);
       } else throw error;
     }
     if (several) {
-      recordQuietStops(pageCtx);
+      // A Page-limited client is stopped for the run by design: that is not a stop of all Facebook.
+      if (!pageLimited) recordQuietStops(pageCtx);
       // The reply half reads back none of the tasks any Page's pass just wrote to.
       for (const [taskId, at] of pageNoting.written) if (!noting.written.has(taskId)) noting.written.set(taskId, at);
     }
   }
   try {
     // A throttle ends the cycle (as it always did): the reply pass would only meet it again.
-    if (!ctx.budget.exhausted && !planfixStopped && Object.keys(ctx.report.throttled).length === 0) await replies.run();
+    if (!ctx.budget.exhausted && !sideStopped && Object.keys(ctx.report.throttled).length === 0) await replies.run();
   } catch (error) {
     if (error instanceof ThrottledError) recordThrottle(ctx, error);
     else throw error;
   }
-  recordQuietStops(ctx);
+  if (ctx.pages) {
+    // Several Pages: the clients still in play (a Page-limited one is stopped by design).
+    for (const stopped of [...[...ctx.pages.clients.values()].map((c) => c.fb.throttledBy), ctx.pf.throttledBy]) {
+      if (stopped && !ctx.report.throttled[stopped.side]) recordThrottle(ctx, stopped);
+    }
+  } else recordQuietStops(ctx);
   if (ctx.budget.exhausted) ctx.report.stoppedEarly ??= ctx.budget.exhausted;
   return ctx.report;
 }

@@ -222,7 +222,7 @@ export class Replies {
     const postId = this.ctx.store.postOfTask(taskId) ?? '';
     const owner = postId.slice(0, Math.max(0, postId.indexOf('_')));
     const client = pages.clients.get(owner);
-    if (!client) throw new Error(`the post ${postId} belongs to Page ${owner || '(unknown)'}, which fbsync cannot publish as this run (its token is missing or was refused, or the Page is not configured); the answer waits`);
+    if (!client) throw new Error(`the post ${postId} belongs to Page ${owner || '(unknown)'}, which fbsync cannot publish as this run (its token is missing or was refused, its own Facebook limit was reached, or the Page is not configured); the answer waits`);
     return { fb: client.fb, pageId: owner };
   }
 

@@ -29,6 +29,7 @@ export interface FailedItem {
 export interface PageResult {
   pageId: string;
   /** synced: its pass ran (maybe stopped early by its share of the budget); credentials: its token was missing or refused, it was skipped. */
+  /** throttled: Facebook's limit of this Page (it alone waits) or a side's limit (everything waits). */
   outcome: 'synced' | 'credentials' | 'throttled';
   error?: string;
   postsChecked: number;
@@ -60,7 +61,7 @@ export class RunReport {
   }
 
   get hasProblems(): boolean {
-    return this.failed.length > 0 || Object.keys(this.throttled).length > 0 || this.pagesRefused.length > 0;
+    return this.failed.length > 0 || Object.keys(this.throttled).length > 0 || this.pages.some((p) => p.outcome !== 'synced');
   }
 
   /** Pages skipped because Facebook refused (or fbsync lacked) their token: the run exits 3. */

@@ -213,4 +213,39 @@ describe('fbsync with several Pages (facebook.pages)', () => {
     expect(onlyB.code, onlyB.stderr).toBe(0);
     expect(e2e.sim.planfix.tasks().map((t) => [t.postId, t.templateId])).toEqual([[postB.id, templateB]]);
   });
+
+  it("one Page's own Facebook limit (80001) makes that Page alone wait; the other goes on in this run and the next", async () => {
+    configure(e2e);
+    const postA = e2e.sim.facebook.addPost({ message: 'Viral bakery post' });
+    const postB = e2e.sim.facebook.addPost({ message: 'Shop news', pageId: B });
+    e2e.sim.facebook.addComment(postA.id, { from: ann, message: 'Wow' });
+    e2e.sim.facebook.addComment(postB.id, { from: bob, message: 'Open on Sunday?' });
+    // Page A goes first: its first Graph request meets Page A's own request limit.
+    e2e.sim.facebook.throttleNext(80001);
+
+    const first = await e2e.run();
+    expect(first.code).toBe(4);
+    expect(first.summary.pages).toEqual([expect.objectContaining({ pageId: A, outcome: 'throttled' }), expect.objectContaining({ pageId: B, outcome: 'synced' })]);
+    expect(first.summary.throttled).toEqual({});
+    expect(e2e.sim.planfix.tasks().map((t) => t.postId)).toEqual([postB.id]);
+    const meta = (key: string) => withStore(e2e.storePath, (db) => (db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined)?.value, { readonly: true });
+    expect(meta(META.pageThrottleNotBefore(A))).toBeDefined();
+    expect(meta(META.throttleNotBefore('facebook'))).toBeUndefined();
+
+    // The next run: Page A still waits, Page B takes its new comment.
+    e2e.sim.facebook.addComment(postB.id, { from: carl, message: 'And on holidays?' });
+    const second = await e2e.run();
+    expect(second.code).toBe(4);
+    expect(second.summary.effects['comment.imported']).toBe(1);
+    expect(second.stdout + second.summary.error?.message).toContain(`Page ${A} waits out its own Facebook limit`);
+    const status = JSON.parse((await e2e.cli(['status', '--json', '--config', e2e.configPath])).stdout);
+    expect(status.pages[0].throttledUntil).toEqual(expect.any(String));
+    expect(status.pages[1].throttledUntil).toBeNull();
+
+    // Once the wait is over, Page A's comments come in.
+    withStore(e2e.storePath, (db) => db.prepare('DELETE FROM meta WHERE key = ?').run(META.pageThrottleNotBefore(A)));
+    const third = await e2e.run();
+    expect(third.code, third.stderr).toBe(0);
+    expect(e2e.sim.planfix.tasks().some((t) => t.postId === postA.id)).toBe(true);
+  });
 });
