@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { RunBudget } from '../../src/sync/budget.js';
+
+// RunBudget.share: the Pages of one run take turns at what is left (engine.ts runCycle).
+
+describe('RunBudget.share', () => {
+  it('gives each of n turns an equal part of the writes left; what a turn leaves goes on to the next', () => {
+    const whole = new RunBudget(0, 12);
+    const first = whole.share(3);
+    let taken = 0;
+    while (!first.take()) taken++;
+    expect(taken).toBe(4);
+    expect(first.exhausted).toBe('effects');
+    expect(whole.exhausted).toBeUndefined();
+    const second = whole.share(2);
+    second.take(); // uses 1 of its 4
+    const third = whole.share(1);
+    let rest = 0;
+    while (!third.take()) rest++;
+    expect(rest).toBe(7);
+    expect(whole.take()).toBe('effects');
+  });
+
+  it('gives each turn a part of the time left, none once it is spent, and no limit when the whole has none', () => {
+    expect(new RunBudget(3600, 0).share(3).take()).toBeUndefined();
+    expect(new RunBudget(5, 0, Date.now() - 10_000).share(3).take()).toBe('time');
+    const unbounded = new RunBudget(0, 0).share(4);
+    for (let i = 0; i < 1000; i++) expect(unbounded.take()).toBeUndefined();
+  });
+
+  it('a stop of the whole (a signal, Planfix’s reserve) stops every turn', () => {
+    const whole = new RunBudget(0, 0);
+    const part = whole.share(2);
+    whole.stop('interrupted');
+    expect(part.exhausted).toBe('interrupted');
+    expect(part.take()).toBe('interrupted');
+    const guarded = new RunBudget(0, 0);
+    guarded.guard = () => 'planfixBudget';
+    expect(guarded.share(2).take()).toBe('planfixBudget');
+  });
+});
