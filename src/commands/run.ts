@@ -124,6 +124,7 @@ async function cycle(config: Config, session: Session, output: Output, abort: Ab
       ...config.sync,
       pageId: config.pages[0]!.pageId,
       planfixDailyBudget: config.planfix.dailyBudget,
+      somePagesOnly: config.onlyPage !== undefined,
       signal: abort,
     });
     const requests = session.requestCounts();

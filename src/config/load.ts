@@ -162,7 +162,7 @@ export function onlyPage(config: Config, pageId: string): Config {
   if (!page) {
     throw new ConfigError(`--page: Page ${pageId} is not in the configuration (${config.filepath}); the configured Pages are ${config.pages.map((p) => p.pageId).join(', ')}`, '--page');
   }
-  return { ...config, pages: [page] };
+  return config.pages.length === 1 ? config : { ...config, pages: [page], onlyPage: page.pageId };
 }
 
 /** Relative to the configuration file's folder; `~/` is the home directory. */

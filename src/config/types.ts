@@ -20,6 +20,8 @@ export type Config = Omit<ParsedConfig, 'facebook'> & {
   facebook: Omit<ParsedConfig['facebook'], 'pageId' | 'pageAccessToken' | 'pages'>;
   /** Every Page, in the configuration's order; one for the single-Page form. */
   pages: PageConfig[];
+  /** `--page ID` narrowed `pages` to this one of several. */
+  onlyPage?: string;
   store: { /** Absolute path (resolved against the config file's folder). */ path: string };
   /** Absolute path of the file the configuration came from. */
   filepath: string;

@@ -21,6 +21,8 @@ export interface SyncContext {
    * template, for its one scan of changed tasks. Unset: `fb`, `pageId` and the client's template.
    */
   pages?: { clients: Map<string, { fb: FacebookPage }>; taskTemplateIds: readonly number[] };
+  /** The reply pass lists only some Pages' tasks (`--page`): it leaves the reply cursor where it was. */
+  replyCursorFrozen?: boolean;
   /** The meta key of this Page's rotation over its older posts (several Pages: META.inboundRotationOf); unset: META.inboundRotation. */
   rotationKey?: string;
   concurrency: number;

@@ -21,6 +21,11 @@ export interface CycleOptions
   planfixDailyBudget?: number;
   /** The cycle's clock (tests); default the system's. */
   now?: Date;
+  /**
+   * `--page`: the run covers only some of the configured Pages, so its reply scan lists only their
+   * tasks and must not move the one reply cursor past the other Pages' changes.
+   */
+  somePagesOnly?: boolean;
   /** SIGINT/SIGTERM: start no new write, finish those in flight (the command exits 130/143). */
   signal?: AbortSignal;
 }
@@ -147,6 +152,7 @@ export async function runCycle(sides: Sides & { pages?: readonly CyclePage[] }, 
     const left = () => Math.min(...pages.map((p) => p.pf.remainingToday ?? Number.POSITIVE_INFINITY), sides.pf.remainingToday ?? Number.POSITIVE_INFINITY);
     ctx.budget.guard = () => (left() < reserve ? 'planfixBudget' : undefined);
   }
+  if (options.somePagesOnly) ctx.replyCursorFrozen = true;
   const replies = new Replies(ctx);
   const now = options.now ?? new Date();
   const inboundOptions = {

@@ -113,7 +113,8 @@ export class Replies {
     }
     // Kept even when the pass is incomplete: a task left now is read next cycle, whatever happens.
     store.setMeta(META.repliesDeferred, JSON.stringify(deferred));
-    if (complete) store.setCursor(REPLY_CURSOR, new Date(cursorAt).toISOString());
+    // `--page`: the other Pages' changed tasks were not listed; the next full run lists them from here (answers are never published twice).
+    if (complete && !this.ctx.replyCursorFrozen) store.setCursor(REPLY_CURSOR, new Date(cursorAt).toISOString());
     try {
       if (!this.ctx.budget.exhausted) await this.retryPostponed(startedAt);
     } catch (error) {

@@ -129,6 +129,26 @@ describe('fbsync with several Pages (facebook.pages)', () => {
     expect(all.summary.effects['comment.imported']).toBe(1);
   });
 
+  it('a --page run leaves the reply cursor where it was, so the other Pages’ answers are listed by the next full run', async () => {
+    configure(e2e);
+    const postB = e2e.sim.facebook.addPost({ message: 'Shop news', pageId: B });
+    const onB = e2e.sim.facebook.addComment(postB.id, { from: bob, message: 'Open on Sunday?' });
+    expect((await e2e.run()).code).toBe(0);
+    const cursor = () => withStore(e2e.storePath, (db) => (db.prepare("SELECT value FROM cursor WHERE name = 'planfix.changedSince'").get() as { value: string } | undefined)?.value, { readonly: true });
+    const before = cursor();
+    expect(before).toBeDefined();
+    e2e.sim.planfix.quickReply(e2e.sim.planfix.tasks()[0]!.id, contactOf(e2e, bob).id, 'Yes, 10 to 14.');
+
+    const onlyA = await e2e.run(['--page', A]);
+    expect(onlyA.code, onlyA.stderr).toBe(0);
+    expect(cursor()).toBe(before);
+    expect(e2e.sim.facebook.repliesTo(onB.id)).toEqual([]);
+
+    const all = await e2e.run();
+    expect(all.summary.effects['reply.published']).toBe(1);
+    expect(e2e.sim.facebook.repliesTo(onB.id)).toEqual([expect.objectContaining({ from: { id: B, name: 'Second Shop' } })]);
+  });
+
   it('a Page with a huge backlog does not starve the next Page: each takes its turn with a share of sync.maxEffects', async () => {
     configure(e2e, 'sync:\n  maxEffects: 12\n');
     const people = crowd(20, 'Backlog', '91000000');
