@@ -3,8 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { refusePlaceholders } from '../config/placeholders.js';
 import type { Config } from '../config/types.js';
-import { NetworkError } from '../http/errors.js';
-import { ConfigError } from '../errors.js';
+import { onlyPage } from '../config/load.js';
+import { AuthError, NetworkError, PermissionError } from '../http/errors.js';
 import { Store } from '../store/store.js';
 import { runBackfill } from '../sync/backfill.js';
 import { DryRunPlanfix } from '../sync/dry-run.js';
@@ -14,7 +14,7 @@ import type { Output } from './output.js';
 import { formatOption, formatUtc } from './dates.js';
 import { EXIT } from './exit-codes.js';
 import { ProgressDisplay } from './progress.js';
-import { describeError, result as envelope } from './result.js';
+import { describeError, type JsonError, result as envelope } from './result.js';
 import { onStopSignal, signalExitCode } from './signals.js';
 import { interruptedLine, plural, summaryError, summaryJson, summaryLine } from './summary.js';
 import { META } from '../store/meta-keys.js';
@@ -44,20 +44,52 @@ function backfillContext(config: Config, sides: Sides) {
   return makeContext(sides, { ...config.sync, pageId: config.pages[0]!.pageId, maxRunSeconds: 0, maxEffects: 0 });
 }
 
-/** The exact command that resumes this backfill (the same range, the same configuration). */
+/** The exact command that resumes this backfill (the same range, the same configuration, the same Page). */
 function resumeCommand(config: Config, range: { since: Date; until: Date }, options: BackfillOptions): string {
   const until = options.until !== undefined ? ` --until ${formatOption(range.until)}` : '';
-  return `fbsync backfill --since ${formatOption(range.since)}${until} --config ${config.filepath}`;
+  const page = config.onlyPage !== undefined ? ` --page ${config.onlyPage}` : '';
+  return `fbsync backfill --since ${formatOption(range.since)}${until} --config ${config.filepath}${page}`;
+}
+
+/**
+ * Several Pages: their histories one after another, each as `--page ID` would import it (its own
+ * lines, its own record in the store, its own resume command). `--json` prints one object with each
+ * Page's summary under `pages`; the exit code is the worst (a signal stops the Pages after it).
+ */
+async function eachPage(config: Config, options: BackfillOptions, output: Output): Promise<number> {
+  const results: { pageId: string; exitCode: number; summary?: unknown }[] = [];
+  for (const page of config.pages) {
+    let summary: unknown;
+    // Each Page's JSON is kept for the one object printed at the end.
+    const collecting: Output = { ...output, out: (l) => output.out(l), err: (l) => output.err(l), json: (v) => (summary = v), jsonLine: (v) => output.jsonLine(v), jsonPrinted: false, jsonMode: output.jsonMode };
+    let exitCode: number;
+    try {
+      exitCode = await backfillCommand(onlyPage(config, page.pageId), options, collecting);
+    } catch (error) {
+      // One Page's refused token does not keep the others' histories out; anything else ends the command.
+      if (!(error instanceof AuthError || error instanceof PermissionError) || error.side !== 'facebook') throw error;
+      output.err(`fbsync backfill: Page ${page.pageId} failed and was skipped: ${error.message}`);
+      exitCode = EXIT.credentials;
+      summary = envelope(exitCode, {}, describeError(error));
+    }
+    results.push({ pageId: page.pageId, exitCode, summary });
+    if (exitCode === EXIT.interrupted || exitCode === EXIT.terminated || exitCode === EXIT.locked) break;
+  }
+  const rank = (code: number) => [EXIT.interrupted, EXIT.terminated, EXIT.locked, EXIT.credentials, EXIT.partial].indexOf(code as never);
+  const worst = results.map((r) => r.exitCode).filter((c) => c !== EXIT.ok).sort((a, b) => rank(a) - rank(b))[0] ?? EXIT.ok;
+  if (options.json) {
+    const first = results.find((r) => r.exitCode === worst && worst !== EXIT.ok)?.summary as { error?: JsonError | null } | undefined;
+    output.json(envelope(worst, { pages: results.map((r) => ({ pageId: r.pageId, ...(r.summary as object) })) }, first?.error ?? null));
+  }
+  return worst;
 }
 
 export async function backfillCommand(config: Config, options: BackfillOptions, output: Output): Promise<number> {
   const range = options.range;
   refusePlaceholders(config);
-  // History is imported Page by Page: a long import of one must not hold back the choice of the other.
-  if (config.pages.length > 1) {
-    throw new ConfigError(`backfill imports one Page at a time: add --page ID (one of ${config.pages.map((p) => p.pageId).join(', ')})`, '--page');
-  }
-  output.err(`fbsync backfill${options.dryRun ? ' --dry-run' : ''}: posts created ${formatUtc(range.since)} → ${formatUtc(range.until)} UTC, with their comments`);
+  if (config.pages.length > 1) return eachPage(config, options, output);
+  const which = config.onlyPage !== undefined ? ` of Page ${config.onlyPage}` : '';
+  output.err(`fbsync backfill${options.dryRun ? ' --dry-run' : ''}: posts${which} created ${formatUtc(range.since)} → ${formatUtc(range.until)} UTC, with their comments`);
   return options.dryRun ? dryRun(config, range, options, output) : realRun(config, range, options, output);
 }
 

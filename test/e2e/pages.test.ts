@@ -218,7 +218,7 @@ describe('fbsync with several Pages (facebook.pages)', () => {
     expect(onlyA.code, onlyA.stdout).toBe(0);
   });
 
-  it('backfill takes one Page at a time: --page picks it, without it several Pages are exit 2', async () => {
+  it('backfill imports each Page’s history in turn (one JSON object for all), or one Page with --page', async () => {
     const templateB = configure(e2e);
     const old = new Date(Date.now() - 40 * 86_400_000);
     const postB = e2e.sim.facebook.addPost({ message: 'Old shop news', pageId: B, createdTime: old });
@@ -226,12 +226,25 @@ describe('fbsync with several Pages (facebook.pages)', () => {
     const postA = e2e.sim.facebook.addPost({ message: 'Old bakery news', createdTime: old });
     e2e.sim.facebook.addComment(postA.id, { from: ann, message: 'Still baking?', createdTime: new Date(old.getTime() + 60_000) });
 
-    const without = await e2e.cli(['backfill', '--since', '60d', '--config', e2e.configPath]);
-    expect(without.code).toBe(2);
-    expect(without.stderr).toContain('add --page ID');
     const onlyB = await e2e.cli(['backfill', '--since', '60d', '--config', e2e.configPath, '--page', B]);
     expect(onlyB.code, onlyB.stderr).toBe(0);
+    expect(onlyB.stderr).toContain(`posts of Page ${B} created`);
     expect(e2e.sim.planfix.tasks().map((t) => [t.postId, t.templateId])).toEqual([[postB.id, templateB]]);
+
+    const both = await e2e.cli(['backfill', '--since', '60d', '--json', '--config', e2e.configPath]);
+    expect(both.code, both.stderr).toBe(0);
+    const summary = JSON.parse(both.stdout);
+    expect(summary.pages.map((p: { pageId: string; exitCode: number }) => [p.pageId, p.exitCode])).toEqual([
+      [A, 0],
+      [B, 0],
+    ]);
+    expect(summary.pages[0].effects['comment.imported']).toBe(1);
+    expect(e2e.sim.planfix.tasks().map((t) => [t.postId, t.templateId]).sort()).toEqual(
+      [
+        [postA.id, SIM_IDS.taskTemplateId],
+        [postB.id, templateB],
+      ].sort(),
+    );
   });
 
   it("one Page's own Facebook limit (80001) makes that Page alone wait; the other goes on in this run and the next", async () => {
