@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadConfig, parseConfigText, resolveConfig } from '../src/config/load.js';
+import { loadConfig, onlyPage, parseConfigText, resolveConfig } from '../src/config/load.js';
 import { editDistance, suggest } from '../src/config/suggest.js';
 import { ConfigError } from '../src/errors.js';
 import { clearSecrets, redact } from '../src/http/secrets.js';
@@ -232,6 +232,16 @@ describe('several Pages (facebook.pages)', () => {
     expect(bad.message).toContain('facebook.pages[1].taskTemplateId: expected a positive integer');
     const unknown = await loadError(TWO.replace('    - pageId: "111"\n', '    - pageId: "111"\n      pageAcessToken: x\n'), { ...ENV, PAGE_B: 'x' });
     expect(unknown.message).toContain('facebook.pages[0].pageAcessToken: unknown key — did you mean "pageAccessToken"?');
+  });
+
+  it('--page narrows the list to one Page (its keys stay its own) and refuses an id not configured', async () => {
+    const config = await loadConfig({ configPath: write('fbsync.yaml', TWO), env: { ...ENV, PAGE_B: 'b' } });
+    const one = onlyPage(config, '222');
+    expect(one.pages).toEqual([config.pages[1]]);
+    expect(one.onlyPage).toBe('222');
+    expect(() => onlyPage(config, '333')).toThrow(/^--page: Page 333 is not in the configuration .*; the configured Pages are 111, 222$/);
+    const single = await loadConfig({ configPath: write('single.yaml', MINIMAL), env: ENV });
+    expect(onlyPage(single, '104857600000000')).toBe(single);
   });
 
   it('names the variable of an unset ${NAME} inside the list', async () => {
