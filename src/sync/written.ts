@@ -1,15 +1,13 @@
-import type { ThrottledError } from '../http/errors.js';
-import type { NewComment, NewContact, NewTask, PfComment, PfContact, PfTask, PlanfixAccount } from '../planfix/types.js';
+import type { NewComment, NewTask, PfTask } from '../planfix/types.js';
+import { ForwardingPlanfix } from './forwarding-planfix.js';
 
 /**
  * Planfix as the cycle's inbound half uses it, noting which tasks fbsync itself wrote to and when
  * it first did: the reply half need not read those back in the same cycle (replies.ts, deferral).
  */
-export class WriteNotingPlanfix implements PlanfixAccount {
+export class WriteNotingPlanfix extends ForwardingPlanfix {
   /** Task id → when fbsync first wrote to it in this cycle (ms). */
   readonly written = new Map<number, number>();
-
-  constructor(private readonly real: PlanfixAccount) {}
 
   private note(taskId: number): void {
     if (!this.written.has(taskId)) this.written.set(taskId, Date.now());
@@ -29,63 +27,20 @@ export class WriteNotingPlanfix implements PlanfixAccount {
     }
   }
 
-  get requestCount(): number {
-    return this.real.requestCount;
-  }
-
-  get remainingToday(): number | undefined {
-    return this.real.remainingToday;
-  }
-
-  get throttledBy(): ThrottledError | undefined {
-    return this.real.throttledBy;
-  }
-
-  findContactByFacebookId(facebookId: string): Promise<PfContact | null> {
-    return this.real.findContactByFacebookId(facebookId);
-  }
-
-  createContact(contact: NewContact): Promise<PfContact> {
-    return this.real.createContact(contact);
-  }
-
-  renameContact(contactId: number, name: string, lastname?: string): Promise<void> {
-    return this.real.renameContact(contactId, name, lastname);
-  }
-
-  findTasksByPostId(postId: string): Promise<PfTask[]> {
-    return this.real.findTasksByPostId(postId);
-  }
-
-  getTask(taskId: number): Promise<PfTask | null> {
-    return this.real.getTask(taskId);
-  }
-
-  createTask(task: NewTask): Promise<PfTask> {
+  override createTask(task: NewTask): Promise<PfTask> {
     return this.writing(undefined, this.real.createTask(task), (made) => made.id);
   }
 
-  updateTaskDescription(taskId: number, description: string): Promise<void> {
+  override updateTaskDescription(taskId: number, description: string): Promise<void> {
     return this.writing(taskId, this.real.updateTaskDescription(taskId, description));
   }
 
-  addComment(taskId: number, comment: NewComment): Promise<{ id: number }> {
+  override addComment(taskId: number, comment: NewComment): Promise<{ id: number }> {
     return this.writing(taskId, this.real.addComment(taskId, comment));
   }
 
-  updateComment(taskId: number, commentId: number, description: string): Promise<void> {
+  override updateComment(taskId: number, commentId: number, description: string): Promise<void> {
     return this.writing(taskId, this.real.updateComment(taskId, commentId, description));
   }
 
-  listComments(taskId: number): Promise<PfComment[]> {
-    return this.real.listComments(taskId);
-  }
-
-  listTasksChangedSince(since: Date, utcOffsetMinutes?: number, templateIds?: readonly number[]): Promise<number[]> {
-    return this.real.listTasksChangedSince(since, utcOffsetMinutes, templateIds);
-  }
-
-  ping(): Promise<void> {
-    return this.real.ping();
-  }
 }
