@@ -37,3 +37,14 @@ export const META = {
   /** The task a post left because Planfix refused its comments; its "moved" note is still to write. */
   taskMovedFrom: (postId: string) => `task.movedFrom.${postId}`,
 } as const;
+
+/** A JSON meta value: undefined when absent, not JSON, or not of the expected shape (the caller starts afresh). */
+export function parseJsonMeta<T>(raw: string | undefined, isValid: (value: unknown) => boolean): T | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  try {
+    const value: unknown = JSON.parse(raw);
+    return isValid(value) ? (value as T) : undefined;
+  } catch {
+    return undefined;
+  }
+}

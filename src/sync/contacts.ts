@@ -3,7 +3,7 @@ import { ContactLimitError } from '../planfix/planfix-errors.js';
 import type { ContactRow, Store } from '../store/store.js';
 import { CONTACT_LIMIT_AUTHOR, HIDDEN_AUTHOR, isSharedCard, type SyncContext } from './context.js';
 import { splitName, textHash } from './format.js';
-import { META } from '../store/meta-keys.js';
+import { META, parseJsonMeta } from '../store/meta-keys.js';
 
 export interface ContactLimitUse {
   /** When Planfix answered code 23 (ISO); reset when it comes again after `liftedAt`. */
@@ -165,11 +165,5 @@ export function noteContactLimitUse(store: Store, contact: ContactRow | undefine
 }
 
 export function readContactLimitUse(store: Store): ContactLimitUse | null {
-  const raw = store.getMeta(META.contactLimit);
-  if (raw === undefined) return null;
-  try {
-    return JSON.parse(raw) as ContactLimitUse;
-  } catch {
-    return null;
-  }
+  return parseJsonMeta<ContactLimitUse>(store.getMeta(META.contactLimit), (v) => typeof v === 'object' && v !== null) ?? null;
 }

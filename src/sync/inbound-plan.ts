@@ -7,6 +7,7 @@
 import type { FbComment, FbPost } from '../facebook/types.js';
 import type { CommentRow, PostRow } from '../store/store.js';
 import { commentHash, parseGraphTime, postHash } from './format.js';
+import { parseJsonMeta } from '../store/meta-keys.js';
 
 /**
  * Rules 2/3: a post is read again when Facebook says it changed (new comment, edit: updated_time
@@ -37,13 +38,7 @@ export interface OwnReplies {
 }
 
 export function parseOwnReplies(raw: string | undefined): OwnReplies | undefined {
-  if (!raw) return undefined;
-  try {
-    const value = JSON.parse(raw) as OwnReplies;
-    return typeof value.count === 'number' && typeof value.at === 'string' ? value : undefined;
-  } catch {
-    return undefined;
-  }
+  return parseJsonMeta<OwnReplies>(raw, (v) => typeof (v as OwnReplies)?.count === 'number' && typeof (v as OwnReplies).at === 'string');
 }
 
 /** The note after one more reply of fbsync's on a post stored with `storedCount` comments. */

@@ -26,7 +26,7 @@ import {
 import { TaskResolver } from './tasks.js';
 import { addToTimeline } from './timeline.js';
 import { parseGraphTime } from './format.js';
-import { META } from '../store/meta-keys.js';
+import { META, parseJsonMeta } from '../store/meta-keys.js';
 
 export interface InboundOptions {
   /** Oldest post creation time watched. */
@@ -328,12 +328,6 @@ function skipped(post: FbPost, comment: FbComment, pageName: string) {
 
 /** The stored rotation, or undefined when there is none (or it cannot be read: the next cycle lists the whole window). */
 function readRotation(raw: string | undefined): Rotation | undefined {
-  if (!raw) return undefined;
-  try {
-    const value = JSON.parse(raw) as Rotation;
-    return typeof value.sweepAt === 'string' && typeof value.lastCycleAt === 'string' ? value : undefined;
-  } catch {
-    return undefined;
-  }
+  return parseJsonMeta<Rotation>(raw, (v) => typeof (v as Rotation)?.sweepAt === 'string' && typeof (v as Rotation).lastCycleAt === 'string');
 }
 

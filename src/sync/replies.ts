@@ -8,7 +8,7 @@ import { carriesMarker, replyNoteMarker } from './markers.js';
 import { chooseTarget, notifiedContacts, postponement } from './reply-rules.js';
 import { htmlToText, replyPostponedNote, replyRefusedNote, replySentNote, sameText } from './format.js';
 import type { ReplyRow, ReplyTargetRow } from '../store/store.js';
-import { META } from '../store/meta-keys.js';
+import { META, parseJsonMeta } from '../store/meta-keys.js';
 import { parseOwnReplies, withOwnReply } from './inbound-plan.js';
 
 export const REPLY_CURSOR = 'planfix.changedSince';
@@ -62,12 +62,7 @@ export function deferOwnWrites(
 }
 
 function readIds(raw: string | undefined): number[] {
-  try {
-    const value: unknown = raw ? JSON.parse(raw) : [];
-    return Array.isArray(value) ? value.filter((v): v is number => typeof v === 'number') : [];
-  } catch {
-    return [];
-  }
+  return (parseJsonMeta<unknown[]>(raw, Array.isArray) ?? []).filter((v): v is number => typeof v === 'number');
 }
 
 /** Planfix → Facebook (rule 4): employees' comments notifying a commenter's contact become Page replies. */
