@@ -58,7 +58,12 @@ export function makeContext(
 
 /** A side that throttled an earlier run is left alone until the time it named (calls while blocked extend the block). */
 export function throttledUntil(store: Store, side: Side, now = Date.now()): Date | undefined {
-  const value = store.getMeta(META.throttleNotBefore(side));
+  return waitUntil(store, META.throttleNotBefore(side), now);
+}
+
+/** The time a wait kept under `key` ends, if it is still ahead. */
+function waitUntil(store: Store, key: string, now: number): Date | undefined {
+  const value = store.getMeta(key);
   if (!value) return undefined;
   const at = new Date(value);
   return at.getTime() > now ? at : undefined;
@@ -105,10 +110,7 @@ const PAGE_LIMIT_CODES = new Set([32, 80001]);
 
 /** Until when a Page's own Facebook limit keeps it waiting (several Pages only). */
 export function pageThrottledUntil(store: Store, pageId: string, now = Date.now()): Date | undefined {
-  const value = store.getMeta(META.pageThrottleNotBefore(pageId));
-  if (!value) return undefined;
-  const at = new Date(value);
-  return at.getTime() > now ? at : undefined;
+  return waitUntil(store, META.pageThrottleNotBefore(pageId), now);
 }
 
 /** The Page's token was refused or missing: that Page is skipped, the others go on (the run exits 3). */
