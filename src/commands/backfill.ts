@@ -101,7 +101,7 @@ async function realRun(config: Config, range: { since: Date; until: Date }, opti
   const resume = resumeCommand(config, range, options);
   // The journal makes an abrupt exit safe too; the first signal just lets the writes in flight finish.
   const stop = onStopSignal((signal) => {
-    ctx.budget.stop('interrupted');
+    ctx.outcome.interrupt();
     if (process.stderr.isTTY) process.stderr.write('\n');
     output.err(`fbsync backfill: ${signal} received, stopping after the writes in flight (send it again to quit at once)`);
   });
@@ -125,7 +125,6 @@ async function realRun(config: Config, range: { since: Date; until: Date }, opti
     const requests = { facebook: session.fb.requestCount, planfix: session.pf.requestCount };
     const report = ctx.report;
     display.finish(!report.stoppedEarly && !report.hasProblems);
-    if (stop.signal) report.stoppedEarly = 'interrupted';
     const code = stop.signal ? signalExitCode(stop.signal) : report.hasProblems || report.stoppedEarly ? EXIT.partial : EXIT.ok;
     const line = stop.signal
       ? interruptedLine(stop.signal, report, requests, resume)

@@ -3,7 +3,8 @@ import type { Config } from '../config/types.js';
 import { NetworkError, type Side } from '../http/errors.js';
 import { ConfigError } from '../errors.js';
 import { redact } from '../http/secrets.js';
-import { runCycle, throttledUntil } from '../sync/engine.js';
+import { runCycle } from '../sync/engine.js';
+import { throttledUntil } from '../sync/outcome.js';
 import { RunReport } from '../sync/report.js';
 import { openSession, type Session } from '../sync/session.js';
 import { EXIT, exitCodeOf } from './exit-codes.js';
@@ -24,7 +25,7 @@ export const LONG_WAIT_MS = 60 * 60_000;
 
 const RESUME = 'fbsync run';
 
-export interface RunOutcome {
+export interface CycleResult {
   exitCode: number;
   summary: JsonResult;
   report: RunReport;
@@ -43,7 +44,7 @@ export async function runCommand(config: Config, options: RunOptions, output: Ou
 }
 
 /** One cycle with its text lines (none when nothing happened); the JSON summary is returned, not printed. */
-export async function runOnce(config: Config, output: Output): Promise<RunOutcome> {
+export async function runOnce(config: Config, output: Output): Promise<CycleResult> {
   refusePlaceholders(config);
   const session = openSession(config);
   if (session.store.permissionWarning) output.err(session.store.permissionWarning);
@@ -69,7 +70,7 @@ async function runLoop(config: Config, everyMs: number, options: RunOptions, out
   if (session.store.permissionWarning) output.err(session.store.permissionWarning);
   const controller = new AbortController();
   const stop = onStopSignal(() => controller.abort());
-  let last: RunOutcome | undefined;
+  let last: CycleResult | undefined;
   try {
     while (!stop.signal) {
       const started = Date.now();
@@ -111,7 +112,7 @@ export function parseEvery(value: string): number {
 }
 
 /** One cycle on an open session: its line (none when nothing happened) and its record in the store. */
-async function cycle(config: Config, session: Session, output: Output, abort: AbortSignal, stop: StopHandle): Promise<RunOutcome> {
+async function cycle(config: Config, session: Session, output: Output, abort: AbortSignal, stop: StopHandle): Promise<CycleResult> {
   const started = Date.now();
   const runId = session.store.startRun('run');
   // A side still blocked by an earlier throttle: this run only waits (the cycle does nothing at all).
@@ -139,7 +140,6 @@ async function cycle(config: Config, session: Session, output: Output, abort: Ab
     let exitCode: number;
     let line: string | undefined;
     if (stop.signal) {
-      report.stoppedEarly ??= 'interrupted';
       exitCode = signalExitCode(stop.signal);
       line = interruptedLine(stop.signal, report, requests, RESUME);
     } else if (waiting.length > 0) {

@@ -4,7 +4,7 @@ import { tokenMetaKeys } from '../sync/session.js';
 import { Store } from '../store/store.js';
 import { type ContactLimitUse, readContactLimitUse } from '../sync/contacts.js';
 import { CONTACT_LIMIT_AUTHOR } from '../sync/context.js';
-import { pageThrottledUntil, throttledUntil } from '../sync/engine.js';
+import { pageThrottledUntil, throttledUntil } from '../sync/outcome.js';
 import type { Output } from './output.js';
 import { result } from './result.js';
 import { plural } from './summary.js';

@@ -72,7 +72,8 @@ export function interruptedLine(signal: string, report: RunReport, requests: Req
 /** The `error` of a summary whose exit code is not 0. */
 export function summaryError(report: RunReport, exitCode: number, message: string, resume?: string): JsonError | null {
   if (exitCode === EXIT.ok) return null;
-  if (report.stoppedEarly === 'interrupted' && (exitCode === EXIT.interrupted || exitCode === EXIT.terminated)) {
+  // The exit code says a signal stopped the command, even one that came after the cycle's last write.
+  if (exitCode === EXIT.interrupted || exitCode === EXIT.terminated) {
     return { kind: 'interrupted', side: null, message, fix: `run \`${resume ?? 'fbsync run'}\` to resume; nothing is lost or done twice` };
   }
   const refused = report.pagesRefused;

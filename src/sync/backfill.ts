@@ -1,6 +1,4 @@
-import { ThrottledError } from '../http/errors.js';
 import type { SyncContext } from './context.js';
-import { recordQuietStops, recordThrottle } from './engine.js';
 import { parseGraphTime } from './format.js';
 import { Inbound } from './inbound.js';
 
@@ -38,12 +36,13 @@ export async function runBackfill(ctx: SyncContext, options: BackfillOptions): P
   const report = () => options.onProgress?.({ ...progress });
 
   // Before every write, not only when a post starts: one post can hold more comments than the headroom.
-  ctx.budget.guard = () => ((ctx.pf.remainingToday ?? Number.POSITIVE_INFINITY) < options.planfixReserve ? 'planfixBudget' : undefined);
+  ctx.outcome.budget.guard = () => ((ctx.pf.remainingToday ?? Number.POSITIVE_INFINITY) < options.planfixReserve ? 'planfixBudget' : undefined);
 
-  const listedToTheEnd = await inbound.readPosts({
+  const { outcome } = ctx;
+  const listedToTheEnd = await outcome.told(() => inbound.readPosts({
     pages: ctx.fb.listPosts({ since: options.since, until: options.until, pageSize: 100 }),
     listed: (post) => {
-      if (inbound.stop || ctx.budget.exhausted) return false;
+      if (!outcome.mayGoOn) return false;
       progress.postsSeen++;
       const created = parseGraphTime(post.createdTime);
       if (!progress.oldestSeen || created < progress.oldestSeen) progress.oldestSeen = created;
@@ -64,14 +63,13 @@ export async function runBackfill(ctx: SyncContext, options: BackfillOptions): P
       progress.commentsImported += added;
       report();
     },
-  });
-  if (inbound.stop instanceof ThrottledError) recordThrottle(ctx, inbound.stop);
-  else if (inbound.stop) throw inbound.stop;
-  recordQuietStops(ctx);
-  if (ctx.report.stoppedEarly === undefined && ctx.budget.exhausted) ctx.report.stoppedEarly = ctx.budget.exhausted;
+  }));
+  const stop = outcome.stop;
+  outcome.settle(ctx.store, ctx.report);
+  if (outcome.endedBy) throw outcome.endedBy;
 
   const dayMs = 86_400_000;
   const historyEndedAt =
-    listedToTheEnd && !inbound.stop && (!progress.oldestSeen || progress.oldestSeen.getTime() - options.since.getTime() > dayMs) ? (progress.oldestSeen ?? options.until) : undefined;
+    listedToTheEnd && stop?.kind !== 'throttled' && (!progress.oldestSeen || progress.oldestSeen.getTime() - options.since.getTime() > dayMs) ? (progress.oldestSeen ?? options.until) : undefined;
   return { progress, historyEndedAt };
 }

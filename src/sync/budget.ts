@@ -47,19 +47,8 @@ export class RunBudget {
     return undefined;
   }
 
-  /** Ctrl-C, or the Planfix daily budget nearly spent: finish what is in flight, start nothing new. */
-  stop(reason: StopReason): void {
-    this.exhaustedBy ??= reason;
-  }
-
   get exhausted(): StopReason | undefined {
     if (!this.exhaustedBy && Date.now() >= this.deadline) this.exhaustedBy = 'time';
     return this.exhaustedBy ?? this.parent?.exhausted;
-  }
-}
-
-export class BudgetExhausted extends Error {
-  constructor(readonly reason: StopReason) {
-    super(`run budget reached (${reason})`);
   }
 }

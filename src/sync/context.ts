@@ -1,7 +1,7 @@
 import type { FacebookPage, FbComment } from '../facebook/types.js';
 import type { PlanfixAccount } from '../planfix/types.js';
 import type { Store } from '../store/store.js';
-import type { RunBudget } from './budget.js';
+import type { RunOutcome } from './outcome.js';
 import type { Executor } from './executor.js';
 import type { RunReport } from './report.js';
 
@@ -12,7 +12,8 @@ export interface SyncContext {
   store: Store;
   executor: Executor;
   report: RunReport;
-  budget: RunBudget;
+  /** Asked before any work ("may I go on?"), told why a part stopped; settled once at the end. */
+  outcome: RunOutcome;
   pageId: string;
   pageName: string;
   /**
@@ -28,11 +29,6 @@ export interface SyncContext {
   concurrency: number;
   /** sync.reopenClosedTasks: false = a completed or cancelled task still takes its post's comments (rule 2). */
   reopenClosedTasks: boolean;
-  /**
-   * Recognises a Page comment as fbsync's own reply whose store update a crash cut off, and
-   * records it (set by the reply half, so the inbound half never imports an echo).
-   */
-  adoptEcho?(comment: FbComment): Promise<boolean>;
   /** `run`: the tasks fbsync wrote to in this cycle, and when it first did (ms); see Replies.run. */
   writtenThisCycle?: ReadonlyMap<number, number>;
 }

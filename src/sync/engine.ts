@@ -1,6 +1,7 @@
 import type { Config } from '../config/types.js';
 import type { FacebookPage } from '../facebook/types.js';
-import { AuthError, PermissionError, ThrottledError, type Side } from '../http/errors.js';
+import { AuthError, PermissionError } from '../http/errors.js';
+import { pageThrottledUntil, RunOutcome } from './outcome.js';
 import type { PlanfixAccount } from '../planfix/types.js';
 import type { Store } from '../store/store.js';
 import { RunBudget } from './budget.js';
@@ -39,50 +40,24 @@ export interface Sides {
 export function makeContext(
   sides: Sides,
   options: Pick<CycleOptions, 'pageId' | 'concurrency' | 'maxRunSeconds' | 'maxEffects' | 'reopenClosedTasks'>,
+  severalPages = false,
 ): SyncContext {
   const report = new RunReport();
-  const budget = new RunBudget(options.maxRunSeconds, options.maxEffects);
+  const outcome = new RunOutcome(new RunBudget(options.maxRunSeconds, options.maxEffects), severalPages);
+  outcome.watch(sides.fb, severalPages ? options.pageId : undefined);
+  outcome.watch(sides.pf);
   return {
     fb: sides.fb,
     pf: sides.pf,
     store: sides.store,
     report,
-    budget,
-    executor: new Executor(sides.store.journal, budget, report),
+    outcome,
+    executor: new Executor(sides.store.journal, outcome, report),
     pageId: options.pageId,
     pageName: 'the Page',
     concurrency: options.concurrency,
     reopenClosedTasks: options.reopenClosedTasks,
   };
-}
-
-/** A side that throttled an earlier run is left alone until the time it named (calls while blocked extend the block). */
-export function throttledUntil(store: Store, side: Side, now = Date.now()): Date | undefined {
-  return waitUntil(store, META.throttleNotBefore(side), now);
-}
-
-/** The time a wait kept under `key` ends, if it is still ahead. */
-function waitUntil(store: Store, key: string, now: number): Date | undefined {
-  const value = store.getMeta(key);
-  if (!value) return undefined;
-  const at = new Date(value);
-  return at.getTime() > now ? at : undefined;
-}
-
-export function recordThrottle(ctx: SyncContext, error: ThrottledError): void {
-  const waitMs = error.retryAfterMs ?? 60_000;
-  ctx.store.setMeta(META.throttleNotBefore(error.side), new Date(Date.now() + waitMs).toISOString());
-  ctx.report.throttled[error.side] = { retryAfterSeconds: Math.ceil(waitMs / 1000), message: error.message };
-}
-
-/**
- * A side can say "stop" without an error: usage headers at the limit on the last answer of a run.
- * The wait it named must still keep the next run away.
- */
-export function recordQuietStops(ctx: SyncContext): void {
-  for (const stopped of [ctx.fb.throttledBy, ctx.pf.throttledBy]) {
-    if (stopped && !ctx.report.throttled[stopped.side]) recordThrottle(ctx, stopped);
-  }
 }
 
 /**
@@ -105,14 +80,6 @@ export interface CyclePage {
   error?: Error;
 }
 
-/** Facebook's request limit of one Page (Pages API with a user token 32, Page BUC 80001; api-notes-facebook.md § Codes): other Pages are not limited by it. */
-const PAGE_LIMIT_CODES = new Set([32, 80001]);
-
-/** Until when a Page's own Facebook limit keeps it waiting (several Pages only). */
-export function pageThrottledUntil(store: Store, pageId: string, now = Date.now()): Date | undefined {
-  return waitUntil(store, META.pageThrottleNotBefore(pageId), now);
-}
-
 /** The Page's token was refused or missing: that Page is skipped, the others go on (the run exits 3). */
 function isCredentialsError(error: unknown): boolean {
   return (error instanceof AuthError || error instanceof PermissionError) && error.side === 'facebook';
@@ -129,33 +96,37 @@ function isCredentialsError(error: unknown): boolean {
  * Planfix's one-request-a-second pace across the Pages' Planfix clients.
  */
 export async function runCycle(sides: Sides & { pages?: readonly CyclePage[] }, options: CycleOptions): Promise<RunReport> {
-  const noting = new WriteNotingPlanfix(sides.pf);
-  const ctx = makeContext({ ...sides, pf: noting }, options);
-  ctx.writtenThisCycle = noting.written;
-  if (options.signal?.aborted) ctx.budget.stop('interrupted');
-  options.signal?.addEventListener('abort', () => ctx.budget.stop('interrupted'), { once: true });
-  for (const side of ['facebook', 'planfix'] as const) {
-    const until = throttledUntil(sides.store, side);
-    if (until) ctx.report.throttled[side] = { retryAfterSeconds: Math.ceil((until.getTime() - Date.now()) / 1000), message: `${side} asked fbsync to wait until ${until.toISOString()}` };
-  }
-  if (Object.keys(ctx.report.throttled).length > 0) return ctx.report;
-
   const several = sides.pages !== undefined && sides.pages.length > 1;
+  const noting = new WriteNotingPlanfix(sides.pf);
+  const ctx = makeContext({ ...sides, pf: noting }, options, several);
+  const { outcome } = ctx;
+  ctx.writtenThisCycle = noting.written;
+  if (options.signal?.aborted) outcome.interrupt();
+  options.signal?.addEventListener('abort', () => outcome.interrupt(), { once: true });
+  outcome.waitOutEarlier(sides.store);
+  if (!outcome.mayGoOn) {
+    outcome.settle(sides.store, ctx.report);
+    return ctx.report;
+  }
+
   const pages: readonly CyclePage[] = sides.pages ?? [{ page: { pageId: options.pageId, taskTemplateId: 0 }, fb: sides.fb, pf: sides.pf }];
   // The list form (`facebook.pages`) keeps each Page's rotation under its own key; the single-Page form keeps the one it had.
   const listForm = pages.some((p) => p.page.key !== undefined && p.page.key !== 'facebook.pageId');
   if (several) {
     const clients = new Map(pages.filter((p) => p.fb).map((p) => [p.page.pageId, { fb: p.fb! }]));
     ctx.pages = { clients, taskTemplateIds: [...new Set(pages.map((p) => p.page.taskTemplateId))] };
+    for (const p of pages) {
+      if (p.fb) outcome.watch(p.fb, p.page.pageId);
+      outcome.watch(p.pf);
+    }
   }
   const reserve = planfixReserve(options);
   if (reserve > 0) {
     // Each Planfix client hears the account's "left today" on its own answers: the lowest is the latest.
     const left = () => Math.min(...pages.map((p) => p.pf.remainingToday ?? Number.POSITIVE_INFINITY), sides.pf.remainingToday ?? Number.POSITIVE_INFINITY);
-    ctx.budget.guard = () => (left() < reserve ? 'planfixBudget' : undefined);
+    outcome.budget.guard = () => (left() < reserve ? 'planfixBudget' : undefined);
   }
   if (options.somePagesOnly) ctx.replyCursorFrozen = true;
-  const replies = new Replies(ctx);
   const now = options.now ?? new Date();
   const inboundOptions = {
     since: new Date(now.getTime() - options.lookbackDays * 86_400_000),
@@ -164,76 +135,59 @@ export async function runCycle(sides: Sides & { pages?: readonly CyclePage[] }, 
     editCheckMs: (options.editCheckMinutes ?? 30) * 60_000,
     optionalReads: options.editChecksPerCycle ?? 1,
   };
-  let sideStopped = false;
   for (const [i, page] of pages.entries()) {
-    if (ctx.budget.exhausted || sideStopped) break;
-    const before = { effects: { ...ctx.report.effects }, postsChecked: ctx.report.postsChecked };
-    const result = (outcome: PageResult['outcome'], error?: unknown) => {
-      if (!several) return;
-      const effects = Object.fromEntries(
-        Object.entries(ctx.report.effects)
-          .map(([k, n]) => [k, (n ?? 0) - (before.effects[k as keyof typeof before.effects] ?? 0)])
-          .filter(([, n]) => (n as number) > 0),
-      );
-      ctx.report.pages.push({ pageId: page.page.pageId, outcome, ...(error !== undefined && { error: (error as Error).message }), postsChecked: ctx.report.postsChecked - before.postsChecked, effects });
-    };
+    if (!outcome.mayGoOn) break;
+    if (!several) {
+      await new Inbound(ctx).run(inboundOptions);
+      break;
+    }
+    const result = pageResult(ctx, page.page.pageId);
     if (!page.fb) {
       result('credentials', page.error);
       continue;
     }
-    const waitsUntil = several ? pageThrottledUntil(sides.store, page.page.pageId) : undefined;
+    const waitsUntil = pageThrottledUntil(sides.store, page.page.pageId);
     if (waitsUntil) {
       result('throttled', new Error(`Facebook asked fbsync to leave Page ${page.page.pageId} alone until ${waitsUntil.toISOString()} (its own request limit)`));
       ctx.pages?.clients.delete(page.page.pageId);
       continue;
     }
-    const budget = several ? ctx.budget.share(pages.length - i) : ctx.budget;
-    const pageNoting = several ? new WriteNotingPlanfix(page.pf) : noting;
-    const pageCtx: SyncContext = several
-      ? { ...ctx, fb: page.fb, pf: pageNoting, pageId: page.page.pageId, budget, executor: new Executor(sides.store.journal, budget, ctx.report) }
-      : ctx;
+    const turn = outcome.turn(page.page.pageId, pages.length - i);
+    const pageNoting = new WriteNotingPlanfix(page.pf);
+    const pageCtx: SyncContext = { ...ctx, fb: page.fb, pf: pageNoting, pageId: page.page.pageId, outcome: turn, executor: new Executor(sides.store.journal, turn, ctx.report) };
     if (listForm) pageCtx.rotationKey = META.inboundRotationOf(page.page.pageId);
-    let pageLimited = false;
-    try {
-      await new Inbound(pageCtx).run(inboundOptions);
-      result('synced');
-    } catch (error) {
-      if (several && error instanceof ThrottledError && error.side === 'facebook' && PAGE_LIMIT_CODES.has(error.apiCode ?? 0)) {
-        // This Page's own limit (a viral post, say): it alone waits, the other Pages and the replies go on.
-        const waitMs = error.retryAfterMs ?? 60_000;
-        sides.store.setMeta(META.pageThrottleNotBefore(page.page.pageId), new Date(Date.now() + waitMs).toISOString());
-        result('throttled', error);
-        ctx.pages?.clients.delete(page.page.pageId);
-        pageLimited = true;
-      } else if (error instanceof ThrottledError) {
-        // Planfix's limit, or Facebook's for the app or the user: every Page would meet it.
-        recordThrottle(ctx, error);
-        result('throttled', error);
-        sideStopped = true;
-      } else if (several && isCredentialsError(error)) {
-        result('credentials', error);
-      } else throw error;
-    }
-    if (several) {
-      // A Page-limited client is stopped for the run by design: that is not a stop of all Facebook.
-      if (!pageLimited) recordQuietStops(pageCtx);
-      // The reply half reads back none of the tasks any Page's pass just wrote to.
-      for (const [taskId, at] of pageNoting.written) if (!noting.written.has(taskId)) noting.written.set(taskId, at);
-    }
+    await new Inbound(pageCtx).run(inboundOptions);
+    const stop = turn.stop;
+    if (turn.pageLimited) {
+      // This Page's own limit (a viral post, say): it alone waits, the other Pages and the replies go on.
+      result('throttled', turn.pageLimited);
+      ctx.pages?.clients.delete(page.page.pageId);
+    } else if (stop?.kind === 'throttled') {
+      // Planfix's limit, or Facebook's for the app or the user: every Page would meet it.
+      result('throttled', stop.error);
+    } else if (stop?.kind === 'ended') {
+      if (!isCredentialsError(stop.error)) throw stop.error;
+      result('credentials', stop.error);
+    } else result('synced');
+    // The reply half reads back none of the tasks any Page's pass just wrote to.
+    for (const [taskId, at] of pageNoting.written) if (!noting.written.has(taskId)) noting.written.set(taskId, at);
   }
-  try {
-    // A throttle ends the cycle (as it always did): the reply pass would only meet it again.
-    if (!ctx.budget.exhausted && !sideStopped && Object.keys(ctx.report.throttled).length === 0) await replies.run();
-  } catch (error) {
-    if (error instanceof ThrottledError) recordThrottle(ctx, error);
-    else throw error;
-  }
-  if (ctx.pages) {
-    // Several Pages: the clients still in play (a Page-limited one is stopped by design).
-    for (const stopped of [...[...ctx.pages.clients.values()].map((c) => c.fb.throttledBy), ctx.pf.throttledBy]) {
-      if (stopped && !ctx.report.throttled[stopped.side]) recordThrottle(ctx, stopped);
-    }
-  } else recordQuietStops(ctx);
-  if (ctx.budget.exhausted) ctx.report.stoppedEarly ??= ctx.budget.exhausted;
+  // A throttle ends the cycle (as it always did): the reply pass would only meet it again.
+  if (outcome.mayGoOn) await new Replies(ctx).run();
+  outcome.settle(sides.store, ctx.report);
+  if (outcome.endedBy) throw outcome.endedBy;
   return ctx.report;
+}
+
+/** Several Pages: records what the cycle did for one Page (`--json`'s `pages`), from the effects counted since it began. */
+function pageResult(ctx: SyncContext, pageId: string): (outcome: PageResult['outcome'], error?: unknown) => void {
+  const before = { effects: { ...ctx.report.effects }, postsChecked: ctx.report.postsChecked };
+  return (outcome, error) => {
+    const effects = Object.fromEntries(
+      Object.entries(ctx.report.effects)
+        .map(([k, n]) => [k, (n ?? 0) - (before.effects[k as keyof typeof before.effects] ?? 0)])
+        .filter(([, n]) => (n as number) > 0),
+    );
+    ctx.report.pages.push({ pageId, outcome, ...(error !== undefined && { error: (error as Error).message }), postsChecked: ctx.report.postsChecked - before.postsChecked, effects });
+  };
 }

@@ -1,8 +1,7 @@
-import { AuthError, PermissionError, RefusedError, ThrottledError, TransientError } from '../http/errors.js';
-import { ConfigError } from '../errors.js';
+import { RefusedError, TransientError } from '../http/errors.js';
 import { sleep } from '../http/backoff.js';
 import type { Journal } from '../store/journal.js';
-import { BudgetExhausted, type RunBudget } from './budget.js';
+import type { RunOutcome } from './outcome.js';
 import type { RunReport } from './report.js';
 
 export interface Effect<T> {
@@ -29,7 +28,7 @@ const UNKNOWN_OUTCOME_ATTEMPTS = 3;
 export class Executor {
   constructor(
     private readonly journal: Journal,
-    private readonly budget: RunBudget,
+    private readonly outcome: RunOutcome,
     private readonly report: RunReport,
     private readonly retryPauseMs = 200,
   ) {}
@@ -37,8 +36,7 @@ export class Executor {
   async perform<T>(effect: Effect<T>): Promise<T> {
     const earlier = this.journal.get(effect.key);
     let mustCheck = earlier?.state === 'sending';
-    const exhausted = this.budget.take();
-    if (exhausted) throw new BudgetExhausted(exhausted);
+    this.outcome.takeWrite();
 
     for (let attempt = 1; ; attempt++) {
       if (mustCheck) {
@@ -73,9 +71,4 @@ export class Executor {
       }
     }
   }
-}
-
-/** Errors after which no further item can succeed in this run: throttling, refused credentials, a configuration mismatch. */
-export function isSideStopper(error: unknown): boolean {
-  return error instanceof ThrottledError || error instanceof AuthError || error instanceof PermissionError || error instanceof ConfigError;
 }

@@ -1,9 +1,8 @@
 import pLimit from 'p-limit';
 import type { FbComment, FbPost } from '../facebook/types.js';
-import { BudgetExhausted } from './budget.js';
 import { ContactResolver } from './contacts.js';
 import { HIDDEN_AUTHOR, type SyncContext } from './context.js';
-import { isSideStopper } from './executor.js';
+import { adoptEcho } from './echo.js';
 import type { CommentContext } from './format.js';
 import { applyChange, updatePostDescription } from './changes.js';
 import {
@@ -66,8 +65,6 @@ export interface PostLoop {
 export class Inbound {
   readonly contacts: ContactResolver;
   readonly tasks: TaskResolver;
-  /** The error that ends this pass for every post (throttle, refused credentials, configuration). */
-  stop: unknown;
   /** `run`'s cycle time, so that scan times and the schedules that read them share one clock (default: the system's). */
   private now?: Date;
 
@@ -90,14 +87,14 @@ export class Inbound {
     const plan = planListing(rotation, nowMs, options.fullCheckMs);
     const read: ListingRead = { olderPages: 0, ended: false };
     const unchanged: FbPost[] = [];
-    const listedToTheEnd = await this.readPosts({
+    const listedToTheEnd = await this.ctx.outcome.told(() => this.readPosts({
       pages: this.windowPages(options, rotation, plan, read),
       listed: () => {
         report.postsChecked++;
         return true;
       },
       unchanged: (post) => unchanged.push(post),
-      pageDone: () => !(this.stop || this.ctx.budget.exhausted),
+      pageDone: () => this.ctx.outcome.mayGoOn,
       afterListing: () => {
         if (!optionalReadsAllowed(fb.usage?.percent)) return [];
         // Paced rotation pages take the optional slots first; reading the whole window does not.
@@ -106,10 +103,9 @@ export class Inbound {
         return pickRescans(unchanged.map((post) => ({ post, stored: store.getPost(post.id) })), slots, schedule);
       },
       onPostDone: options.onPostDone,
-    });
-    if (this.stop) throw this.stop;
+    }));
     // A listing cut short (budget, a stop) keeps the rotation where it was: those pages are read again.
-    if (listedToTheEnd && !this.ctx.budget.exhausted && (plan.kind === 'rotation' || read.ended)) {
+    if (listedToTheEnd && this.ctx.outcome.mayGoOn && (plan.kind === 'rotation' || read.ended)) {
       store.setMeta(rotationKey, JSON.stringify(rotationAfter(rotation, plan, read, nowMs, options.fullCheckMs)));
     }
   }
@@ -195,18 +191,14 @@ export class Inbound {
     return false;
   }
 
-  /** syncPost, with its failure recorded in the report instead of thrown; errors that end the pass are kept in `stop`. */
+  /** syncPost, with its failure recorded in the report instead of thrown; errors that end the pass go to the run's outcome. */
   async syncPostSafely(post: FbPost, options: Pick<InboundOptions, 'onPostDone'>, rescan = false): Promise<void> {
-    if (this.stop || this.ctx.budget.exhausted) return;
+    if (!this.ctx.outcome.mayGoOn) return;
     try {
       const added = await this.syncPost(post, rescan);
       options.onPostDone?.(post, added);
     } catch (error) {
-      if (error instanceof BudgetExhausted) {
-        this.ctx.report.stoppedEarly ??= error.reason;
-      } else if (isSideStopper(error)) {
-        this.stop ??= error;
-      } else {
+      if (!this.ctx.outcome.absorb(error)) {
         this.ctx.report.fail(`post:${post.id}`, (error as Error).message, (error as { side?: 'facebook' | 'planfix' }).side);
       }
     }
@@ -257,7 +249,7 @@ export class Inbound {
     if (kind !== 'person') {
       // Rule 4: the Page's comments never make contacts or tasks. fbsync's own replies are echoes;
       // an admin's direct answer joins the post's current task, or waits for its next one.
-      if (kind === 'echo' || (await this.ctx.adoptEcho?.(comment))) {
+      if (kind === 'echo' || adoptEcho(this.ctx, comment)) {
         store.putComment(skipped(post, comment, pageName));
         return;
       }

@@ -1,9 +1,7 @@
 import type { FacebookPage, FbComment } from '../facebook/types.js';
 import { NotFoundError, PostponedError, RefusedError } from '../http/errors.js';
 import type { PfComment } from '../planfix/types.js';
-import { BudgetExhausted } from './budget.js';
 import { HIDDEN_AUTHOR, isSharedCard, type SyncContext } from './context.js';
-import { isSideStopper } from './executor.js';
 import { carriesMarker, replyNoteMarker } from './markers.js';
 import { chooseTarget, notifiedContacts, postponement } from './reply-rules.js';
 import { htmlToText, replyPostponedNote, replyRefusedNote, replySentNote, sameText } from './format.js';
@@ -70,12 +68,15 @@ export class Replies {
   /** Set once per run from the store, and when learnt: the zone is learnt once, not on every comment. */
   private zoneKnown = false;
 
-  constructor(private readonly ctx: SyncContext) {
-    ctx.adoptEcho = (comment) => this.adoptEcho(comment);
+  constructor(private readonly ctx: SyncContext) {}
+
+  /** The reply pass; what stops it goes to the run's outcome. */
+  async run(): Promise<void> {
+    await this.ctx.outcome.told(() => this.pass());
   }
 
-  async run(): Promise<void> {
-    const { store, pf, report } = this.ctx;
+  private async pass(): Promise<void> {
+    const { store, pf, report, outcome } = this.ctx;
     const startedAt = new Date();
     // Before the first scan, everything since the store began counts: an answer written between the
     // first import and the first complete scan must not be lost. Older comments of a task fbsync
@@ -90,7 +91,7 @@ export class Replies {
     const { scan: taskIds, deferred, cursorAt } = deferOwnWrites(listed, this.ctx.writtenThisCycle, readIds(store.getMeta(META.repliesDeferred)), startedAt.getTime());
     let complete = true;
     for (const taskId of taskIds) {
-      if (this.ctx.budget.exhausted) {
+      if (!outcome.mayGoOn) {
         complete = false;
         break;
       }
@@ -98,11 +99,7 @@ export class Replies {
         if (!(await this.scanTask(taskId))) complete = false;
       } catch (error) {
         complete = false;
-        if (error instanceof BudgetExhausted) {
-          report.stoppedEarly ??= error.reason;
-          break;
-        }
-        if (isSideStopper(error)) throw error;
+        if (outcome.absorb(error)) break;
         report.fail(`task:${taskId}`, (error as Error).message, (error as { side?: 'facebook' | 'planfix' }).side);
       }
     }
@@ -110,12 +107,7 @@ export class Replies {
     store.setMeta(META.repliesDeferred, JSON.stringify(deferred));
     // `--page`: the other Pages' changed tasks were not listed; the next full run lists them from here (answers are never published twice).
     if (complete && !this.ctx.replyCursorFrozen) store.setCursor(REPLY_CURSOR, new Date(cursorAt).toISOString());
-    try {
-      if (!this.ctx.budget.exhausted) await this.retryPostponed(startedAt);
-    } catch (error) {
-      if (!(error instanceof BudgetExhausted)) throw error;
-      report.stoppedEarly ??= error.reason;
-    }
+    if (outcome.mayGoOn) await this.retryPostponed(startedAt);
   }
 
   /** Returns false when an answer had to wait (its person's comment on the post failed to import this run). */
@@ -197,7 +189,7 @@ export class Replies {
   private async retryPostponed(now: Date): Promise<void> {
     const { store } = this.ctx;
     for (const reply of store.dueReplies(now.toISOString())) {
-      if (this.ctx.budget.exhausted) return;
+      if (!this.ctx.outcome.mayGoOn) return;
       const text = store.journal.get(replyKey(reply))?.payload;
       const authorName = store.contactOfReply(reply.planfixCommentId, reply.fbTargetId)?.name ?? HIDDEN_AUTHOR.name;
       const base = { planfixCommentId: reply.planfixCommentId, fbTargetId: reply.fbTargetId, taskId: reply.taskId };
@@ -205,7 +197,7 @@ export class Replies {
         if (!text) await this.refuse({ ...base, reason: 'its text was not kept (a store from an older fbsync).' }, { fbCommentId: reply.fbTargetId, authorName });
         else await this.publish(base, text, { fbCommentId: reply.fbTargetId, authorName }, reply);
       } catch (error) {
-        if (error instanceof BudgetExhausted || isSideStopper(error)) throw error;
+        if (this.ctx.outcome.absorb(error)) return;
         this.ctx.report.fail(`reply:${reply.planfixCommentId}`, (error as Error).message, (error as { side?: 'facebook' | 'planfix' }).side);
       }
     }
@@ -325,26 +317,6 @@ export class Replies {
     if (Math.abs(minutes) > 14 * 60) return;
     this.ctx.store.setMeta(META.planfixUtcOffset, String(minutes));
     this.zoneKnown = true;
-  }
-
-  /**
-   * A Page comment under a target with the text of a reply whose outcome a crash left unknown is
-   * that reply: record it instead of importing it as an admin's answer.
-   */
-  private async adoptEcho(comment: FbComment): Promise<boolean> {
-    const { store, report } = this.ctx;
-    if (!comment.parentId) return false;
-    for (const effect of store.journal.unfinished('reply', 'reply:')) {
-      const [, pfCommentId, target] = effect.key.split(':');
-      if (target !== comment.parentId || effect.payload === null || !sameText(effect.payload, comment.message)) continue;
-      const taskId = store.getComment(comment.parentId)?.taskId ?? 0;
-      store.journal.markDone(effect.key, comment.id, () => {
-        store.putReply({ planfixCommentId: Number(pfCommentId), fbTargetId: target, taskId, fbReplyId: comment.id, permalinkUrl: comment.permalinkUrl ?? null, state: 'sent', reason: null });
-        report.count('recovered');
-      });
-      return true;
-    }
-    return false;
   }
 }
 

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RefusedError, ThrottledError, TransientError } from '../../src/http/errors.js';
 import { Store } from '../../src/store/store.js';
-import { BudgetExhausted, RunBudget } from '../../src/sync/budget.js';
+import { RunBudget } from '../../src/sync/budget.js';
+import { RunOutcome, RunStopped } from '../../src/sync/outcome.js';
 import { type Effect, Executor } from '../../src/sync/executor.js';
 import { RunReport } from '../../src/sync/report.js';
 
@@ -20,7 +21,7 @@ describe('Executor: the journal around every remote write', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  const executor = (budget = new RunBudget(60, 0)) => new Executor(store.journal, budget, new RunReport(), 1);
+  const executor = (budget = new RunBudget(60, 0)) => new Executor(store.journal, new RunOutcome(budget), new RunReport(), 1);
 
   function effect(over: Partial<Effect<number>> & { writes?: number[] }): Effect<number> & { calls: string[] } {
     const calls: string[] = [];
@@ -93,6 +94,6 @@ describe('Executor: the journal around every remote write', () => {
     const e = effect({});
     const budget = new RunBudget(60, 1);
     await executor(budget).perform(e);
-    await expect(executor(budget).perform(effect({ key: 'k3' }))).rejects.toThrow(BudgetExhausted);
+    await expect(executor(budget).perform(effect({ key: 'k3' }))).rejects.toThrow(RunStopped);
   });
 });
