@@ -59,6 +59,7 @@ function summaryParts(report: RunReport): string[] {
   }
   for (const p of report.pagesRefused) parts.push(`Page ${p.pageId} failed and was skipped (${(p.error ?? 'no token').replace(/[.\s]+$/, '')}); the other Pages went on`);
   for (const [side, t] of Object.entries(report.throttled)) parts.push(`${side} throttled (${t.message.replace(/[.\s]+$/, '')}), may resume after ${resumesAt(t)}`);
+  parts.push(...report.notes.map((n) => n.replace(/[.\s]+$/, '')));
   if (report.stoppedEarly && report.stoppedEarly !== 'interrupted') parts.push(`stopped early (${STOP_REASONS[report.stoppedEarly]}), the rest follows next run`);
   return parts;
 }
@@ -97,6 +98,7 @@ export function summaryJson(report: RunReport, requests: Requests, exitCode: num
     failed: report.failed,
     throttled: report.throttled,
     stoppedEarly: report.stoppedEarly ?? null,
+    notes: report.notes,
     postsChecked: report.postsChecked,
     commentsSeen: report.commentsSeen,
     durationMs,

@@ -189,15 +189,6 @@ export class Store {
     this.sql('UPDATE post_task SET closed_at = ? WHERE post_id = ? AND seq = ? AND closed_at IS NULL').run(new Date().toISOString(), postId, seq);
   }
 
-  openTasks(): PostTaskRow[] {
-    return this
-      .sql(
-        `SELECT t.post_id AS postId, t.seq, t.task_id AS taskId, t.created_at AS createdAt, t.closed_at AS closedAt FROM post_task t
-         WHERE t.closed_at IS NULL AND t.seq = (SELECT max(seq) FROM post_task u WHERE u.post_id = t.post_id)`,
-      )
-      .all() as PostTaskRow[];
-  }
-
   // contacts
 
   getContact(fbUserId: string): ContactRow | undefined {

@@ -7,7 +7,7 @@ import type { Store } from '../store/store.js';
 import { RunBudget } from './budget.js';
 import type { SyncContext } from './context.js';
 import { Executor } from './executor.js';
-import { Inbound } from './inbound.js';
+import { Inbound, type InboundOptions } from './inbound.js';
 import { Replies } from './replies.js';
 import { WriteNotingPlanfix } from './written.js';
 import { type PageResult, RunReport } from './report.js';
@@ -104,64 +104,75 @@ export async function runCycle(sides: Sides & { pages?: readonly CyclePage[] }, 
   if (options.signal?.aborted) outcome.interrupt();
   options.signal?.addEventListener('abort', () => outcome.interrupt(), { once: true });
   outcome.waitOutEarlier(sides.store);
-  if (!outcome.mayGoOn) {
-    outcome.settle(sides.store, ctx.report);
-    return ctx.report;
+  if (outcome.mayGoOn) {
+    const pages: readonly CyclePage[] = sides.pages ?? [{ page: { pageId: options.pageId, taskTemplateId: 0 }, fb: sides.fb, pf: sides.pf }];
+    guardPlanfixReserve(ctx, pages, options);
+    if (options.somePagesOnly) ctx.replyCursorFrozen = true;
+    if (several) await syncPages(ctx, pages, inboundOptionsOf(options), noting);
+    else await new Inbound(ctx).run(inboundOptionsOf(options));
+    // A throttle ends the cycle (as it always did): the reply pass would only meet it again.
+    if (outcome.mayGoOn) await new Replies(ctx).run();
   }
+  outcome.settle(sides.store, ctx.report);
+  if (outcome.endedBy) throw outcome.endedBy;
+  return ctx.report;
+}
 
-  const pages: readonly CyclePage[] = sides.pages ?? [{ page: { pageId: options.pageId, taskTemplateId: 0 }, fb: sides.fb, pf: sides.pf }];
-  // The list form (`facebook.pages`) keeps each Page's rotation under its own key; the single-Page form keeps the one it had.
-  const listForm = pages.some((p) => p.page.key !== undefined && p.page.key !== 'facebook.pageId');
-  if (several) {
-    const clients = new Map(pages.filter((p) => p.fb).map((p) => [p.page.pageId, { fb: p.fb! }]));
-    ctx.pages = { clients, taskTemplateIds: [...new Set(pages.map((p) => p.page.taskTemplateId))] };
-    for (const p of pages) {
-      if (p.fb) outcome.watch(p.fb, p.page.pageId);
-      outcome.watch(p.pf);
-    }
-  }
-  const reserve = planfixReserve(options);
-  if (reserve > 0) {
-    // Each Planfix client hears the account's "left today" on its own answers: the lowest is the latest.
-    const left = () => Math.min(...pages.map((p) => p.pf.remainingToday ?? Number.POSITIVE_INFINITY), sides.pf.remainingToday ?? Number.POSITIVE_INFINITY);
-    outcome.budget.guard = () => (left() < reserve ? 'planfixBudget' : undefined);
-  }
-  if (options.somePagesOnly) ctx.replyCursorFrozen = true;
+function inboundOptionsOf(options: CycleOptions): InboundOptions {
   const now = options.now ?? new Date();
-  const inboundOptions = {
+  return {
     since: new Date(now.getTime() - options.lookbackDays * 86_400_000),
     now,
     fullCheckMs: (options.fullCheckMinutes ?? 10) * 60_000,
     editCheckMs: (options.editCheckMinutes ?? 30) * 60_000,
     optionalReads: options.editChecksPerCycle ?? 1,
   };
+}
+
+/** sync.runShare: no write starts once Planfix says less than the reserve is left today. */
+function guardPlanfixReserve(ctx: SyncContext, pages: readonly CyclePage[], options: CycleOptions): void {
+  const reserve = planfixReserve(options);
+  if (reserve <= 0) return;
+  // Each Planfix client hears the account's "left today" on its own answers: the lowest is the latest.
+  const left = () => Math.min(...pages.map((p) => p.pf.remainingToday ?? Number.POSITIVE_INFINITY), ctx.pf.remainingToday ?? Number.POSITIVE_INFINITY);
+  ctx.outcome.budget.guard = () => (left() < reserve ? 'planfixBudget' : undefined);
+}
+
+/** Several Pages: each in turn (see runCycle), each Page's result in the report. */
+async function syncPages(ctx: SyncContext, pages: readonly CyclePage[], inboundOptions: InboundOptions, noting: WriteNotingPlanfix): Promise<void> {
+  const { outcome, store } = ctx;
+  const clients = new Map(pages.filter((p) => p.fb).map((p) => [p.page.pageId, { fb: p.fb! }]));
+  ctx.pages = { clients, taskTemplateIds: [...new Set(pages.map((p) => p.page.taskTemplateId))] };
+  for (const p of pages) {
+    if (p.fb) outcome.watch(p.fb, p.page.pageId);
+    outcome.watch(p.pf);
+  }
+  // The list form (`facebook.pages`) keeps each Page's rotation under its own key; the single-Page form keeps the one it had.
+  const listForm = pages.some((p) => p.page.key !== undefined && p.page.key !== 'facebook.pageId');
   for (const [i, page] of pages.entries()) {
     if (!outcome.mayGoOn) break;
-    if (!several) {
-      await new Inbound(ctx).run(inboundOptions);
-      break;
-    }
-    const result = pageResult(ctx, page.page.pageId);
+    const pageId = page.page.pageId;
+    const result = pageResult(ctx, pageId);
     if (!page.fb) {
       result('credentials', page.error);
       continue;
     }
-    const waitsUntil = pageThrottledUntil(sides.store, page.page.pageId);
+    const waitsUntil = pageThrottledUntil(store, pageId);
     if (waitsUntil) {
-      result('throttled', new Error(`Facebook asked fbsync to leave Page ${page.page.pageId} alone until ${waitsUntil.toISOString()} (its own request limit)`));
-      ctx.pages?.clients.delete(page.page.pageId);
+      result('throttled', new Error(`Facebook asked fbsync to leave Page ${pageId} alone until ${waitsUntil.toISOString()} (its own request limit)`));
+      clients.delete(pageId);
       continue;
     }
-    const turn = outcome.turn(page.page.pageId, pages.length - i);
+    const turn = outcome.turn(pageId, pages.length - i);
     const pageNoting = new WriteNotingPlanfix(page.pf);
-    const pageCtx: SyncContext = { ...ctx, fb: page.fb, pf: pageNoting, pageId: page.page.pageId, outcome: turn, executor: new Executor(sides.store.journal, turn, ctx.report) };
-    if (listForm) pageCtx.rotationKey = META.inboundRotationOf(page.page.pageId);
+    const pageCtx: SyncContext = { ...ctx, fb: page.fb, pf: pageNoting, pageId, outcome: turn, executor: new Executor(store.journal, turn, ctx.report) };
+    if (listForm) pageCtx.rotationKey = META.inboundRotationOf(pageId);
     await new Inbound(pageCtx).run(inboundOptions);
     const stop = turn.stop;
     if (turn.pageLimited) {
       // This Page's own limit (a viral post, say): it alone waits, the other Pages and the replies go on.
       result('throttled', turn.pageLimited);
-      ctx.pages?.clients.delete(page.page.pageId);
+      clients.delete(pageId);
     } else if (stop?.kind === 'throttled') {
       // Planfix's limit, or Facebook's for the app or the user: every Page would meet it.
       result('throttled', stop.error);
@@ -172,11 +183,6 @@ export async function runCycle(sides: Sides & { pages?: readonly CyclePage[] }, 
     // The reply half reads back none of the tasks any Page's pass just wrote to.
     for (const [taskId, at] of pageNoting.written) if (!noting.written.has(taskId)) noting.written.set(taskId, at);
   }
-  // A throttle ends the cycle (as it always did): the reply pass would only meet it again.
-  if (outcome.mayGoOn) await new Replies(ctx).run();
-  outcome.settle(sides.store, ctx.report);
-  if (outcome.endedBy) throw outcome.endedBy;
-  return ctx.report;
 }
 
 /** Several Pages: records what the cycle did for one Page (`--json`'s `pages`), from the effects counted since it began. */

@@ -41,6 +41,7 @@ export class RunReport {
   readonly effects: Partial<Record<EffectKind, number>> = {};
   readonly failed: FailedItem[] = [];
   readonly throttled: Partial<Record<Side, { retryAfterSeconds?: number; message: string }>> = {};
+  /** What the run noticed that needs a person (Planfix's contact limit): in its line and `--json`'s `notes`. */
   readonly notes: string[] = [];
   /** Several Pages: one result per Page, in the configuration's order (empty for the single-Page form). */
   readonly pages: PageResult[] = [];

@@ -104,6 +104,8 @@ describe('fbsync run against the other answer shapes Planfix may give', () => {
     e.sim.planfix.setAnswerShapes({ contactLimit: 3 });
     const filed = await e.run();
     expect(filed.code, filed.stderr).toBe(0);
+    expect(filed.summary.notes).toEqual([expect.stringMatching(/^Planfix contact limit reached: new commenters' comments are filed under "Facebook commenter \(contact limit reached\)"/)]);
+    expect(filed.stdout + filed.stderr).toContain('Planfix contact limit reached');
     e.sim.facebook.addComment(post.id, { from: dan, message: 'four' });
     expect((await e.run()).code).toBe(0);
     const sharedCards = e.sim.planfix.contacts().filter((c) => c.name === 'Facebook commenter (contact limit reached)');
