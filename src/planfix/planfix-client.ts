@@ -6,6 +6,7 @@ import { type HttpMethod, type HttpRequest, type HttpResponse, HttpClient } from
 import { AuthError, MalformedResponseError, NotFoundError, RefusedError, RemoteError, ThrottledError, TransientError, writeOutcomeUnknown } from '../http/errors.js';
 import { ConfigError } from '../errors.js';
 import { redact, registerSecret } from '../http/secrets.js';
+import { apiUrl } from '../http/url.js';
 import { formatFilterDate } from './dates.js';
 import { AnswerReader, type RawTask } from './parse.js';
 import { type PlanfixIds, classifyPlanfixAnswer, describeRequest } from './planfix-errors.js';
@@ -70,7 +71,7 @@ export class PlanfixClient extends SideClient implements PlanfixAccount {
       throw new ConfigError(`planfix.requestsPerSecond must be a positive number, got ${rps}`, 'planfix.requestsPerSecond');
     }
     registerSecret(options.token);
-    this.api = `${options.url.replace(/\/+$/, '')}/rest/`;
+    this.api = `${options.url.replace(/\/+$/, '')}/rest`;
     const ids: PlanfixIds = { taskTemplateId: options.taskTemplateId, contactTemplateId: options.contactTemplateId, fields: options.fields };
     this.http = new HttpClient({
       side: 'planfix',
@@ -341,8 +342,7 @@ export class PlanfixClient extends SideClient implements PlanfixAccount {
   private async call(call: Call): Promise<{ read: AnswerReader; body: Record<string, unknown> }> {
     const request: HttpRequest = {
       method: call.method,
-      url: this.api + call.path,
-      searchParams: call.query,
+      url: apiUrl(this.api, call.path, call.query),
       json: call.json,
       headers: { Authorization: `Bearer ${this.options.token}`, Accept: 'application/json' },
       // `…/list` POSTs only read: safe to repeat after a lost answer.

@@ -6,6 +6,7 @@ import { type HttpRequest, type HttpResponse, describeNonJson, describeUrl, pars
 import { AuthError, NotFoundError, PermissionError, PostponedError, RefusedError, ThrottledError, TransientError } from '../http/errors.js';
 import { ConfigError, type FbsyncError } from '../errors.js';
 import { redact } from '../http/secrets.js';
+import { pathOf } from '../http/url.js';
 
 /** The configured ids an answer can prove wrong. */
 export interface PlanfixIds {
@@ -16,15 +17,7 @@ export interface PlanfixIds {
 
 /** `POST /rest/task/list`: method and path, never the query string. */
 export function describeRequest(request: Pick<HttpRequest, 'method' | 'url'>): string {
-  return `${request.method} ${pathOf(request.url)}`;
-}
-
-function pathOf(url: string): string {
-  try {
-    return new URL(url).pathname;
-  } catch {
-    return '(invalid URL)';
-  }
+  return `${request.method} ${pathOf(request.url) ?? '(invalid URL)'}`;
 }
 
 /** A write whose answer was lost may have been applied; `…/list` POSTs are reads. */
@@ -137,7 +130,7 @@ function failure(body: Record<string, unknown>, response: HttpResponse, request:
       return new RefusedError(
         'planfix',
         msg(
-          /\/comments\/?$/.test(pathOf(request.url))
+          /\/comments\/?$/.test(pathOf(request.url) ?? '')
             ? `Planfix does not allow new comments in this task's status (${detail}) on ${where}`
             : `Planfix does not allow the token's employee to do this (${detail}) on ${where}`,
         ),
@@ -175,7 +168,7 @@ const mentions = (text: string, id: number) => new RegExp(`(?<!\\d)${id}(?!\\d)`
  * configuration mistakes: retrying, or the next run, fails the same way.
  */
 function configProblem(text: string, detail: string, request: HttpRequest, ids: PlanfixIds): ConfigError | undefined {
-  const path = pathOf(request.url);
+  const path = pathOf(request.url) ?? '';
   const m = /^\/rest\/(task|contact)\/?(list)?\/?$/.exec(path);
   if (!m || request.method !== 'POST') return undefined;
   const kind = m[1] as 'task' | 'contact';
