@@ -707,6 +707,16 @@ describe('reply', () => {
     expect(fb.requestCount).toBe(1);
   });
 
+  it('refuses a reply that Graph finds too heavy (only reads are asked again smaller)', async () => {
+    server.use(http.post(`${API}/:comment/comments`, () => graphError(500, 1, "Please reduce the amount of data you're asking for, then retry your request", { error_subcode: 99 })));
+    const fb = client();
+    const error = await failure(fb.reply(photoOnly.id, 'Hello'));
+    expect(error).toBeInstanceOf(RefusedError);
+    expect(error).not.toBeInstanceOf(TooMuchDataError);
+    expect(error.message).toMatch(/^Facebook refused POST \S+ as too much data at once: /);
+    expect(fb.requestCount).toBe(1);
+  });
+
   it('treats a cut-off 2xx answer to a POST as possibly applied', async () => {
     server.use(http.post(`${API}/:comment/comments`, () => new HttpResponse('{"id":"2954961744718970_29663', { status: 200, headers: { 'content-type': 'application/json' } })));
     const fb = client();
@@ -778,6 +788,14 @@ const families: [string, () => Response, ErrorClass, RegExp][] = [
   ['368 on a read (not a write: stays a refusal)', () => graphError(400, 368, 'The action attempted has been deemed abusive or is otherwise disallowed'), RefusedError, /policy/],
   ['506', () => graphError(400, 506, 'Duplicate status message'), RefusedError, /Duplicate status message \[code 506, fbtrace_id \w+\]\. Facebook refuses an identical message posted twice; change the text\.$/],
   ['1705', () => graphError(400, 1705, 'There was an error posting to this wall'), RefusedError, /Page access token/],
+  ['102 session key', () => graphError(400, 102, 'Session key invalid or no longer valid'), AuthError, /^Facebook refused the Page access token \(invalid or expired\)\. Run `fbsync reconnect`\./],
+  ['1/2853006 no task on the Page', () => graphError(400, 1, 'The user does not have sufficient administrative permission for this action on this page.', { error_subcode: 2853006 }), PermissionError, /no suitable task on the Page \(MODERATE/],
+  ['80014, the end of the BUC range', () => graphError(400, 80014, 'There have been too many calls for this ad account.'), ThrottledError, /^Facebook rate limit reached on GET \S+: .*\[code 80014, fbtrace_id \w+\]\. No more Facebook calls this run/],
+  ['an error object without a code, HTTP 500', () => HttpResponse.json({ error: { message: 'Service unavailable' } }, { status: 500 }), TransientError, /^Facebook failed on GET \S+, temporarily: Service unavailable$/],
+  ['803', () => graphError(400, 803, '(#803) Some of the aliases you requested do not exist: 2954961744718970_2966313500250461'), NotFoundError, /does not exist \(deleted, or not visible/],
+  ['100 "does not exist" without subcode 33', () => graphError(400, 100, 'Object does not exist'), NotFoundError, /does not exist \(deleted, or not visible/],
+  ['an unknown code with HTTP 5xx', () => graphError(503, 9999, 'Something broke'), TransientError, /^Facebook failed on GET \S+: Something broke \[code 9999, fbtrace_id \w+\]$/],
+  ['an unknown code with HTTP 4xx', () => graphError(400, 9999, 'Something refused'), RefusedError, /^Facebook refused GET \S+: Something refused \[code 9999, fbtrace_id \w+\]\.$/],
 ];
 
 describe('error mapping (by body code, not HTTP status)', () => {
@@ -805,6 +823,16 @@ describe('error mapping (by body code, not HTTP status)', () => {
     expect(error).toBeInstanceOf(ThrottledError);
     expect((error as ThrottledError).retryAfterMs).toBe(17 * 60_000);
     expect(error.apiCode).toBe(80001);
+  });
+
+  it('a refused appsecret_proof, classic proof included, names facebook.appSecret (and the clock for appsecret_time)', async () => {
+    server.use(http.get(`${API}/:id`, () => graphError(400, 100, 'Invalid appsecret_time provided in the API argument', { type: 'GraphMethodException' })));
+    const fb = client();
+    const error = await failure(fb.getComment('1_2'));
+    expect(error).toBeInstanceOf(AuthError);
+    expect(error.message).toMatch(/^Facebook refused the request signature \(appsecret_proof\): check facebook\.appSecret and this machine's clock — .*GET \/1_2: /);
+    // Asked once with each form of the proof.
+    expect(fb.requestCount).toBe(2);
   });
 
   it('maps a 190 arriving with HTTP 200 (as inside batches) too', async () => {

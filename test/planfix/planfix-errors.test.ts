@@ -25,6 +25,8 @@ describe('every fail body is an error, whatever the HTTP status', () => {
     [5, 403, 'Forbidden', PermissionError, /the scope this call needs/],
     [22, 200, 'Rest API billing - rate limit exceeded, remaining:0, timeToReset:57283', ThrottledError, /request limit reached.*resets in about 15\.9 h/],
     [0, 404, 'Unknown method', NotFoundError, /GET \/rest\/ping/],
+    [0, 400, 'Bad request', RefusedError, /^Planfix refused GET \/rest\/ping \(code 0: Bad request, HTTP 400\)$/],
+    [6, 403, 'Forbidden for user', RefusedError, /^Planfix does not allow the token's employee to do this \(code 6: Forbidden for user\) on GET \/rest\/ping$/],
   ] as const)('code %i (HTTP %i) → %s', async (code, status, text, Type, message) => {
     server.use(pf('GET', '/ping', () => fail(status, code, text)));
     const error = await rejection(makeClient().ping());
@@ -48,6 +50,14 @@ describe('every fail body is an error, whatever the HTTP status', () => {
     expect(error.message).toContain(text);
     expect(error.message).toContain('POST /rest/task/5');
     expect(calls).toHaveLength(1);
+  });
+
+  it('a fail answer without a code is judged by its HTTP status', async () => {
+    server.use(pf('GET', '/ping', () => HttpResponse.json({ result: 'fail', error: 'Bad request' }, { status: 400 })));
+    const error = await rejection(makeClient().ping());
+    expect(error).toBeInstanceOf(RefusedError);
+    expect(error.apiCode).toBeUndefined();
+    expect(error.message).toBe('Planfix refused GET /rest/ping (no code: Bad request, HTTP 400)');
   });
 
   it('a 2000 on rename is NotFoundError; a 5000 on a comment update too', async () => {
