@@ -3,18 +3,7 @@
 // decides when the body says nothing (5xx pages, cut-off bodies).
 
 import { type HttpRequest, type HttpResponse, describeNonJson, parseJson } from '../http/client.js';
-import {
-  AuthError,
-  MalformedResponseError,
-  NotFoundError,
-  PermissionError,
-  PostponedError,
-  RefusedError,
-  type RemoteError,
-  ThrottledError,
-  TooMuchDataError,
-  TransientError,
-} from '../http/errors.js';
+import { AuthError, MalformedResponseError, NotFoundError, PermissionError, PostponedError, RefusedError, type RemoteError, ThrottledError, TooMuchDataError, TransientError } from '../http/errors.js';
 import { redact } from '../http/secrets.js';
 import { readUsage } from './usage.js';
 

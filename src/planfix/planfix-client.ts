@@ -153,18 +153,7 @@ export class PlanfixClient extends SideClient implements PlanfixAccount {
 
   async findTasksByPostId(postId: string): Promise<PfTask[]> {
     const fieldId = this.options.fields.taskPostId;
-    const raw = await this.pages((offset) =>
-      this.call({
-        method: 'POST',
-        path: 'task/list',
-        json: {
-          pageSize: PAGE,
-          offset,
-          fields: `${TASK_FIELDS},${fieldId}`,
-          filters: [this.templateFilter(), { type: FILTER_TASK_LINE, field: fieldId, operator: 'equal', value: postId }],
-        },
-      }).then(({ read, body }) => ({ read, items: read.tasks(body, fieldId) })),
-    );
+    const raw = await this.listTasks(`${TASK_FIELDS},${fieldId}`, [this.templateFilter(), { type: FILTER_TASK_LINE, field: fieldId, operator: 'equal', value: postId }]);
     const tasks: PfTask[] = [];
     for (const { read, item } of raw) {
       if (item.postId === postId) tasks.push(await this.toTask(item, read));
@@ -230,22 +219,11 @@ export class PlanfixClient extends SideClient implements PlanfixAccount {
 
   /** `templateIds`: the tasks of these templates (several Pages, one template each; filter 51 takes an array, notes §3); default the configured one. */
   async listTasksChangedSince(since: Date, utcOffsetMinutes = 0, templateIds?: readonly number[]): Promise<number[]> {
-    const raw = await this.pages((offset) =>
-      this.call({
-        method: 'POST',
-        path: 'task/list',
-        json: {
-          pageSize: PAGE,
-          offset,
-          fields: 'id',
-          // Planfix reads it in the token employee's zone; the caller knows the offset or overlaps generously.
-          filters: [
-            templateIds && templateIds.length > 1 ? { type: FILTER_TEMPLATE, operator: 'equal', value: [...templateIds] } : this.templateFilter(templateIds?.[0]),
-            { type: FILTER_CHANGED, operator: 'gt', value: { dateType: 'otherDate_withTime', dateFrom: formatFilterDate(since, utcOffsetMinutes) } },
-          ],
-        },
-      }).then(({ read, body }) => ({ read, items: read.tasks(body, this.options.fields.taskPostId) })),
-    );
+    const raw = await this.listTasks('id', [
+      templateIds && templateIds.length > 1 ? { type: FILTER_TEMPLATE, operator: 'equal', value: [...templateIds] } : this.templateFilter(templateIds?.[0]),
+      // Planfix reads it in the token employee's zone; the caller knows the offset or overlaps generously.
+      { type: FILTER_CHANGED, operator: 'gt', value: { dateType: 'otherDate_withTime', dateFrom: formatFilterDate(since, utcOffsetMinutes) } },
+    ]);
     return raw.map(({ item }) => item.id).sort((a, b) => a - b);
   }
 
@@ -399,6 +377,16 @@ export class PlanfixClient extends SideClient implements PlanfixAccount {
       }
     }
     return [...seen.values()];
+  }
+
+  /** Every page of `task/list` with these `filters` (notes §3), each task read with its post id field. */
+  private listTasks(fields: string, filters: unknown[]): Promise<{ read: AnswerReader; item: RawTask }[]> {
+    return this.pages((offset) =>
+      this.call({ method: 'POST', path: 'task/list', json: { pageSize: PAGE, offset, fields, filters } }).then(({ read, body }) => ({
+        read,
+        items: read.tasks(body, this.options.fields.taskPostId),
+      })),
+    );
   }
 
   private templateFilter(templateId = this.options.taskTemplateId) {

@@ -2,7 +2,7 @@ import { HttpResponse } from 'msw';
 import { describe, expect, it, vi } from 'vitest';
 import { AuthError, MalformedResponseError, NotFoundError, PermissionError, RefusedError, ThrottledError, TransientError } from '../../src/http/errors.js';
 import { ConfigError } from '../../src/errors.js';
-import { calls, fail, makeClient, ok, pf, rejection, server, TOKEN, useMsw } from './msw-harness.js';
+import { answers, calls, fail, makeClient, ok, pf, rejection, server, TOKEN, useMsw } from './msw-harness.js';
 
 useMsw();
 
@@ -100,7 +100,7 @@ describe('retries', () => {
   });
 
   it('a 500 on a …/list POST is a read: repeated like a GET', async () => {
-    server.use(pf('POST', '/task/5/comments/list', () => fail(500, 0, 'Unknown error'), { once: true }), pf('POST', '/task/5/comments/list', () => ok({ comments: [{ id: 1 }] })));
+    server.use(pf('POST', '/task/5/comments/list', () => fail(500, 0, 'Unknown error'), { once: true }), answers('POST', '/task/5/comments/list', { comments: [{ id: 1 }] }));
     expect(await makeClient().listComments(5)).toHaveLength(1);
     expect(calls).toHaveLength(2);
   });
@@ -155,7 +155,7 @@ describe('answers that are not JSON', () => {
 
 describe('answers that are JSON of the wrong shape', () => {
   it('names the field that is wrong', async () => {
-    server.use(pf('POST', '/task/list', () => ok({ tasks: [{ id: 1 }, { name: 'no id' }] })));
+    server.use(answers('POST', '/task/list', { tasks: [{ id: 1 }, { name: 'no id' }] }));
     const error = await rejection(makeClient().listTasksChangedSince(new Date()));
     expect(error).toBeInstanceOf(MalformedResponseError);
     expect(error.message).toBe('Planfix answer to POST /rest/task/list: tasks[1].id is missing');
@@ -171,8 +171,8 @@ describe('answers that are JSON of the wrong shape', () => {
 
   it('a status the process does not know', async () => {
     server.use(
-      pf('GET', '/task/5', () => ok({ task: { id: 5, name: 'A', status: { id: 9 }, processId: 7 } })),
-      pf('GET', '/process/task/7/statuses', () => ok({ statuses: [{ id: 1, name: 'New', isActive: true }] })),
+      answers('GET', '/task/5', { task: { id: 5, name: 'A', status: { id: 9 }, processId: 7 } }),
+      answers('GET', '/process/task/7/statuses', { statuses: [{ id: 1, name: 'New', isActive: true }] }),
     );
     const error = await rejection(makeClient().getTask(5));
     expect(error).toBeInstanceOf(MalformedResponseError);
@@ -222,7 +222,7 @@ describe('secrets', () => {
     server.use(
       pf('GET', '/ping', () => fail(401, 1, `Invalid token ${TOKEN}`)),
       pf('POST', '/task/', () => fail(500, 0, `Unknown error for Bearer ${TOKEN}`)),
-      pf('POST', '/task/list', () => ok({ tasks: [{ id: TOKEN }] })),
+      answers('POST', '/task/list', { tasks: [{ id: TOKEN }] }),
     );
     const client = makeClient();
     for (const p of [client.ping(), client.createTask({ name: 'n', description: 'd', postId: '1' }), client.listTasksChangedSince(new Date())]) {
