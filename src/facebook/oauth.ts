@@ -1,6 +1,7 @@
 // Login and token calls for `fbsync reconnect` and `fbsync doctor` (api-notes-facebook.md §6).
-// Same URLs, signing, paging and error mapping as the Page client (graph-api.ts); OAuth's own refusals (a code used twice,
-// a redirect URI that differs from the dialog's) get messages that say what to do.
+// Same URLs, signing, paging and error mapping as the Page client (graph-api.ts); OAuth's own
+// refusals (a code used twice, a redirect URI that differs from the dialog's) get messages that say
+// what to do.
 
 import type { BackoffPolicy } from '../http/backoff.js';
 import { type HttpRequest, type HttpResponse, parseJson } from '../http/client.js';
