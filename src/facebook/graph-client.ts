@@ -1,16 +1,16 @@
-// The Facebook Page over the Graph API (api-notes-facebook.md §1–3, 5). Paths and bodies only:
-// pacing, retries and the throttle are HttpClient's; errors are graph-errors.ts'; shapes parse.ts'.
+// The Facebook Page over the Graph API (api-notes-facebook.md §1–3, 5). Paths and bodies only: URLs,
+// signing and paging are graph-api.ts' (shared with OAuthClient); pacing, retries and the throttle are
+// HttpClient's; errors are graph-errors.ts'; shapes parse.ts'.
 
 import type { BackoffPolicy } from '../http/backoff.js';
-import { type HttpRequest, type HttpResponse, HttpClient, parseJson } from '../http/client.js';
+import { type HttpRequest, type HttpResponse, parseJson } from '../http/client.js';
 import { AuthError, MalformedResponseError, RemoteError, ThrottledError, TooMuchDataError, writeOutcomeUnknown } from '../http/errors.js';
-import { redact, registerSecret } from '../http/secrets.js';
-import { classifyGraphAnswer, describeRequest } from './graph-errors.js';
-import { type At, type Page, at, graphTimeToDate, parseComment, parseCreated, parseList, parsePicture, parsePost } from './parse.js';
-import { classicSignatureParams, signatureParams, withParams, withoutSignature } from './proof.js';
+import { redact } from '../http/secrets.js';
+import { GraphApi } from './graph-api.js';
+import { type At, at, graphTimeToDate, parseComment, parseCreated, parseList, parsePicture, parsePost } from './parse.js';
+import { withParams } from './proof.js';
 import type { CommentListOptions, FacebookPage, FbComment, FbPost, PageSizeMemory, PagedEdge, PostListOptions } from './types.js';
 import { type Usage, applyUsage, readUsage } from './usage.js';
-import { SideClient } from '../http/side-client.js';
 
 export interface GraphClientOptions {
   /** e.g. "https://graph.facebook.com"; tests and the simulator point it at 127.0.0.1. */
@@ -46,11 +46,8 @@ export const MIN_PAGE_SIZE = 5;
 /** Growth per run, back towards MAX_PAGE_SIZE, of a size that had been reduced. */
 const PAGE_SIZE_GROWTH = 1.25;
 
-export class GraphClient extends SideClient implements FacebookPage {
+export class GraphClient extends GraphApi implements FacebookPage {
   readonly pageId: string;
-  /** `{graphUrl}/{apiVersion}` without a trailing slash. */
-  private readonly base: string;
-  private readonly basePath: string;
   private lastUsage: Usage | undefined;
   /** Page size per edge for this client's life: from the memory at first use, halved on TooMuchDataError. */
   private readonly pageSizes = new Map<PagedEdge, number>();
@@ -60,28 +57,16 @@ export class GraphClient extends SideClient implements FacebookPage {
   private readonly settled = new Set<PagedEdge>();
 
   constructor(private readonly options: GraphClientOptions) {
-    super();
-    registerSecret(options.accessToken);
-    registerSecret(options.appSecret);
+    super({ ...options, token: options.accessToken, tokenName: 'Page access token' });
     this.pageId = options.pageId;
-    const graphUrl = options.graphUrl.replace(/\/+$/, '');
-    this.base = `${graphUrl}/${options.apiVersion}`;
-    this.basePath = safePathname(graphUrl);
-    this.http = new HttpClient({
-      side: 'facebook',
-      concurrency: options.concurrency,
-      timeoutMs: options.timeoutMs,
-      backoff: options.backoff,
-      prepare: (request) => this.sign(request),
-      classify: (response, request) => classifyGraphAnswer(response, request, { basePath: this.basePath, tokenName: 'Page access token' }),
-      onResponse: (response) => {
-        const usage = readUsage(response.headers);
-        if (!usage) return;
-        this.lastUsage = usage;
-        // At ≥ 90 % this stops the side: the answer in hand is still returned, nothing more goes out.
-        applyUsage(usage, this.http.throttle);
-      },
-    });
+  }
+
+  protected override onResponse(response: HttpResponse): void {
+    const usage = readUsage(response.headers);
+    if (!usage) return;
+    this.lastUsage = usage;
+    // At ≥ 90 % this stops the side: the answer in hand is still returned, nothing more goes out.
+    applyUsage(usage, this.http.throttle);
   }
 
   /** The last usage Facebook reported (highest of its usage headers), if any answer carried one. */
@@ -101,7 +86,7 @@ export class GraphClient extends SideClient implements FacebookPage {
     const since = options.since?.getTime();
     let olderInARow = 0;
     let more = true;
-    const pages = this.pages(this.url(`${this.pageId}/feed`, params), 'posts', 'feed', (value, what) => parseList(value, what, parsePost), (next) => (more = next));
+    const pages = this.pages(this.url(`${this.pageId}/feed`, params), 'posts', (value, what) => parseList(value, what, parsePost), this.pageOf('feed'), (next) => (more = next));
     for await (const posts of pages) {
       if (since === undefined) {
         options.onPage?.({ last: !more });
@@ -137,7 +122,7 @@ export class GraphClient extends SideClient implements FacebookPage {
       limit: String(this.pageSize('comments', options.pageSize)),
       fields: COMMENT_FIELDS,
     });
-    yield* this.pages(url, 'comments', 'comments', (value, what) => parseList(value, what, (item, where) => parseComment(item, where, postId)));
+    yield* this.pages(url, 'comments', (value, what) => parseList(value, what, (item, where) => parseComment(item, where, postId)), this.pageOf('comments'));
   }
 
   /**
@@ -147,7 +132,7 @@ export class GraphClient extends SideClient implements FacebookPage {
   async listReplies(commentId: string): Promise<FbComment[]> {
     const url = this.url(`${commentId}/comments`, { filter: 'stream', order: 'reverse_chronological', limit: String(this.pageSize('replies')), fields: COMMENT_FIELDS });
     const replies: FbComment[] = [];
-    for await (const page of this.pages(url, 'comments', 'replies', (value, what) => parseList(value, what, (item, where) => parseComment(item, where, '')))) {
+    for await (const page of this.pages(url, 'comments', (value, what) => parseList(value, what, (item, where) => parseComment(item, where, '')), this.pageOf('replies'))) {
       replies.push(...page);
     }
     return replies;
@@ -174,7 +159,7 @@ export class GraphClient extends SideClient implements FacebookPage {
    * unknown: the journal looks for the reply first (architecture.md § Exactly-once effects).
    */
   async reply(commentId: string, message: string): Promise<{ id: string; permalinkUrl?: string }> {
-    const request: HttpRequest = { method: 'POST', url: `${this.base}/${encodePath(commentId)}/comments`, form: { message, fields: 'id,permalink_url' } };
+    const request: HttpRequest = { method: 'POST', url: this.url(`${commentId}/comments`), form: { message, fields: 'id,permalink_url' } };
     const what = this.describe('POST', request.url);
     const response = await this.send(request);
     const parsed = parseJson(response.body);
@@ -260,98 +245,14 @@ export class GraphClient extends SideClient implements FacebookPage {
     if (remembered !== undefined && remembered < MAX_PAGE_SIZE) memory.set(edge, Math.min(MAX_PAGE_SIZE, Math.ceil(remembered * PAGE_SIZE_GROWTH)));
   }
 
-  /** `{base}/{path}?{params}`; the token and proof are added per try by sign(). */
-  private url(path: string, params: Record<string, string>): string {
-    const query = Object.entries(params)
-      .map(([key, value]) => `${encodeURIComponent(key)}=${encodeQueryValue(value)}`)
-      .join('&');
-    return `${this.base}/${encodePath(path)}?${query}`;
-  }
-
-  /**
-   * Fresh token + timestamped proof on every try: in the query for GET, in the form body for writes.
-   * If Graph refuses the timestamped proof, the classic one is used for the client's life (the notes
-   * could not confirm which form every setup accepts: api-notes-facebook.md §9.9).
-   */
-  private proofForm: 'timestamped' | 'classic' = 'timestamped';
-
-  private sign(request: HttpRequest): HttpRequest {
-    const signature: Record<string, string> =
-      this.proofForm === 'timestamped'
-        ? signatureParams(this.options.accessToken, this.options.appSecret)
-        : classicSignatureParams(this.options.accessToken, this.options.appSecret);
-    // HttpClient signs the unsigned request on every try, so no earlier signature is in it.
-    if (request.method === 'GET') return { ...request, url: withParams(request.url, signature) };
-    return { ...request, form: { ...request.form, ...signature } };
-  }
-
-  /** A refusal of the proof itself was not applied, so repeating the request with the other form is safe. */
-  private async send(request: HttpRequest): Promise<HttpResponse> {
-    try {
-      return await this.http.send(request);
-    } catch (error) {
-      if (this.proofForm === 'classic' || !(error instanceof AuthError) || !/appsecret/i.test(error.message)) throw error;
-      this.proofForm = 'classic';
-      return this.http.send(request);
-    }
-  }
-
-  private describe(method: HttpRequest['method'], url: string): string {
-    return describeRequest({ method, url }, this.basePath);
-  }
-
-  private async getJson(url: string): Promise<unknown> {
-    const response = await this.send({ method: 'GET', url });
-    const parsed = parseJson(response.body);
-    // classify already turned non-JSON answers into TransientErrors; this is the belt to its braces.
-    if (!parsed) throw new MalformedResponseError('facebook', `Facebook answer to ${this.describe('GET', url)} is not JSON`);
-    return parsed.value;
+  /** Reads one page of `edge` through getPage (its size adapts to what Graph can answer). */
+  private pageOf(edge: PagedEdge): (url: string) => Promise<unknown> {
+    return (url) => this.getPage(url, edge);
   }
 
   private async getOne<T>(url: string, parse: (value: unknown, where: At) => T): Promise<T> {
     const value = await this.getJson(url);
     return parse(value, at(this.describe('GET', url)));
-  }
-
-  /**
-   * Follows `paging.next` until it is absent (notes §1 "Pagination"). Known Graph paging faults
-   * return the same page forever (notes §1, mobolic/facebook-sdk#510): a `next` URL seen before,
-   * or a page of nothing but ids already seen, ends the listing with an error instead of a loop.
-   * Ids repeated inside an otherwise new page are dropped.
-   */
-  private async *pages<T extends { id: string }>(
-    first: string,
-    noun: string,
-    edge: PagedEdge,
-    parse: (value: unknown, what: string) => Page<T>,
-    /** Told, before each page is yielded, whether a next one follows. */
-    onMore?: (more: boolean) => void,
-  ): AsyncGenerator<T[]> {
-    const seenIds = new Set<string>();
-    const seenUrls = new Set<string>([withoutSignature(first)]);
-    let url = first;
-    for (let number = 1; ; number++) {
-      const what = this.describe('GET', url);
-      const page = parse(await this.getPage(url, edge), what);
-      const fresh: T[] = [];
-      for (const item of page.items) {
-        if (seenIds.has(item.id)) continue;
-        seenIds.add(item.id);
-        fresh.push(item);
-      }
-      if (page.items.length > 0 && fresh.length === 0) {
-        throw new MalformedResponseError('facebook', redact(`Facebook returned the same page of ${noun} twice (${what}, page ${number}: every id on it was already listed); stopped instead of looping — try again later`));
-      }
-      onMore?.(Boolean(page.next));
-      if (fresh.length > 0) yield fresh;
-      if (!page.next) return;
-      const key = withoutSignature(page.next);
-      if (seenUrls.has(key)) {
-        throw new MalformedResponseError('facebook', redact(`Facebook returned the same page of ${noun} twice (${what}, page ${number}: its paging.next was already followed); stopped instead of looping — try again later`));
-      }
-      seenUrls.add(key);
-      url = page.next;
-    }
   }
 }
 
@@ -373,21 +274,4 @@ function limitOf(url: string): number {
 function createdMs(time: string): number {
   // parse.ts has checked the time already.
   return graphTimeToDate(time)?.getTime() ?? 0;
-}
-
-function encodePath(path: string): string {
-  return path.split('/').map(encodeURIComponent).join('/');
-}
-
-/** Keeps Graph's field syntax readable (`comments.filter(stream){id,name}`); all of it is legal in a query. */
-function encodeQueryValue(value: string): string {
-  return encodeURIComponent(value).replace(/%2C/g, ',').replace(/%7B/g, '{').replace(/%7D/g, '}');
-}
-
-function safePathname(url: string): string {
-  try {
-    return new URL(url).pathname.replace(/\/+$/, '');
-  } catch {
-    return '';
-  }
 }

@@ -1,15 +1,16 @@
 // Login and token calls for `fbsync reconnect` and `fbsync doctor` (api-notes-facebook.md §6).
-// Same HttpClient and error mapping as the Page client; OAuth's own refusals (a code used twice,
-// a redirect URI that differs from the dialog's) get messages that say what to do.
+// Same URLs, signing, paging and error mapping as the Page client (graph-api.ts); OAuth's own
+// refusals (a code used twice, a redirect URI that differs from the dialog's) get messages that say
+// what to do.
 
 import type { BackoffPolicy } from '../http/backoff.js';
-import { type HttpRequest, type HttpResponse, HttpClient, parseJson } from '../http/client.js';
+import { type HttpRequest, type HttpResponse, parseJson } from '../http/client.js';
 import { AuthError, MalformedResponseError, RefusedError, RemoteError, PermissionError, ThrottledError, TransientError } from '../http/errors.js';
 import { redact, registerSecret } from '../http/secrets.js';
-import { classifyGraphAnswer, describeRequest, readGraphError } from './graph-errors.js';
-import { type At, type Json, type Page, array, at, child, object, optBoolean, optNumber, optString, parseList, string } from './parse.js';
-import { signatureParams, withParams, withoutSignature } from './proof.js';
-import { SideClient } from '../http/side-client.js';
+import { apiUrl, pathOf } from '../http/url.js';
+import { GraphApi } from './graph-api.js';
+import { describeRequest, readGraphError } from './graph-errors.js';
+import { type At, type Json, array, at, child, object, optBoolean, optNumber, optString, parseList, string } from './parse.js';
 
 export interface OAuthClientOptions {
   graphUrl: string;
@@ -86,15 +87,15 @@ export interface LoginDialogOptions {
 /** The Facebook Login dialog URL (notes §6 "OAuth login"). */
 export function loginDialogUrl(options: LoginDialogOptions): string {
   const base = (options.dialogBase ?? DEFAULT_DIALOG_BASE).replace(/\/+$/, '');
-  const params = new URLSearchParams({
+  const params: Record<string, string> = {
     client_id: options.appId,
     redirect_uri: options.redirectUri,
     state: options.state,
     response_type: 'code',
     scope: options.scopes.join(','),
-  });
-  if (options.rerequest) params.set('auth_type', 'rerequest');
-  return `${base}/${options.apiVersion}/dialog/oauth?${params.toString()}`;
+  };
+  if (options.rerequest) params.auth_type = 'rerequest';
+  return apiUrl(`${base}/${options.apiVersion}`, 'dialog/oauth', params);
 }
 
 /**
@@ -120,30 +121,11 @@ export function missingPagePermissions(
   return missing;
 }
 
-export class OAuthClient extends SideClient {
-  private readonly base: string;
-  private readonly basePath: string;
-  /** Token each unsigned request is to be signed with (the same object comes back on every retry). */
-  private readonly signWith = new WeakMap<HttpRequest, string>();
-
+export class OAuthClient extends GraphApi {
   constructor(private readonly options: OAuthClientOptions) {
-    super();
-    registerSecret(options.appSecret);
+    // Unsigned unless a call names the token: the code exchanges carry the secret, debug_token the app token.
+    super({ ...options, concurrency: 1, tokenName: 'Facebook access token' });
     registerSecret(this.appToken);
-    const graphUrl = options.graphUrl.replace(/\/+$/, '');
-    this.base = `${graphUrl}/${options.apiVersion}`;
-    this.basePath = pathnameOf(graphUrl);
-    this.http = new HttpClient({
-      side: 'facebook',
-      concurrency: 1,
-      timeoutMs: options.timeoutMs,
-      backoff: options.backoff,
-      prepare: (request) => {
-        const token = this.signWith.get(request);
-        return token ? { ...request, url: withParams(request.url, { ...signatureParams(token, options.appSecret) }) } : request;
-      },
-      classify: (response, request) => this.classify(response, request),
-    });
   }
 
   /** The login dialog's `code` → a short-lived user token. `redirectUri` must be byte-identical to the dialog's. */
@@ -155,7 +137,7 @@ export class OAuthClient extends SideClient {
       client_secret: this.options.appSecret,
       code,
     });
-    return parseGrant(await this.getJson(url), this.describe(url));
+    return parseGrant(await this.getJson(url), this.describe('GET', url));
   }
 
   /** A short-lived user token → a long-lived one (~60 days); its Page tokens then never expire. */
@@ -167,7 +149,7 @@ export class OAuthClient extends SideClient {
       client_secret: this.options.appSecret,
       fb_exchange_token: shortToken,
     });
-    return parseGrant(await this.getJson(url), this.describe(url));
+    return parseGrant(await this.getJson(url), this.describe('GET', url));
   }
 
   /**
@@ -178,30 +160,30 @@ export class OAuthClient extends SideClient {
     registerSecret(userToken);
     try {
       const url = this.url(pageId, { fields: 'id,name,access_token' });
-      const value = object(await this.getJson(url, userToken), at(this.describe(url)));
-      const found = pageTokenFrom(value, at(this.describe(url)));
+      const value = object(await this.getJson(url, userToken), at(this.describe('GET', url)));
+      const found = pageTokenFrom(value, at(this.describe('GET', url)));
       if (found) return found;
     } catch (error) {
       // Auth, throttle and transient failures would fail the fallback the same way.
       if (!(error instanceof RemoteError) || error instanceof AuthError || error instanceof ThrottledError || error instanceof TransientError) throw error;
     }
-    const seen = new Set<string>();
-    let url: string | undefined = this.url('me/accounts', { fields: 'id,name,access_token,tasks', limit: '100' });
-    while (url) {
-      const what = this.describe(url);
-      const answer: unknown = await this.getJson(url, userToken);
-      const page: Page<{ where: At; value: Json }> = parseList(answer, what, (item, where) => ({ where, value: object(item, where) }));
-      for (const { value, where } of page.items) {
+    const url = this.url('me/accounts', { fields: 'id,name,access_token,tasks', limit: '100' });
+    const accounts = this.pages(
+      url,
+      'accounts',
+      (answer, what) =>
+        parseList(answer, what, (item, where) => {
+          const value = object(item, where);
+          return { id: String(value.id), where, value };
+        }),
+      (next) => this.getJson(next, userToken),
+    );
+    for await (const page of accounts) {
+      for (const { value, where } of page) {
         if (value.id !== pageId) continue;
         const found = pageTokenFrom(value, where);
         if (found) return found;
       }
-      const next: string | undefined = page.next;
-      if (!next) break;
-      const key = withoutSignature(next);
-      if (seen.has(key)) throw new MalformedResponseError('facebook', redact(`Facebook returned the same page of accounts twice (${what}); stopped instead of looping — try again later`));
-      seen.add(key);
-      url = next;
     }
     throw new PermissionError(
       'facebook',
@@ -218,7 +200,7 @@ export class OAuthClient extends SideClient {
     registerSecret(token);
     // An app token (`{app-id}|{app-secret}`) may inspect any token of the app; it carries the secret itself, so no proof.
     const url = this.url('debug_token', { input_token: token, access_token: this.appToken });
-    const what = this.describe(url);
+    const what = this.describe('GET', url);
     const root = at(what);
     const data = object(object(await this.getJson(url), root).data, child(root, 'data'));
     return parseTokenInfo(data, child(root, 'data'));
@@ -228,28 +210,11 @@ export class OAuthClient extends SideClient {
     return `${this.options.appId}|${this.options.appSecret}`;
   }
 
-  private url(path: string, params: Record<string, string>): string {
-    return `${this.base}/${path.split('/').map(encodeURIComponent).join('/')}?${new URLSearchParams(params).toString()}`;
-  }
-
-  private describe(url: string): string {
-    return describeRequest({ method: 'GET', url }, this.basePath);
-  }
-
-  private async getJson(url: string, signWith?: string): Promise<unknown> {
-    const request: HttpRequest = { method: 'GET', url };
-    if (signWith) this.signWith.set(request, signWith);
-    const response = await this.http.send(request);
-    const parsed = parseJson(response.body);
-    if (!parsed) throw new MalformedResponseError('facebook', `Facebook answer to ${this.describe(url)} is not JSON`);
-    return parsed.value;
-  }
-
-  private classify(response: HttpResponse, request: HttpRequest): RemoteError | undefined {
+  protected override classify(response: HttpResponse, request: HttpRequest): RemoteError | undefined {
     const what = describeRequest(request, this.basePath);
     const parsed = parseJson(response.body);
     const error = parsed && readGraphError(parsed.value);
-    const path = pathnameOf(request.url);
+    const path = (pathOf(request.url) ?? '').replace(/\/+$/, '');
     if (error && path.endsWith('/oauth/access_token')) {
       const api = redact(`${error.message}${error.code !== undefined ? ` [code ${error.code}${error.subcode !== undefined ? `/${error.subcode}` : ''}]` : ''}`);
       const exchanging = searchParam(request.url, 'grant_type') === 'fb_exchange_token';
@@ -284,7 +249,7 @@ export class OAuthClient extends SideClient {
     if (error && path.endsWith('/debug_token') && (error.code === 190 || error.code === 101 || error.code === 102)) {
       return new AuthError('facebook', redact(`Facebook refused the app token used to inspect tokens: check facebook.appId and facebook.appSecret. ${what}: ${error.message}`), error.code, error.subcode);
     }
-    return classifyGraphAnswer(response, request, { basePath: this.basePath, tokenName: 'Facebook access token' });
+    return super.classify(response, request);
   }
 }
 
@@ -369,14 +334,6 @@ function parseTokenInfo(data: Json, where: At): TokenInfo {
 /** Ids are strings in Graph JSON; accept a number too rather than fail a diagnostic call over it. */
 function idString(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : typeof value === 'number' ? String(value) : undefined;
-}
-
-function pathnameOf(url: string): string {
-  try {
-    return new URL(url).pathname.replace(/\/+$/, '');
-  } catch {
-    return '';
-  }
 }
 
 function searchParam(url: string, key: string): string | null {

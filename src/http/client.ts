@@ -10,10 +10,8 @@ export type HttpMethod = 'GET' | 'POST' | 'DELETE';
 
 export interface HttpRequest {
   method: HttpMethod;
-  /** Absolute URL (paging.next URLs are followed as given). */
+  /** Absolute URL, query included (built by url.ts' apiUrl; paging.next URLs are followed as given). */
   url: string;
-  /** When given, the query string: it replaces any query `url` has. */
-  searchParams?: Record<string, string>;
   json?: unknown;
   form?: Record<string, string>;
   headers?: Record<string, string>;
@@ -176,7 +174,6 @@ const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ERR_INVALID
 /** Headers lower-cased, the body encoded with its content type (a caller's own content-type wins). */
 function toWire(request: HttpRequest): WireRequest {
   const url = new URL(request.url);
-  if (request.searchParams) url.search = new URLSearchParams(request.searchParams).toString();
   const headers: Record<string, string> = {};
   let body: string | undefined;
   if (request.json !== undefined) {

@@ -19,15 +19,21 @@ export class RemoteError extends FbsyncError {
   }
 }
 
-/** The side refused our credentials (Graph 190, Planfix 1/2/16): exit 3, run `fbsync reconnect`. */
-export class AuthError extends RemoteError {
-  override readonly code = 'AUTH';
+/**
+ * A kind of RemoteError that differs from the others only in its `code` and in what the caller does
+ * next (the class is what callers test: `instanceof`).
+ */
+function remoteErrorKind<C extends string>(code: C) {
+  return class extends RemoteError {
+    override readonly code: C = code;
+  };
 }
 
+/** The side refused our credentials (Graph 190, Planfix 1/2/16): exit 3, run `fbsync reconnect`. */
+export class AuthError extends remoteErrorKind('AUTH') {}
+
 /** A permission or role is missing (Graph 10, 200–299; Planfix 5): exit 3 as well. */
-export class PermissionError extends RemoteError {
-  override readonly code = 'PERMISSION';
-}
+export class PermissionError extends remoteErrorKind('PERMISSION') {}
 
 /** Rate limit reached: stop calling this side for the rest of the run; exit 4. */
 export class ThrottledError extends RemoteError {
@@ -50,39 +56,29 @@ export class TransientError extends RemoteError {
 }
 
 /** The object does not exist (Graph 100/33, Planfix 1000/2000/5000, HTTP 404). */
-export class NotFoundError extends RemoteError {
-  override readonly code = 'NOT_FOUND';
-}
+export class NotFoundError extends remoteErrorKind('NOT_FOUND') {}
 
 /**
  * The API refused this one write for a reason that retrying will not fix soon (can_comment false,
  * Planfix 6 "comments not allowed", a missing template). A block Facebook calls temporary (368) is a
  * PostponedError instead.
  */
-export class RefusedError extends RemoteError {
-  override readonly code = 'REFUSED';
-}
+export class RefusedError extends remoteErrorKind('REFUSED') {}
 
 /** The answer could not be understood (HTML page, truncated JSON, missing fields). */
-export class MalformedResponseError extends RemoteError {
-  override readonly code = 'MALFORMED';
-}
+export class MalformedResponseError extends remoteErrorKind('MALFORMED') {}
 
 /**
  * The API refused this write for now, not for good (Graph 368 "temporarily blocked for policy
  * violations"): nothing was written; the item is retried on a later run, with back-off.
  */
-export class PostponedError extends RemoteError {
-  override readonly code = 'POSTPONED';
-}
+export class PostponedError extends remoteErrorKind('POSTPONED') {}
 
 /**
  * The answer was too heavy for the API to build (Graph code 1 "Please reduce the amount of data
  * you're asking for", "request too large"): the same read with a smaller page may succeed at once.
  */
-export class TooMuchDataError extends RemoteError {
-  override readonly code = 'TOO_MUCH_DATA';
-}
+export class TooMuchDataError extends remoteErrorKind('TOO_MUCH_DATA') {}
 
 /** Why a side could not be reached at all (no HTTP answer came back). */
 export type NetworkProblem = 'dns' | 'refused' | 'tls' | 'timeout' | 'reset' | 'other';

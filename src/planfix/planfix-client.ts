@@ -6,6 +6,7 @@ import { type HttpMethod, type HttpRequest, type HttpResponse, HttpClient } from
 import { AuthError, MalformedResponseError, NotFoundError, RefusedError, RemoteError, ThrottledError, TransientError, writeOutcomeUnknown } from '../http/errors.js';
 import { ConfigError } from '../errors.js';
 import { redact, registerSecret } from '../http/secrets.js';
+import { apiUrl } from '../http/url.js';
 import { formatFilterDate } from './dates.js';
 import { AnswerReader, type RawTask } from './parse.js';
 import { type PlanfixIds, classifyPlanfixAnswer, describeRequest } from './planfix-errors.js';
@@ -70,7 +71,7 @@ export class PlanfixClient extends SideClient implements PlanfixAccount {
       throw new ConfigError(`planfix.requestsPerSecond must be a positive number, got ${rps}`, 'planfix.requestsPerSecond');
     }
     registerSecret(options.token);
-    this.api = `${options.url.replace(/\/+$/, '')}/rest/`;
+    this.api = `${options.url.replace(/\/+$/, '')}/rest`;
     const ids: PlanfixIds = { taskTemplateId: options.taskTemplateId, contactTemplateId: options.contactTemplateId, fields: options.fields };
     this.http = new HttpClient({
       side: 'planfix',
@@ -152,18 +153,7 @@ export class PlanfixClient extends SideClient implements PlanfixAccount {
 
   async findTasksByPostId(postId: string): Promise<PfTask[]> {
     const fieldId = this.options.fields.taskPostId;
-    const raw = await this.pages((offset) =>
-      this.call({
-        method: 'POST',
-        path: 'task/list',
-        json: {
-          pageSize: PAGE,
-          offset,
-          fields: `${TASK_FIELDS},${fieldId}`,
-          filters: [this.templateFilter(), { type: FILTER_TASK_LINE, field: fieldId, operator: 'equal', value: postId }],
-        },
-      }).then(({ read, body }) => ({ read, items: read.tasks(body, fieldId) })),
-    );
+    const raw = await this.listTasks(`${TASK_FIELDS},${fieldId}`, [this.templateFilter(), { type: FILTER_TASK_LINE, field: fieldId, operator: 'equal', value: postId }]);
     const tasks: PfTask[] = [];
     for (const { read, item } of raw) {
       if (item.postId === postId) tasks.push(await this.toTask(item, read));
@@ -229,22 +219,11 @@ export class PlanfixClient extends SideClient implements PlanfixAccount {
 
   /** `templateIds`: the tasks of these templates (several Pages, one template each; filter 51 takes an array, notes §3); default the configured one. */
   async listTasksChangedSince(since: Date, utcOffsetMinutes = 0, templateIds?: readonly number[]): Promise<number[]> {
-    const raw = await this.pages((offset) =>
-      this.call({
-        method: 'POST',
-        path: 'task/list',
-        json: {
-          pageSize: PAGE,
-          offset,
-          fields: 'id',
-          // Planfix reads it in the token employee's zone; the caller knows the offset or overlaps generously.
-          filters: [
-            templateIds && templateIds.length > 1 ? { type: FILTER_TEMPLATE, operator: 'equal', value: [...templateIds] } : this.templateFilter(templateIds?.[0]),
-            { type: FILTER_CHANGED, operator: 'gt', value: { dateType: 'otherDate_withTime', dateFrom: formatFilterDate(since, utcOffsetMinutes) } },
-          ],
-        },
-      }).then(({ read, body }) => ({ read, items: read.tasks(body, this.options.fields.taskPostId) })),
-    );
+    const raw = await this.listTasks('id', [
+      templateIds && templateIds.length > 1 ? { type: FILTER_TEMPLATE, operator: 'equal', value: [...templateIds] } : this.templateFilter(templateIds?.[0]),
+      // Planfix reads it in the token employee's zone; the caller knows the offset or overlaps generously.
+      { type: FILTER_CHANGED, operator: 'gt', value: { dateType: 'otherDate_withTime', dateFrom: formatFilterDate(since, utcOffsetMinutes) } },
+    ]);
     return raw.map(({ item }) => item.id).sort((a, b) => a - b);
   }
 
@@ -341,8 +320,7 @@ export class PlanfixClient extends SideClient implements PlanfixAccount {
   private async call(call: Call): Promise<{ read: AnswerReader; body: Record<string, unknown> }> {
     const request: HttpRequest = {
       method: call.method,
-      url: this.api + call.path,
-      searchParams: call.query,
+      url: apiUrl(this.api, call.path, call.query),
       json: call.json,
       headers: { Authorization: `Bearer ${this.options.token}`, Accept: 'application/json' },
       // `…/list` POSTs only read: safe to repeat after a lost answer.
@@ -399,6 +377,16 @@ export class PlanfixClient extends SideClient implements PlanfixAccount {
       }
     }
     return [...seen.values()];
+  }
+
+  /** Every page of `task/list` with these `filters` (notes §3), each task read with its post id field. */
+  private listTasks(fields: string, filters: unknown[]): Promise<{ read: AnswerReader; item: RawTask }[]> {
+    return this.pages((offset) =>
+      this.call({ method: 'POST', path: 'task/list', json: { pageSize: PAGE, offset, fields, filters } }).then(({ read, body }) => ({
+        read,
+        items: read.tasks(body, this.options.fields.taskPostId),
+      })),
+    );
   }
 
   private templateFilter(templateId = this.options.taskTemplateId) {

@@ -6,6 +6,7 @@ import { type HttpRequest, type HttpResponse, describeNonJson, describeUrl, pars
 import { AuthError, NotFoundError, PermissionError, PostponedError, RefusedError, ThrottledError, TransientError } from '../http/errors.js';
 import { ConfigError, type FbsyncError } from '../errors.js';
 import { redact } from '../http/secrets.js';
+import { pathOf } from '../http/url.js';
 
 /** The configured ids an answer can prove wrong. */
 export interface PlanfixIds {
@@ -16,15 +17,7 @@ export interface PlanfixIds {
 
 /** `POST /rest/task/list`: method and path, never the query string. */
 export function describeRequest(request: Pick<HttpRequest, 'method' | 'url'>): string {
-  return `${request.method} ${pathOf(request.url)}`;
-}
-
-function pathOf(url: string): string {
-  try {
-    return new URL(url).pathname;
-  } catch {
-    return '(invalid URL)';
-  }
+  return `${request.method} ${pathOf(request.url) ?? '(invalid URL)'}`;
 }
 
 /** A write whose answer was lost may have been applied; `…/list` POSTs are reads. */
@@ -88,12 +81,84 @@ const REFUSAL_CODES = new Set([30, 40, 41, 1001, 1002, 2001, 2002, 5001, 5002]);
 
 const SCOPE = /\b(?:task|contact|comment|file|user|datatag)_(?:readonly|add|update|delete)\b|\bcommon_metadata\b/i;
 
+/** What a row of PLANFIX_CODES builds its error from. */
+interface Failure {
+  code: number | undefined;
+  /** Planfix's `error` text, redacted and cut to 500 characters. */
+  text: string;
+  /** "code 6: text" for messages. */
+  detail: string;
+  where: string;
+  response: HttpResponse;
+  request: HttpRequest;
+  ids: PlanfixIds;
+}
+
+type FailureRow = (f: Failure) => FbsyncError;
+
+const msg = (s: string) => redact(s);
+
+/**
+ * Planfix's codes (api-notes-planfix.md §1 "Errors", from REST_API:_Error_Codes [S6]) → the error
+ * they mean for fbsync. Code 22, the daily limit, is read before this table (its text matters too);
+ * a code not listed falls to byStatus.
+ */
+const PLANFIX_CODES = new Map<number | undefined, FailureRow>([
+  // 23: the plan's limit on contacts (REST_API:_Error_Codes [S6], not in the notes' list).
+  [CONTACT_LIMIT_CODE, (f) => new ContactLimitError('planfix', msg(`Planfix refused ${f.where}: the account has reached its plan's limit on the number of contacts (${f.detail}). Upgrade the Planfix plan or delete contacts that are no longer needed`), f.code)],
+  // 1 invalid token, 2 token inactive, 16 user inactive: the notes' exit-3 set [S6].
+  ...rows([1, 2, 16], (f) =>
+    new AuthError(
+      'planfix',
+      msg(`Planfix refused the API token (${f.detail}) on ${f.where}. Check planfix.token: a REST API token from Account management → API access → REST API, whose employee is active; run \`fbsync doctor\``),
+      f.code,
+    ),
+  ),
+  // 10/11 account blocked/frozen, 20/21 unpaid/free plan [S6].
+  ...rows([10, 11, 20, 21], (f) => new AuthError('planfix', msg(`Planfix refused ${f.where}: ${ACCOUNT_REASONS[f.code!]} (${f.detail}). The REST API needs an active paid account; run \`fbsync doctor\` once it is restored`), f.code)),
+  // 5 forbidden for the token's scope [S6]; the scope names are REST_API:_Access_Levels_List_–_scope's [S4].
+  [5, (f) => {
+    const scope = SCOPE.exec(f.text)?.[0];
+    const fix = scope ? `give the token the ${scope} scope` : 'give the token the scope this call needs';
+    return new PermissionError('planfix', msg(`Planfix token may not call ${f.where} (${f.detail}): ${fix} (Account management → API access); run \`fbsync doctor\``), f.code);
+  }],
+  // 3 object being modified (a scenario or another request locked it): nothing was applied, retry later [S6].
+  [3, (f) => new TransientError('planfix', msg(`Planfix object is being changed by someone else (${f.detail}) on ${f.where}; nothing was applied`), false, f.code)],
+  // 6 forbidden for the user, also "New comments not allowed in this process" (§1 "Errors" [S6], §4 [S1]).
+  [6, (f) =>
+    new RefusedError(
+      'planfix',
+      msg(
+        /\/comments\/?$/.test(pathOf(f.request.url) ?? '')
+          ? `Planfix does not allow new comments in this task's status (${f.detail}) on ${f.where}`
+          : `Planfix does not allow the token's employee to do this (${f.detail}) on ${f.where}`,
+      ),
+      f.code,
+    ),
+  ],
+  // 1000 task, 2000 contact, 5000 comment missing [S6].
+  ...rows([1000, 2000, 5000], (f) => new NotFoundError('planfix', msg(`Planfix has no such ${f.code === 1000 ? 'task' : f.code === 2000 ? 'contact' : 'comment'} (${f.detail}) on ${f.where}`), f.code)),
+  // 0 unknown, or no code at all [S6]: the HTTP status tells. A fail answer with a 4xx says the request
+  // was refused, so nothing was applied; a 5xx may come after the write.
+  ...rows([0, undefined], (f) => {
+    const { status } = f.response;
+    if (status === 404) return new NotFoundError('planfix', msg(`Planfix found nothing at ${f.where} (${f.detail}, HTTP 404)`), f.code);
+    if (status >= 400 && status < 500) return new RefusedError('planfix', msg(`Planfix refused ${f.where} (${f.detail}, HTTP ${status})`), f.code);
+    return new TransientError('planfix', msg(`Planfix failed on ${f.where} (${f.detail}, HTTP ${status})`), mayHaveApplied(f.request) && status >= 500, f.code);
+  }),
+  // 30 bad JSON, 40/41 missing/invalid parameter, 1001/1002, 2001/2002, 5001/5002 add/update failed [S6].
+  ...rows([...REFUSAL_CODES], (f) => configProblem(f.text, f.detail, f.request, f.ids) ?? new RefusedError('planfix', msg(`Planfix refused ${f.where} (${f.detail})`), f.code)),
+]);
+
+function rows(codes: readonly (number | undefined)[], row: FailureRow): [number | undefined, FailureRow][] {
+  return codes.map((code) => [code, row]);
+}
+
 function failure(body: Record<string, unknown>, response: HttpResponse, request: HttpRequest, ids: PlanfixIds): FbsyncError {
   const where = describeRequest(request);
   const code = typeof body.code === 'number' ? body.code : typeof body.code === 'string' && /^\d+$/.test(body.code) ? Number(body.code) : undefined;
   const text = redact(typeof body.error === 'string' ? body.error.slice(0, 500) : '');
   const detail = [code === undefined ? 'no code' : `code ${code}`, text].filter(Boolean).join(': ');
-  const msg = (s: string) => redact(s);
 
   // Working code saw the daily limit as HTTP 200 + this text; the documented code is 22 (notes §1).
   if (code === 22 || /rate limit exceeded/i.test(text)) {
@@ -102,62 +167,8 @@ function failure(body: Record<string, unknown>, response: HttpResponse, request:
     const when = reset ? `; it resets in about ${formatSeconds(Number(reset[1]))}` : '';
     return new ThrottledError('planfix', msg(`Planfix request limit reached on ${where} (${detail})${when}. No more Planfix calls this run`), retryAfterMs, code);
   }
-
-  switch (code) {
-    case CONTACT_LIMIT_CODE:
-      return new ContactLimitError(
-        'planfix',
-        msg(`Planfix refused ${where}: the account has reached its plan's limit on the number of contacts (${detail}). Upgrade the Planfix plan or delete contacts that are no longer needed`),
-        code,
-      );
-    case 1:
-    case 2:
-    case 16:
-      return new AuthError(
-        'planfix',
-        msg(
-          `Planfix refused the API token (${detail}) on ${where}. Check planfix.token: a REST API token from Account management → API access → REST API, whose employee is active; run \`fbsync doctor\``,
-        ),
-        code,
-      );
-    case 10:
-    case 11:
-    case 20:
-    case 21:
-      return new AuthError('planfix', msg(`Planfix refused ${where}: ${ACCOUNT_REASONS[code]} (${detail}). The REST API needs an active paid account; run \`fbsync doctor\` once it is restored`), code);
-    case 5: {
-      const scope = SCOPE.exec(text)?.[0];
-      const fix = scope ? `give the token the ${scope} scope` : 'give the token the scope this call needs';
-      return new PermissionError('planfix', msg(`Planfix token may not call ${where} (${detail}): ${fix} (Account management → API access); run \`fbsync doctor\``), code);
-    }
-    case 3:
-      // The object was locked by a scenario or another request: nothing was applied.
-      return new TransientError('planfix', msg(`Planfix object is being changed by someone else (${detail}) on ${where}; nothing was applied`), false, code);
-    case 6:
-      return new RefusedError(
-        'planfix',
-        msg(
-          /\/comments\/?$/.test(pathOf(request.url))
-            ? `Planfix does not allow new comments in this task's status (${detail}) on ${where}`
-            : `Planfix does not allow the token's employee to do this (${detail}) on ${where}`,
-        ),
-        code,
-      );
-    case 1000:
-    case 2000:
-    case 5000:
-      return new NotFoundError('planfix', msg(`Planfix has no such ${code === 1000 ? 'task' : code === 2000 ? 'contact' : 'comment'} (${detail}) on ${where}`), code);
-    case 0:
-    case undefined:
-      if (response.status === 404) return new NotFoundError('planfix', msg(`Planfix found nothing at ${where} (${detail}, HTTP 404)`), code);
-      // A fail answer with a 4xx says the request was refused, so nothing was applied; a 5xx may come after the write.
-      if (response.status >= 400 && response.status < 500) return new RefusedError('planfix', msg(`Planfix refused ${where} (${detail}, HTTP ${response.status})`), code);
-      return new TransientError('planfix', msg(`Planfix failed on ${where} (${detail}, HTTP ${response.status})`), mayHaveApplied(request) && response.status >= 500, code);
-  }
-  if (REFUSAL_CODES.has(code)) {
-    return configProblem(text, detail, request, ids) ?? new RefusedError('planfix', msg(`Planfix refused ${where} (${detail})`), code);
-  }
-  return byStatus(response.status, detail, where, request, code);
+  const row = PLANFIX_CODES.get(code);
+  return row ? row({ code, text, detail, where, response, request, ids }) : byStatus(response.status, detail, where, request, code);
 }
 
 function byStatus(status: number, detail: string, where: string, request: HttpRequest, code?: number): FbsyncError {
@@ -175,7 +186,7 @@ const mentions = (text: string, id: number) => new RegExp(`(?<!\\d)${id}(?!\\d)`
  * configuration mistakes: retrying, or the next run, fails the same way.
  */
 function configProblem(text: string, detail: string, request: HttpRequest, ids: PlanfixIds): ConfigError | undefined {
-  const path = pathOf(request.url);
+  const path = pathOf(request.url) ?? '';
   const m = /^\/rest\/(task|contact)\/?(list)?\/?$/.exec(path);
   if (!m || request.method !== 'POST') return undefined;
   const kind = m[1] as 'task' | 'contact';

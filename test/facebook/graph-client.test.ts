@@ -50,6 +50,14 @@ function signed(request: Request): Response | undefined {
   return signatureRefusal(new URL(request.url).searchParams, { proofs: proofsSeen });
 }
 
+/**
+ * A Graph GET of `path` (msw syntax, below `base`): a request not signed right is refused as Graph
+ * does; `answer` gets the others, with their query.
+ */
+function signedGet(path: string, answer: (query: URLSearchParams, call: { request: Request; params: Record<string, unknown> }) => Response, base = API) {
+  return http.get(`${base}/${path}`, ({ request, params }) => signed(request) ?? answer(new URL(request.url).searchParams, { request, params }));
+}
+
 function post(n: number, createdTime: string, extra: Record<string, unknown> = {}) {
   return {
     id: `${PAGE_ID}_1015840765432${n}`,
@@ -79,25 +87,19 @@ describe('listPosts', () => {
   it('follows paging.next, on whatever host it names, until it is absent, with a fresh proof each time', async () => {
     const next = nextUrl(ELSEWHERE, `${PAGE_ID}/feed`, 'page2');
     server.use(
-      http.get(`${API}/:page/feed`, ({ request, params }) => {
-        const bad = signed(request);
-        if (bad) return bad;
-        const q = new URL(request.url).searchParams;
+      signedGet(':page/feed', (q, { params }) => {
         expect(params.page).toBe(PAGE_ID);
         expect(q.get('fields')).toBe('id,message,story,created_time,updated_time,permalink_url,comments.filter(stream).summary(true).limit(0)');
         expect(q.get('limit')).toBe('2');
         return graphPage([post(3, '2026-03-10T10:00:00+0000'), post(2, '2026-03-09T10:00:00+0000', { message: undefined, story: 'Acme updated their cover photo.' })], { cursors: { before: 'QVFIUbefore', after: 'QVFIUpage2' }, next });
       }),
-      http.get(`${ELSEWHERE}/${V}/:page/feed`, ({ request }) => {
-        const bad = signed(request);
-        if (bad) return bad;
-        const got = new URL(request.url).searchParams;
+      signedGet(':page/feed', (got, { request }) => {
         // everything but the signature is Facebook's next URL, verbatim
         const unsigned = (url: string) => url.slice(url.indexOf('?') + 1).split('&').filter((p) => !/^(access_token|appsecret_proof|appsecret_time)=/.test(p));
         expect(unsigned(request.url).sort()).toEqual(unsigned(next).sort());
         expect(got.get('appsecret_proof')).not.toBe('ab12cd34stale');
         return graphPage([post(1, '2026-03-01T08:30:00+0000')], { previous: `${ELSEWHERE}/${V}/${PAGE_ID}/feed?limit=2&access_token=${TOKEN}&before=QVFIUx&__previous=1` });
-      }),
+      }, `${ELSEWHERE}/${V}`),
     );
     const fb = client();
     proofsSeen.length = 0;
@@ -122,10 +124,7 @@ describe('listPosts', () => {
 
   it('stops after two consecutive posts older than `since`, drops them, and asks for no further page', async () => {
     server.use(
-      http.get(`${API}/:page/feed`, ({ request }) => {
-        const bad = signed(request);
-        if (bad) return bad;
-        const q = new URL(request.url).searchParams;
+      signedGet(':page/feed', (q) => {
         if (!q.get('after')) {
           expect(q.get('until')).toBe(String(Date.parse('2026-03-20T00:00:00Z') / 1000));
           return graphPage([post(9, '2026-03-12T10:00:00+0000'), post(8, '2026-03-11T10:00:00+0000')], { next: nextUrl(GRAPH, `${PAGE_ID}/feed`, 'p2') });
@@ -148,10 +147,8 @@ describe('listPosts', () => {
 
   it('tells before each page whether it is the last one (no paging.next)', async () => {
     server.use(
-      http.get(`${API}/:page/feed`, ({ request }) => {
-        const bad = signed(request);
-        if (bad) return bad;
-        if (!new URL(request.url).searchParams.get('after')) return graphPage([post(2, '2026-03-02T10:00:00+0000')], { next: nextUrl(GRAPH, `${PAGE_ID}/feed`, 'p2') });
+      signedGet(':page/feed', (q) => {
+        if (!q.get('after')) return graphPage([post(2, '2026-03-02T10:00:00+0000')], { next: nextUrl(GRAPH, `${PAGE_ID}/feed`, 'p2') });
         return graphPage([post(1, '2026-03-01T10:00:00+0000')]);
       }),
     );
@@ -163,10 +160,8 @@ describe('listPosts', () => {
 
   it('fails instead of looping when Facebook gives the same next URL twice (proof aside)', async () => {
     server.use(
-      http.get(`${API}/:page/feed`, ({ request }) => {
-        const bad = signed(request);
-        if (bad) return bad;
-        const after = new URL(request.url).searchParams.get('after');
+      signedGet(':page/feed', (q) => {
+        const after = q.get('after');
         if (!after) return graphPage([post(2, '2026-03-02T10:00:00+0000')], { next: nextUrl(GRAPH, `${PAGE_ID}/feed`, 'AAA', 'proof1') });
         return graphPage([post(1, '2026-03-01T10:00:00+0000')], { next: nextUrl(GRAPH, `${PAGE_ID}/feed`, 'AAA', 'proof2') });
       }),
@@ -191,10 +186,8 @@ describe('listPosts', () => {
     const b = post(2, '2026-03-02T10:00:00+0000');
     const c = post(1, '2026-03-01T10:00:00+0000');
     server.use(
-      http.get(`${API}/:page/feed`, ({ request }) => {
-        const bad = signed(request);
-        if (bad) return bad;
-        const after = new URL(request.url).searchParams.get('after');
+      signedGet(':page/feed', (q) => {
+        const after = q.get('after');
         if (!after) return graphPage([a, b], { next: nextUrl(GRAPH, `${PAGE_ID}/feed`, '2') });
         if (after === 'QVFIU2') return graphPage([b, c], { next: nextUrl(GRAPH, `${PAGE_ID}/feed`, '3') });
         return graphPage([a, c], { next: nextUrl(GRAPH, `${PAGE_ID}/feed`, '4') });
@@ -213,8 +206,8 @@ describe('listPosts', () => {
 
   it('names the field when a post lacks one', async () => {
     server.use(
-      http.get(`${API}/:page/feed`, ({ request }) => {
-        return signed(request) ?? graphPage([post(2, '2026-03-02T10:00:00+0000'), post(1, '2026-03-01T10:00:00+0000', { created_time: undefined })]);
+      signedGet(':page/feed', () => {
+        return graphPage([post(2, '2026-03-02T10:00:00+0000'), post(1, '2026-03-01T10:00:00+0000', { created_time: undefined })]);
       }),
     );
     const error = await failure(collect(client().listPosts()));
@@ -228,10 +221,8 @@ describe('listPosts: look-back window', () => {
 
   it('does not end the listing at an old pinned post that leads the feed', async () => {
     server.use(
-      http.get(`${API}/:page/feed`, ({ request }) => {
-        const bad = signed(request);
-        if (bad) return bad;
-        if (!new URL(request.url).searchParams.get('after')) {
+      signedGet(':page/feed', (q) => {
+        if (!q.get('after')) {
           return graphPage([post(1, '2025-01-01T10:00:00+0000'), post(9, '2026-03-12T10:00:00+0000'), post(8, '2026-03-11T10:00:00+0000')], { next: nextUrl(GRAPH, `${PAGE_ID}/feed`, 'p2') });
         }
         return graphPage([post(7, '2026-03-10T10:00:00+0000')]);
@@ -243,10 +234,8 @@ describe('listPosts: look-back window', () => {
 
   it('reads past one out-of-order old post, and counts two older posts in a row across a page boundary', async () => {
     server.use(
-      http.get(`${API}/:page/feed`, ({ request }) => {
-        const bad = signed(request);
-        if (bad) return bad;
-        const after = new URL(request.url).searchParams.get('after');
+      signedGet(':page/feed', (q) => {
+        const after = q.get('after');
         if (!after) {
           return graphPage([post(9, '2026-03-12T10:00:00+0000'), post(2, '2026-02-01T10:00:00+0000'), post(8, '2026-03-11T10:00:00+0000'), post(3, '2026-02-02T10:00:00+0000')], { next: nextUrl(GRAPH, `${PAGE_ID}/feed`, 'p2') });
         }
@@ -283,10 +272,7 @@ function memory(initial: Partial<Record<PagedEdge, number>> = {}) {
 /** A feed of `total` posts whose pages fail as too heavy above `maxLimit` posts; `limits` records every ask. */
 function heavyFeed(total: number, maxLimit: number, limits: string[], options: { passLight?: boolean } = {}) {
   const all = Array.from({ length: total }, (_, i) => post(total - i, new Date(Date.parse('2026-03-01T00:00:00Z') + (total - i) * 60_000).toISOString().replace('.000Z', '+0000')));
-  return http.get(`${API}/:page/feed`, ({ request }) => {
-    const bad = signed(request);
-    if (bad) return bad;
-    const q = new URL(request.url).searchParams;
+  return signedGet(':page/feed', (q) => {
     const limit = Number(q.get('limit'));
     const light = !q.get('fields')!.includes('comments');
     limits.push(`${limit}${light ? ' light' : ''}`);
@@ -314,16 +300,13 @@ describe('page size adapts to "reduce the amount of data"', () => {
     const seen: { limit: string | null; after: string | null; fields: string | null }[] = [];
     const next = `${ELSEWHERE}/${V}/${PAGE_ID}/feed?fields=id%2Ccreated_time&limit=100&access_token=${TOKEN}&__paging_token=enc_AdDP9&after=QVFIUpage2`;
     server.use(
-      http.get(`${API}/:page/feed`, ({ request }) => signed(request) ?? graphPage([post(3, '2026-03-10T10:00:00+0000')], { next })),
-      http.get(`${ELSEWHERE}/${V}/:page/feed`, ({ request }) => {
-        const bad = signed(request);
-        if (bad) return bad;
-        const q = new URL(request.url).searchParams;
+      signedGet(':page/feed', () => graphPage([post(3, '2026-03-10T10:00:00+0000')], { next })),
+      signedGet(':page/feed', (q) => {
         seen.push({ limit: q.get('limit'), after: q.get('after'), fields: q.get('fields') });
         if (Number(q.get('limit')) > 25) return TOO_MUCH();
         expect(q.get('__paging_token')).toBe('enc_AdDP9');
         return graphPage([post(2, '2026-03-09T10:00:00+0000')]);
-      }),
+      }, `${ELSEWHERE}/${V}`),
     );
     const pages = await collect(client().listPosts());
     expect(pages.flat().map((p) => p.message)).toEqual(['Post number 3', 'Post number 2']);
@@ -337,10 +320,8 @@ describe('page size adapts to "reduce the amount of data"', () => {
   it('stops halving at 5 comments a page and says so', async () => {
     const limits: string[] = [];
     server.use(
-      http.get(`${API}/:object/comments`, ({ request }) => {
-        const bad = signed(request);
-        if (bad) return bad;
-        limits.push(new URL(request.url).searchParams.get('limit')!);
+      signedGet(':object/comments', (q) => {
+        limits.push(q.get('limit')!);
         return TOO_MUCH();
       }),
     );
@@ -420,10 +401,7 @@ describe('page size adapts to "reduce the amount of data"', () => {
     const { mem, values } = memory();
     const limits: string[] = [];
     server.use(
-      http.get(`${API}/:object/comments`, ({ request }) => {
-        const bad = signed(request);
-        if (bad) return bad;
-        const q = new URL(request.url).searchParams;
+      signedGet(':object/comments', (q) => {
         limits.push(`${q.get('after') ?? 'first'} ${q.get('limit')}`);
         if (Number(q.get('limit')) > 25) return TOO_MUCH();
         return graphPage([{ ...reply, id: `${reply.id}${q.get('after') ?? ''}` }], q.get('after') ? {} : { next: `${API}/${POST_ID}/comments?limit=100&after=x` });
@@ -480,11 +458,8 @@ const reply = {
 describe('listComments', () => {
   it('reads every level with filter=stream, tolerating photo-only and author-less comments', async () => {
     server.use(
-      http.get(`${API}/:object/comments`, ({ request, params }) => {
-        const bad = signed(request);
-        if (bad) return bad;
+      signedGet(':object/comments', (q, { params }) => {
         expect(params.object).toBe(POST_ID);
-        const q = new URL(request.url).searchParams;
         expect(Object.fromEntries([...q].filter(([k]) => !k.startsWith('a')))).toEqual({
           filter: 'stream',
           order: 'reverse_chronological',
@@ -537,10 +512,8 @@ describe('listComments', () => {
 
   it('asks chronological order by default and names a bad field', async () => {
     server.use(
-      http.get(`${API}/:object/comments`, ({ request }) => {
-        const bad = signed(request);
-        if (bad) return bad;
-        expect(new URL(request.url).searchParams.get('order')).toBe('chronological');
+      signedGet(':object/comments', (q) => {
+        expect(q.get('order')).toBe('chronological');
         return graphPage([photoOnly, { ...fromless, from: { name: 'No id' } }]);
       }),
     );
@@ -551,10 +524,8 @@ describe('listComments', () => {
 
   it('fails on a repeated page of comments', async () => {
     server.use(
-      http.get(`${API}/:object/comments`, ({ request }) => {
-        const bad = signed(request);
-        if (bad) return bad;
-        const after = new URL(request.url).searchParams.get('after') ?? '0';
+      signedGet(':object/comments', (q) => {
+        const after = q.get('after') ?? '0';
         // The NPE bug: every page holds the same comments, under ever new cursors.
         return graphPage([photoOnly, fromless], { next: `${API}/${POST_ID}/comments?access_token=${TOKEN}&limit=100&after=${Number(after) + 1}` });
       }),
@@ -570,21 +541,16 @@ describe('single reads', () => {
   it('listReplies reads all pages newest first; getComment leaves postId empty', async () => {
     const parent = '2954961744718970_2966313500250461';
     server.use(
-      http.get(`${API}/:object/comments`, ({ request, params }) => {
-        const bad = signed(request);
-        if (bad) return bad;
+      signedGet(':object/comments', (q, { params }) => {
         expect(params.object).toBe(parent);
-        const q = new URL(request.url).searchParams;
         expect(q.get('order')).toBe('reverse_chronological');
         expect(q.get('filter')).toBe('stream');
         if (!q.get('after')) return graphPage([reply], { next: `${API}/${parent}/comments?order=reverse_chronological&filter=stream&access_token=${TOKEN}&after=X` });
         return graphPage([{ ...reply, id: '2954961744718970_1', message: 'Earlier' }]);
       }),
-      http.get(`${API}/:id`, ({ request, params }) => {
-        const bad = signed(request);
-        if (bad) return bad;
+      signedGet(':id', (q, { params }) => {
         expect(params.id).toBe(reply.id);
-        expect(new URL(request.url).searchParams.get('fields')).toContain('parent{id}');
+        expect(q.get('fields')).toContain('parent{id}');
         return HttpResponse.json(reply);
       }),
     );
@@ -598,10 +564,8 @@ describe('single reads', () => {
 
   it('getPost reads the fields of the feed', async () => {
     server.use(
-      http.get(`${API}/:id`, ({ request }) => {
-        const bad = signed(request);
-        if (bad) return bad;
-        expect(new URL(request.url).searchParams.get('fields')).toContain('comments.filter(stream).summary(true).limit(0)');
+      signedGet(':id', (q) => {
+        expect(q.get('fields')).toContain('comments.filter(stream).summary(true).limit(0)');
         return HttpResponse.json(post(5, '2026-03-05T10:00:00+0000'));
       }),
     );
@@ -617,10 +581,7 @@ describe('single reads', () => {
     ];
     let call = 0;
     server.use(
-      http.get(`${API}/:user/picture`, ({ request }) => {
-        const bad = signed(request);
-        if (bad) return bad;
-        const q = new URL(request.url).searchParams;
+      signedGet(':user/picture', (q) => {
         expect([q.get('type'), q.get('redirect')]).toEqual(['large', 'false']);
         return answers[call++]();
       }),
@@ -659,8 +620,13 @@ describe('reply', () => {
     });
   });
 
-  it('does not repeat a POST that got a 5xx: the outcome is unknown', async () => {
-    server.use(http.post(`${API}/:comment/comments`, () => new HttpResponse('<html><body>502 Bad Gateway</body></html>', { status: 502, headers: { 'content-type': 'text/html' } })));
+  const unknownOutcomes: [string, () => Response][] = [
+    ['a 5xx', () => new HttpResponse('<html><body>502 Bad Gateway</body></html>', { status: 502, headers: { 'content-type': 'text/html' } })],
+    ['a cut-off 2xx answer', () => new HttpResponse('{"id":"2954961744718970_29663', { status: 200, headers: { 'content-type': 'application/json' } })],
+  ];
+
+  it.each(unknownOutcomes)('does not repeat a POST that got %s: the reply may have been published (outcome unknown)', async (_name, answer) => {
+    server.use(http.post(`${API}/:comment/comments`, () => answer()));
     const fb = client();
     const error = await failure(fb.reply(photoOnly.id, 'Hello'));
     expect(error).toBeInstanceOf(TransientError);
@@ -707,14 +673,16 @@ describe('reply', () => {
     expect(fb.requestCount).toBe(1);
   });
 
-  it('treats a cut-off 2xx answer to a POST as possibly applied', async () => {
-    server.use(http.post(`${API}/:comment/comments`, () => new HttpResponse('{"id":"2954961744718970_29663', { status: 200, headers: { 'content-type': 'application/json' } })));
+  it('refuses a reply that Graph finds too heavy (only reads are asked again smaller)', async () => {
+    server.use(http.post(`${API}/:comment/comments`, () => graphError(500, 1, "Please reduce the amount of data you're asking for, then retry your request", { error_subcode: 99 })));
     const fb = client();
     const error = await failure(fb.reply(photoOnly.id, 'Hello'));
-    expect(error).toBeInstanceOf(TransientError);
-    expect((error as TransientError).outcomeUnknown).toBe(true);
+    expect(error).toBeInstanceOf(RefusedError);
+    expect(error).not.toBeInstanceOf(TooMuchDataError);
+    expect(error.message).toMatch(/^Facebook refused POST \S+ as too much data at once: /);
     expect(fb.requestCount).toBe(1);
   });
+
 });
 
 // ---- retries -----------------------------------------------------------------------------------
@@ -723,9 +691,7 @@ describe('retries of reads', () => {
   it('retries a GET after a 500, with a valid proof on the retry', async () => {
     let calls = 0;
     server.use(
-      http.get(`${API}/:id`, ({ request }) => {
-        const bad = signed(request);
-        if (bad) return bad;
+      signedGet(':id', () => {
         if (++calls === 1) return new HttpResponse('<!DOCTYPE html><html><body>Sorry, something went wrong.</body></html>', { status: 500, headers: { 'content-type': 'text/html' } });
         return HttpResponse.json(post(4, '2026-03-04T10:00:00+0000'));
       }),
@@ -778,6 +744,14 @@ const families: [string, () => Response, ErrorClass, RegExp][] = [
   ['368 on a read (not a write: stays a refusal)', () => graphError(400, 368, 'The action attempted has been deemed abusive or is otherwise disallowed'), RefusedError, /policy/],
   ['506', () => graphError(400, 506, 'Duplicate status message'), RefusedError, /Duplicate status message \[code 506, fbtrace_id \w+\]\. Facebook refuses an identical message posted twice; change the text\.$/],
   ['1705', () => graphError(400, 1705, 'There was an error posting to this wall'), RefusedError, /Page access token/],
+  ['102 session key', () => graphError(400, 102, 'Session key invalid or no longer valid'), AuthError, /^Facebook refused the Page access token \(invalid or expired\)\. Run `fbsync reconnect`\./],
+  ['1/2853006 no task on the Page', () => graphError(400, 1, 'The user does not have sufficient administrative permission for this action on this page.', { error_subcode: 2853006 }), PermissionError, /no suitable task on the Page \(MODERATE/],
+  ['80014, the end of the BUC range', () => graphError(400, 80014, 'There have been too many calls for this ad account.'), ThrottledError, /^Facebook rate limit reached on GET \S+: .*\[code 80014, fbtrace_id \w+\]\. No more Facebook calls this run/],
+  ['an error object without a code, HTTP 500', () => HttpResponse.json({ error: { message: 'Service unavailable' } }, { status: 500 }), TransientError, /^Facebook failed on GET \S+, temporarily: Service unavailable$/],
+  ['803', () => graphError(400, 803, '(#803) Some of the aliases you requested do not exist: 2954961744718970_2966313500250461'), NotFoundError, /does not exist \(deleted, or not visible/],
+  ['100 "does not exist" without subcode 33', () => graphError(400, 100, 'Object does not exist'), NotFoundError, /does not exist \(deleted, or not visible/],
+  ['an unknown code with HTTP 5xx', () => graphError(503, 9999, 'Something broke'), TransientError, /^Facebook failed on GET \S+: Something broke \[code 9999, fbtrace_id \w+\]$/],
+  ['an unknown code with HTTP 4xx', () => graphError(400, 9999, 'Something refused'), RefusedError, /^Facebook refused GET \S+: Something refused \[code 9999, fbtrace_id \w+\]\.$/],
 ];
 
 describe('error mapping (by body code, not HTTP status)', () => {
@@ -807,6 +781,16 @@ describe('error mapping (by body code, not HTTP status)', () => {
     expect(error.apiCode).toBe(80001);
   });
 
+  it('a refused appsecret_proof, classic proof included, names facebook.appSecret (and the clock for appsecret_time)', async () => {
+    server.use(http.get(`${API}/:id`, () => graphError(400, 100, 'Invalid appsecret_time provided in the API argument', { type: 'GraphMethodException' })));
+    const fb = client();
+    const error = await failure(fb.getComment('1_2'));
+    expect(error).toBeInstanceOf(AuthError);
+    expect(error.message).toMatch(/^Facebook refused the request signature \(appsecret_proof\): check facebook\.appSecret and this machine's clock — .*GET \/1_2: /);
+    // Asked once with each form of the proof.
+    expect(fb.requestCount).toBe(2);
+  });
+
   it('maps a 190 arriving with HTTP 200 (as inside batches) too', async () => {
     server.use(http.get(`${API}/:id`, ({ request }) => signed(request) ?? HttpResponse.json({ error: { message: 'Error validating access token', type: 'OAuthException', code: 190, error_subcode: 467 } })));
     await expect(client().getComment('1_2')).rejects.toBeInstanceOf(AuthError);
@@ -829,7 +813,7 @@ describe('secrets in errors', () => {
 
   it.each(failures)('a failing paging.next carrying the token: %s', async (_name, answer) => {
     server.use(
-      http.get(`${API}/:page/feed`, ({ request }) => signed(request) ?? firstPage()),
+      signedGet(':page/feed', () => firstPage()),
       http.get(`${ELSEWHERE}/${V}/:page/feed`, () => answer()),
     );
     const error = await failure(collect(client().listPosts()));
@@ -841,18 +825,17 @@ describe('secrets in errors', () => {
 // ---- usage headers -----------------------------------------------------------------------------
 
 describe('usage headers', () => {
+  /** Graph answers a post, with these usage headers. */
+  const postWithUsage = (headers: Record<string, string>, options: { once?: boolean } = {}) =>
+    http.get(`${API}/:id`, ({ request }) => signed(request) ?? HttpResponse.json(post(1, '2026-03-01T10:00:00+0000'), { headers }), options);
+
   it('at ≥ 90 % the answer in hand is returned and no further request goes out', async () => {
     server.use(
-      http.get(
-        `${API}/:id`,
-        ({ request }) =>
-          signed(request) ??
-          HttpResponse.json(post(1, '2026-03-01T10:00:00+0000'), {
-            headers: {
-              'x-app-usage': '{"call_count":12,"total_time":10,"total_cputime":9}',
-              'x-business-use-case-usage': JSON.stringify({ [PAGE_ID]: [{ type: 'pages', call_count: 93, total_cputime: 40, total_time: 41, estimated_time_to_regain_access: 0 }] }),
-            },
-          }),
+      postWithUsage(
+        {
+          'x-app-usage': '{"call_count":12,"total_time":10,"total_cputime":9}',
+          'x-business-use-case-usage': JSON.stringify({ [PAGE_ID]: [{ type: 'pages', call_count: 93, total_cputime: 40, total_time: 41, estimated_time_to_regain_access: 0 }] }),
+        },
         { once: true },
       ),
     );
@@ -867,14 +850,7 @@ describe('usage headers', () => {
   });
 
   it('below 75 % nothing changes, and a malformed header is ignored', async () => {
-    server.use(
-      http.get(
-        `${API}/:id`,
-        ({ request }) =>
-          signed(request) ??
-          HttpResponse.json(post(1, '2026-03-01T10:00:00+0000'), { headers: { 'x-page-usage': '{"call_count":3,"total_cputime":1,"total_time":2}', 'x-app-usage': '{"call_count":99' } }),
-      ),
-    );
+    server.use(postWithUsage({ 'x-page-usage': '{"call_count":3,"total_cputime":1,"total_time":2}', 'x-app-usage': '{"call_count":99' }));
     const fb = client();
     await fb.getPost('a');
     await fb.getPost('b');

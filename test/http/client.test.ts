@@ -9,6 +9,7 @@ import zlib from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HttpClient, type HttpClientOptions, type HttpRequest } from '../../src/http/client.js';
 import { TransientError } from '../../src/http/errors.js';
+import { apiUrl } from '../../src/http/url.js';
 
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse, body: string) => void;
 
@@ -178,11 +179,12 @@ describe('what the transport does for the clients', () => {
     expect(new URLSearchParams(form!.body).get('message')).toBe('a & b');
   });
 
-  it('searchParams become the query string; a URL with its own query is sent as given', async () => {
+  it('sends the query apiUrl built, and a URL with its own query as given', async () => {
     const http1 = client();
-    await http1.send({ method: 'GET', url: `${base}/rest/contact/1`, searchParams: { fields: 'id,name', silent: 'true' } });
+    await http1.send({ method: 'GET', url: apiUrl(`${base}/rest/`, 'contact/1', { fields: 'id,name{x}', note: 'a b&c' }) });
+    await http1.send({ method: 'GET', url: apiUrl(`${base}/rest`, 'task/7/comments/') });
     await http1.send({ method: 'GET', url: `${base}/v24.0/1_2/comments?after=QVFI%3D&limit=100` });
-    expect(arrivals.map((a) => a.url)).toEqual(['/rest/contact/1?fields=id%2Cname&silent=true', '/v24.0/1_2/comments?after=QVFI%3D&limit=100']);
+    expect(arrivals.map((a) => a.url)).toEqual(['/rest/contact/1?fields=id,name{x}&note=a%20b%26c', '/rest/task/7/comments/', '/v24.0/1_2/comments?after=QVFI%3D&limit=100']);
   });
 
   it('keeps the connection alive across requests', async () => {

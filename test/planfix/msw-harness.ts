@@ -63,6 +63,11 @@ export function pf(method: 'GET' | 'POST', path: string, resolve: Resolver, opti
   );
 }
 
+/** An endpoint below /rest that answers `{"result":"success", …body}` (HTTP 200). */
+export function answers(method: 'GET' | 'POST', path: string, body: Record<string, unknown> = {}, options: { once?: boolean } = {}) {
+  return pf(method, path, () => ok(body), options);
+}
+
 export function json(body: JsonBodyType, status = 200) {
   return HttpResponse.json(body, { status });
 }

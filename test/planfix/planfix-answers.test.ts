@@ -2,7 +2,7 @@ import { HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
 import { AuthError, NotFoundError, PermissionError, RefusedError, TransientError } from '../../src/http/errors.js';
 import { ContactLimitError } from '../../src/planfix/planfix-errors.js';
-import { calls, fail, json, makeClient, ok, pf, rejection, server, useMsw } from './msw-harness.js';
+import { answers, calls, fail, json, makeClient, ok, pf, rejection, server, useMsw } from './msw-harness.js';
 
 // Every answer shape the Planfix spec (OpenAPI 1.3.3, `swagger.json`) gives for the calls fbsync
 // makes, one test each, named after the shape. Success is every 2xx the spec lists, with or
@@ -26,7 +26,7 @@ describe('update answers (POST /task/{id}, /contact/{id}, /task/{id}/comments/{c
   });
 
   it('task update: 200 {"result":"success"} is success', async () => {
-    server.use(pf('POST', '/task/5', () => ok()));
+    server.use(answers('POST', '/task/5'));
     await makeClient().updateTaskDescription(5, 'new');
   });
 
@@ -147,7 +147,7 @@ describe('create answers (POST /task/, /contact/, /task/{id}/comments/, /file/fr
 
   it('file from URL: 200 {"result":"success","id":N} attaches the photo', async () => {
     server.use(
-      pf('POST', '/file/from-url/', () => ok({ id: 147 })),
+      answers('POST', '/file/from-url/', { id: 147 }),
       pf('POST', '/contact/', () => ok({ id: 15 }, 201)),
     );
     await makeClient().createContact({ name: 'Ivan', facebookId: '1', photoUrl: 'https://cdn.example/p.jpg' });
@@ -157,7 +157,7 @@ describe('create answers (POST /task/, /contact/, /task/{id}/comments/, /file/fr
 
 describe('GET /ping', () => {
   it('200 {"result":"success"}', async () => {
-    server.use(pf('GET', '/ping', () => ok()));
+    server.use(answers('GET', '/ping'));
     await makeClient().ping();
   });
 
@@ -167,7 +167,7 @@ describe('GET /ping', () => {
   });
 
   it('500 code 0 on a read is transient and retried', async () => {
-    server.use(pf('GET', '/ping', () => fail(500, 0, 'Rest API error'), { once: true }), pf('GET', '/ping', () => ok()));
+    server.use(pf('GET', '/ping', () => fail(500, 0, 'Rest API error'), { once: true }), answers('GET', '/ping'));
     await makeClient().ping();
     expect(calls).toHaveLength(2);
   });
@@ -263,7 +263,7 @@ describe('doctor lists are paged, 100 a page', () => {
 
   it('custom fields: a repeated page means the offset was ignored (the spec lists no paging there) and ends the list', async () => {
     const all = named(120).map((f) => ({ ...f, type: 0 }));
-    server.use(pf('GET', '/customfield/contact', () => ok({ customfields: all })));
+    server.use(answers('GET', '/customfield/contact', { customfields: all }));
     expect(await makeClient().listCustomFields('contact')).toHaveLength(120);
     expect(calls).toHaveLength(2);
   });
@@ -273,7 +273,7 @@ describe('an empty body on a read is not a success shape', () => {
   it('a 200 with no body on a list is retried like any answer that is not JSON', async () => {
     server.use(
       pf('POST', '/task/list', () => empty(200), { once: true }),
-      pf('POST', '/task/list', () => ok({ tasks: [] })),
+      answers('POST', '/task/list', { tasks: [] }),
     );
     expect(await makeClient().listTasksChangedSince(new Date('2026-01-01T00:00:00Z'))).toEqual([]);
     expect(calls).toHaveLength(2);

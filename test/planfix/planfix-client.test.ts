@@ -1,24 +1,24 @@
 import { describe, expect, it } from 'vitest';
-import { calls, fail, json, makeClient, ok, pf, rejection, server, useMsw } from './msw-harness.js';
+import { answers, calls, fail, json, makeClient, ok, pf, rejection, server, useMsw } from './msw-harness.js';
 import { RefusedError, ThrottledError } from '../../src/http/errors.js';
 
 useMsw();
 
 const cf = (id: number, value: unknown) => ({ field: { id, name: 'FB id', type: 0 }, value });
+/** The body of the first `task/list` page: the configured template (12, filter 51) and `filter` (notes §3). */
+const firstTaskPage = (fields: string, filter: Record<string, unknown>) => ({ pageSize: 100, offset: 0, fields, filters: [{ type: 51, operator: 'equal', value: 12 }, filter] });
 const status = (id: number, isActive: boolean) => ({ id, name: isActive ? 'New' : 'Done', color: '#fff', isActive, hasDeadline: false, isAppliedIndividually: false });
 
 describe('contacts', () => {
   it('finds a contact by the Facebook id field, exact match only, lowest id first', async () => {
     server.use(
-      pf('POST', '/contact/list', () =>
-        ok({
-          contacts: [
-            { id: 40, name: 'Ivan', lastname: 'Petrov', customFieldData: [cf(101, '0123456789')] },
-            { id: 15, name: 'Ivan', lastname: 'P.', customFieldData: [cf(101, '0123456789')] },
-            { id: 9, name: 'Other', customFieldData: [cf(101, '01234567890')] },
-          ],
-        }),
-      ),
+      answers('POST', '/contact/list', {
+        contacts: [
+          { id: 40, name: 'Ivan', lastname: 'Petrov', customFieldData: [cf(101, '0123456789')] },
+          { id: 15, name: 'Ivan', lastname: 'P.', customFieldData: [cf(101, '0123456789')] },
+          { id: 9, name: 'Other', customFieldData: [cf(101, '01234567890')] },
+        ],
+      }),
     );
     const contact = await makeClient().findContactByFacebookId('0123456789');
     expect(contact).toEqual({ id: 15, name: 'Ivan', lastname: 'P.' });
@@ -31,13 +31,13 @@ describe('contacts', () => {
   });
 
   it('answers null when no contact carries exactly that id', async () => {
-    server.use(pf('POST', '/contact/list', () => ok({ contacts: [{ id: 9, name: 'X', customFieldData: [cf(101, '0123456789 ')] }] })));
+    server.use(answers('POST', '/contact/list', { contacts: [{ id: 9, name: 'X', customFieldData: [cf(101, '0123456789 ')] }] }));
     expect(await makeClient().findContactByFacebookId('0123456789')).toBeNull();
   });
 
   it('creates a contact with its photo attached as a file', async () => {
     server.use(
-      pf('POST', '/file/from-url/', () => ok({ id: 77 })),
+      answers('POST', '/file/from-url/', { id: 77 }),
       pf('POST', '/contact/', () => ok({ id: 16 }, 201)),
     );
     const contact = await makeClient().createContact({ name: 'Ivan', lastname: 'Petrov', facebookId: '555', photoUrl: 'https://cdn.example/p.jpg' });
@@ -85,7 +85,7 @@ describe('contacts', () => {
   });
 
   it('renames silently, sending name and lastname only', async () => {
-    server.use(pf('POST', '/contact/15', () => ok()));
+    server.use(answers('POST', '/contact/15'));
     await makeClient().renameContact(15, 'Ivan', 'Sidorov');
     expect(calls[0].query).toEqual({ silent: 'true' });
     expect(calls[0].body).toEqual({ name: 'Ivan', lastname: 'Sidorov' });
@@ -95,43 +95,33 @@ describe('contacts', () => {
 describe('tasks', () => {
   it("finds the post's tasks of the template, checking the field value and reading status.isActive", async () => {
     server.use(
-      pf('POST', '/task/list', () =>
-        ok({
-          tasks: [
-            { id: 5, name: 'Facebook: «old»', status: status(3, false), processId: 1, isDeleted: false, customFieldData: [cf(202, '1_2')] },
-            { id: 8, name: 'Facebook: «new»', status: status(1, true), processId: 1, isDeleted: false, customFieldData: [cf(202, '1_2')] },
-            { id: 9, name: 'lookalike', status: status(1, true), processId: 1, isDeleted: false, customFieldData: [cf(202, '1_23')] },
-          ],
-        }),
-      ),
+      answers('POST', '/task/list', {
+        tasks: [
+          { id: 5, name: 'Facebook: «old»', status: status(3, false), processId: 1, isDeleted: false, customFieldData: [cf(202, '1_2')] },
+          { id: 8, name: 'Facebook: «new»', status: status(1, true), processId: 1, isDeleted: false, customFieldData: [cf(202, '1_2')] },
+          { id: 9, name: 'lookalike', status: status(1, true), processId: 1, isDeleted: false, customFieldData: [cf(202, '1_23')] },
+        ],
+      }),
     );
     const tasks = await makeClient().findTasksByPostId('1_2');
     expect(tasks).toEqual([
       { id: 5, name: 'Facebook: «old»', isActive: false, isDeleted: false, postId: '1_2' },
       { id: 8, name: 'Facebook: «new»', isActive: true, isDeleted: false, postId: '1_2' },
     ]);
-    expect(calls[0].body).toEqual({
-      pageSize: 100,
-      offset: 0,
-      fields: 'id,name,status,processId,isDeleted,202',
-      filters: [
-        { type: 51, operator: 'equal', value: 12 },
-        { type: 101, field: 202, operator: 'equal', value: '1_2' },
-      ],
-    });
+    expect(calls[0].body).toEqual(firstTaskPage('id,name,status,processId,isDeleted,202', { type: 101, field: 202, operator: 'equal', value: '1_2' }));
   });
 
   it('gets a task and reads isActive from its status', async () => {
-    server.use(pf('GET', '/task/5', () => ok({ task: { id: 5, name: 'T', status: status(3, false), processId: 1, isDeleted: false, customFieldData: [cf(202, '1_2')] } })));
+    server.use(answers('GET', '/task/5', { task: { id: 5, name: 'T', status: status(3, false), processId: 1, isDeleted: false, customFieldData: [cf(202, '1_2')] } }));
     expect(await makeClient().getTask(5)).toEqual({ id: 5, name: 'T', isActive: false, isDeleted: false, postId: '1_2' });
     expect(calls[0].query).toEqual({ fields: 'id,name,status,processId,isDeleted,202' });
   });
 
   it("falls back to the process's statuses when the status has no isActive, once per process", async () => {
     server.use(
-      pf('GET', '/task/5', () => ok({ task: { id: 5, name: 'A', status: { id: 3, name: 'Done' }, processId: 7 } })),
-      pf('GET', '/task/6', () => ok({ task: { id: 6, name: 'B', status: { id: 1, name: 'New' }, processId: 7 } })),
-      pf('GET', '/process/task/7/statuses', () => ok({ statuses: [{ id: 1, name: 'New', isActive: true }, { id: 3, name: 'Done', isActive: false }] }), { once: true }),
+      answers('GET', '/task/5', { task: { id: 5, name: 'A', status: { id: 3, name: 'Done' }, processId: 7 } }),
+      answers('GET', '/task/6', { task: { id: 6, name: 'B', status: { id: 1, name: 'New' }, processId: 7 } }),
+      answers('GET', '/process/task/7/statuses', { statuses: [{ id: 1, name: 'New', isActive: true }, { id: 3, name: 'Done', isActive: false }] }, { once: true }),
     );
     const client = makeClient();
     expect((await client.getTask(5))?.isActive).toBe(false);
@@ -142,7 +132,7 @@ describe('tasks', () => {
 
   it('treats a trashed task as inactive and a missing one as gone', async () => {
     server.use(
-      pf('GET', '/task/5', () => ok({ task: { id: 5, name: 'T', status: status(1, true), processId: 1, isDeleted: true } })),
+      answers('GET', '/task/5', { task: { id: 5, name: 'T', status: status(1, true), processId: 1, isDeleted: true } }),
       pf('GET', '/task/6', () => fail(404, 1000, 'Task not found')),
     );
     const client = makeClient();
@@ -170,7 +160,7 @@ describe('tasks', () => {
   });
 
   it('reports fields Planfix did not change as a refusal', async () => {
-    server.use(pf('POST', '/task/5', () => ok({ failures: [{ field: 'description', error: 'Field change failed' }] })));
+    server.use(answers('POST', '/task/5', { failures: [{ field: 'description', error: 'Field change failed' }] }));
     const error = await rejection(makeClient().updateTaskDescription(5, 'x'));
     expect(error).toBeInstanceOf(RefusedError);
     expect(error.message).toContain('description: Field change failed');
@@ -184,15 +174,7 @@ describe('tasks', () => {
     const changed = await makeClient().listTasksChangedSince(new Date('2026-03-05T07:08:59.900Z'));
     expect(changed).toEqual(ids);
     expect(calls.map((c) => c.body.offset)).toEqual([0, 100]);
-    expect(calls[0].body).toEqual({
-      pageSize: 100,
-      offset: 0,
-      fields: 'id',
-      filters: [
-        { type: 51, operator: 'equal', value: 12 },
-        { type: 79, operator: 'gt', value: { dateType: 'otherDate_withTime', dateFrom: '05-03-2026 07:08' } },
-      ],
-    });
+    expect(calls[0].body).toEqual(firstTaskPage('id', { type: 79, operator: 'gt', value: { dateType: 'otherDate_withTime', dateFrom: '05-03-2026 07:08' } }));
   });
 
   it('stops paging on exactly 100 when the next page is empty', async () => {
@@ -237,7 +219,7 @@ describe('comments', () => {
   });
 
   it('updates a comment silently', async () => {
-    server.use(pf('POST', '/task/5/comments/31', () => ok()));
+    server.use(answers('POST', '/task/5/comments/31'));
     await makeClient().updateComment(5, 31, 'edited');
     expect(calls[0]).toMatchObject({ query: { silent: 'true' }, body: { description: 'edited' } });
   });
@@ -286,7 +268,7 @@ describe('comments', () => {
   });
 
   it('orders comments itself when Planfix ignores resultOrder', async () => {
-    server.use(pf('POST', '/task/5/comments/list', () => ok({ comments: [{ id: 9 }, { id: 3 }, { id: 7 }] })));
+    server.use(answers('POST', '/task/5/comments/list', { comments: [{ id: 9 }, { id: 3 }, { id: 7 }] }));
     expect((await makeClient().listComments(5)).map((c) => c.id)).toEqual([3, 7, 9]);
   });
 });
@@ -294,11 +276,11 @@ describe('comments', () => {
 describe('doctor checks', () => {
   it('pings, lists templates and custom fields', async () => {
     server.use(
-      pf('GET', '/ping', () => ok()),
-      pf('GET', '/task/templates', () => ok({ templates: [{ id: 12, name: 'Facebook post' }] })),
-      pf('GET', '/contact/templates', () => ok({ templates: [{ id: 3, name: 'Client' }] })),
-      pf('GET', '/customfield/task', () => ok({ customfields: [{ id: 202, name: 'FB post', type: 0, objectType: 0 }] })),
-      pf('GET', '/customfield/contact', () => ok({ customfields: [{ id: 101, name: 'FB id', type: 0, objectType: 1 }] })),
+      answers('GET', '/ping'),
+      answers('GET', '/task/templates', { templates: [{ id: 12, name: 'Facebook post' }] }),
+      answers('GET', '/contact/templates', { templates: [{ id: 3, name: 'Client' }] }),
+      answers('GET', '/customfield/task', { customfields: [{ id: 202, name: 'FB post', type: 0, objectType: 0 }] }),
+      answers('GET', '/customfield/contact', { customfields: [{ id: 101, name: 'FB id', type: 0, objectType: 1 }] }),
     );
     const client = makeClient();
     await client.ping();
@@ -331,7 +313,7 @@ describe('doctor checks', () => {
 
   it('sends the token as a Bearer header on GET too', async () => {
     // pf() answers 401 code 1 to a wrong or missing header, so success proves the header.
-    server.use(pf('GET', '/ping', () => ok()));
+    server.use(answers('GET', '/ping'));
     await makeClient().ping();
     expect(calls).toHaveLength(1);
   });

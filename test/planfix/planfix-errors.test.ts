@@ -2,7 +2,7 @@ import { HttpResponse } from 'msw';
 import { describe, expect, it, vi } from 'vitest';
 import { AuthError, MalformedResponseError, NotFoundError, PermissionError, RefusedError, ThrottledError, TransientError } from '../../src/http/errors.js';
 import { ConfigError } from '../../src/errors.js';
-import { calls, fail, makeClient, ok, pf, rejection, server, TOKEN, useMsw } from './msw-harness.js';
+import { answers, calls, fail, makeClient, ok, pf, rejection, server, TOKEN, useMsw } from './msw-harness.js';
 
 useMsw();
 
@@ -25,6 +25,8 @@ describe('every fail body is an error, whatever the HTTP status', () => {
     [5, 403, 'Forbidden', PermissionError, /the scope this call needs/],
     [22, 200, 'Rest API billing - rate limit exceeded, remaining:0, timeToReset:57283', ThrottledError, /request limit reached.*resets in about 15\.9 h/],
     [0, 404, 'Unknown method', NotFoundError, /GET \/rest\/ping/],
+    [0, 400, 'Bad request', RefusedError, /^Planfix refused GET \/rest\/ping \(code 0: Bad request, HTTP 400\)$/],
+    [6, 403, 'Forbidden for user', RefusedError, /^Planfix does not allow the token's employee to do this \(code 6: Forbidden for user\) on GET \/rest\/ping$/],
   ] as const)('code %i (HTTP %i) → %s', async (code, status, text, Type, message) => {
     server.use(pf('GET', '/ping', () => fail(status, code, text)));
     const error = await rejection(makeClient().ping());
@@ -48,6 +50,14 @@ describe('every fail body is an error, whatever the HTTP status', () => {
     expect(error.message).toContain(text);
     expect(error.message).toContain('POST /rest/task/5');
     expect(calls).toHaveLength(1);
+  });
+
+  it('a fail answer without a code is judged by its HTTP status', async () => {
+    server.use(pf('GET', '/ping', () => HttpResponse.json({ result: 'fail', error: 'Bad request' }, { status: 400 })));
+    const error = await rejection(makeClient().ping());
+    expect(error).toBeInstanceOf(RefusedError);
+    expect(error.apiCode).toBeUndefined();
+    expect(error.message).toBe('Planfix refused GET /rest/ping (no code: Bad request, HTTP 400)');
   });
 
   it('a 2000 on rename is NotFoundError; a 5000 on a comment update too', async () => {
@@ -90,7 +100,7 @@ describe('retries', () => {
   });
 
   it('a 500 on a …/list POST is a read: repeated like a GET', async () => {
-    server.use(pf('POST', '/task/5/comments/list', () => fail(500, 0, 'Unknown error'), { once: true }), pf('POST', '/task/5/comments/list', () => ok({ comments: [{ id: 1 }] })));
+    server.use(pf('POST', '/task/5/comments/list', () => fail(500, 0, 'Unknown error'), { once: true }), answers('POST', '/task/5/comments/list', { comments: [{ id: 1 }] }));
     expect(await makeClient().listComments(5)).toHaveLength(1);
     expect(calls).toHaveLength(2);
   });
@@ -145,7 +155,7 @@ describe('answers that are not JSON', () => {
 
 describe('answers that are JSON of the wrong shape', () => {
   it('names the field that is wrong', async () => {
-    server.use(pf('POST', '/task/list', () => ok({ tasks: [{ id: 1 }, { name: 'no id' }] })));
+    server.use(answers('POST', '/task/list', { tasks: [{ id: 1 }, { name: 'no id' }] }));
     const error = await rejection(makeClient().listTasksChangedSince(new Date()));
     expect(error).toBeInstanceOf(MalformedResponseError);
     expect(error.message).toBe('Planfix answer to POST /rest/task/list: tasks[1].id is missing');
@@ -161,8 +171,8 @@ describe('answers that are JSON of the wrong shape', () => {
 
   it('a status the process does not know', async () => {
     server.use(
-      pf('GET', '/task/5', () => ok({ task: { id: 5, name: 'A', status: { id: 9 }, processId: 7 } })),
-      pf('GET', '/process/task/7/statuses', () => ok({ statuses: [{ id: 1, name: 'New', isActive: true }] })),
+      answers('GET', '/task/5', { task: { id: 5, name: 'A', status: { id: 9 }, processId: 7 } }),
+      answers('GET', '/process/task/7/statuses', { statuses: [{ id: 1, name: 'New', isActive: true }] }),
     );
     const error = await rejection(makeClient().getTask(5));
     expect(error).toBeInstanceOf(MalformedResponseError);
@@ -212,7 +222,7 @@ describe('secrets', () => {
     server.use(
       pf('GET', '/ping', () => fail(401, 1, `Invalid token ${TOKEN}`)),
       pf('POST', '/task/', () => fail(500, 0, `Unknown error for Bearer ${TOKEN}`)),
-      pf('POST', '/task/list', () => ok({ tasks: [{ id: TOKEN }] })),
+      answers('POST', '/task/list', { tasks: [{ id: TOKEN }] }),
     );
     const client = makeClient();
     for (const p of [client.ping(), client.createTask({ name: 'n', description: 'd', postId: '1' }), client.listTasksChangedSince(new Date())]) {
