@@ -96,19 +96,14 @@ function topHelp(): string {
   ].join('\n');
 }
 
-export function buildProgram(setExit: (code: number) => void): Command {
-  const program = new Command('fbsync')
-    .description('Answer Facebook Page commenters from Planfix: one sync cycle per run, made for cron.')
-    .addOption(new Option('-c, --config <path>', 'configuration file (default: $FBSYNC_CONFIG, else fbsync.yaml or another cosmiconfig place in the current folder)'))
-    .version(packageVersion(), '-V, --version')
-    .option('--debug', 'print stack traces of errors')
-    .option('--no-color', 'no colour, even on a terminal (NO_COLOR=1 does the same)')
-    .addHelpText('after', topHelp)
-    .showHelpAfterError()
-    .exitOverride();
+/** What a command runs: its options parsed, an Output made; returns the exit code. */
+type Action = (opts: Opts, output: Output) => Promise<number>;
+/** Makes a commander action from an Action; `logs`: it prints log lines (--log-format). */
+type Wrap = (fn: Action, logs?: boolean) => (this: Command) => Promise<void>;
 
-  /** Runs a command: the environment checked, errors turned into their exit code, one message and (--json) one JSON object. */
-  const wrap = (fn: (opts: Opts, output: Output) => Promise<number>, logs = false) =>
+/** Runs a command: the environment checked, errors turned into their exit code, one message and (--json) one JSON object. */
+function commandRunner(setExit: (code: number) => void): Wrap {
+  return (fn, logs = false) =>
     async function (this: Command) {
       const opts = this.optsWithGlobals() as Opts;
       if (opts.color === false) process.env.NO_COLOR = '1';
@@ -124,11 +119,15 @@ export function buildProgram(setExit: (code: number) => void): Command {
         setExit(exitCodeOf(error));
       }
     };
-  const logFormat = () =>
-    new Option('--log-format <format>', 'auto: an ISO timestamp before every line when stdout is not a terminal; plain; time; json: one {time, level, message} per line')
-      .choices(['auto', 'plain', 'time', 'json'])
-      .default('auto');
+}
 
+function logFormatOption(): Option {
+  return new Option('--log-format <format>', 'auto: an ISO timestamp before every line when stdout is not a terminal; plain; time; json: one {time, level, message} per line')
+    .choices(['auto', 'plain', 'time', 'json'])
+    .default('auto');
+}
+
+function addInit(program: Command, wrap: Wrap): void {
   program
     .command('init')
     .description('write a commented fbsync.yaml from questions (on a terminal) or flags; never overwrites a file')
@@ -152,14 +151,16 @@ export function buildProgram(setExit: (code: number) => void): Command {
         return initCommand({ file, pageId: s('pageId'), appId: s('appId'), planfixUrl: s('planfixUrl'), taskTemplate: s('taskTemplate'), contactTemplate: s('contactTemplate'), contactField: s('contactField'), taskField: s('taskField') }, output);
       }),
     );
+}
 
+function addRun(program: Command, wrap: Wrap): void {
   program
     .command('run')
     .description('one cycle: Facebook → Planfix (new comments, edits), then Planfix → Facebook (replies)')
     .option(...PAGE_OPTION)
     .option('--json', 'print the summary as one JSON object (requests per side, effects per kind, failed items)')
     .option('--every <duration>', 'loop mode: a cycle every 20s / 5m / 1h until SIGTERM or Ctrl-C, holding the store lock throughout')
-    .addOption(logFormat())
+    .addOption(logFormatOption())
     .addHelpText(
       'after',
       '\nPrints nothing when nothing changed (also while it waits out an earlier throttle), else one summary line.\n' +
@@ -174,7 +175,9 @@ export function buildProgram(setExit: (code: number) => void): Command {
         return runCommand(await config(opts), { json: Boolean(opts.json), everyMs }, output);
       }, true),
     );
+}
 
+function addBackfill(program: Command, wrap: Wrap): void {
   program
     .command('backfill')
     .description('import older posts and their comments under the same rules; resumable, with progress')
@@ -183,7 +186,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--until <date>', 'newest post creation date to import, same forms (default: now)')
     .option('--dry-run', 'print what would be created and write nothing anywhere')
     .option('--json', 'print the summary as one JSON object')
-    .addOption(logFormat())
+    .addOption(logFormatOption())
     .addHelpText(
       'after',
       '\nPrints the range it reads (UTC), progress on stderr, then one summary line. Ctrl-C or SIGTERM stops after the\nwrites in flight; the same command resumes.' +
@@ -198,7 +201,9 @@ export function buildProgram(setExit: (code: number) => void): Command {
         return backfillCommand(await config(opts), { since: String(opts.since), until: opts.until as string | undefined, range, dryRun: Boolean(opts.dryRun), json: Boolean(opts.json) }, output);
       }, true),
     );
+}
 
+function addReconnect(program: Command, wrap: Wrap): void {
   program
     .command('reconnect')
     .description('(re)authorise with Facebook: OAuth login through a local callback, or a pasted token; stores the Page token')
@@ -227,7 +232,9 @@ export function buildProgram(setExit: (code: number) => void): Command {
         return reconnectCommand(await config(opts), { token: opts.token as string | undefined, port: opts.port as number | undefined, noBrowser: opts.browser === false }, output);
       }),
     );
+}
 
+function addDoctor(program: Command, wrap: Wrap): void {
   program
     .command('doctor')
     .description('check configuration, store, tokens, permissions, the Page and the Planfix templates; changes nothing')
@@ -239,23 +246,25 @@ export function buildProgram(setExit: (code: number) => void): Command {
         'Exit code: 0 all checks passed (warnings allowed); 3 a credential or permission check failed;\n2 the configuration or the store is wrong; 4 a check could not be done (network, rate limit).' +
         examples('fbsync doctor', 'fbsync doctor --json | jq \'.checks[] | select(.ok | not)\''),
     )
-    .action(
-      wrap(async (opts, output) => {
-        const { doctorCommand, doctorConfigFailure } = await import('./commands/doctor.js');
-        const { ConfigError } = await import('./errors.js');
-        const json = Boolean(opts.json);
-        let loaded: Config;
-        try {
-          loaded = await config(opts);
-        } catch (error) {
-          // The checklist reports a configuration that does not load as its first failed check.
-          if (error instanceof ConfigError) return doctorConfigFailure(error, { json }, output);
-          throw error;
-        }
-        return doctorCommand(loaded, { json }, output);
-      }),
-    );
+    .action(wrap(doctor));
+}
 
+/** The checklist reports a configuration that does not load as its first failed check. */
+const doctor: Action = async (opts, output) => {
+  const { doctorCommand, doctorConfigFailure } = await import('./commands/doctor.js');
+  const { ConfigError } = await import('./errors.js');
+  const json = Boolean(opts.json);
+  let loaded: Config;
+  try {
+    loaded = await config(opts);
+  } catch (error) {
+    if (error instanceof ConfigError) return doctorConfigFailure(error, { json }, output);
+    throw error;
+  }
+  return doctorCommand(loaded, { json }, output);
+};
+
+function addStatus(program: Command, wrap: Wrap): void {
   program
     .command('status')
     .description('what the store knows: last run, cursors, counts, items waiting for retry, throttle waits, token expiry')
@@ -268,7 +277,9 @@ export function buildProgram(setExit: (code: number) => void): Command {
         return statusCommand(await config(opts), { json: Boolean(opts.json) }, output);
       }),
     );
+}
 
+function addDemo(program: Command, wrap: Wrap): void {
   program
     .command('demo')
     .description('run a cycle against the built-in simulator (no accounts needed) and show the result')
@@ -280,7 +291,24 @@ export function buildProgram(setExit: (code: number) => void): Command {
         return demoCommand({ json: Boolean(opts.json) }, output);
       }),
     );
+}
 
+/** Each command's options, help and action, in the order `--help` lists them. */
+const COMMANDS: readonly ((program: Command, wrap: Wrap) => void)[] = [addInit, addRun, addBackfill, addReconnect, addDoctor, addStatus, addDemo];
+
+export function buildProgram(setExit: (code: number) => void): Command {
+  const program = new Command('fbsync')
+    .description('Answer Facebook Page commenters from Planfix: one sync cycle per run, made for cron.')
+    .addOption(new Option('-c, --config <path>', 'configuration file (default: $FBSYNC_CONFIG, else fbsync.yaml or another cosmiconfig place in the current folder)'))
+    .version(packageVersion(), '-V, --version')
+    .option('--debug', 'print stack traces of errors')
+    .option('--no-color', 'no colour, even on a terminal (NO_COLOR=1 does the same)')
+    .addHelpText('after', topHelp)
+    .showHelpAfterError()
+    .exitOverride();
+
+  const wrap = commandRunner(setExit);
+  for (const add of COMMANDS) add(program, wrap);
   return program;
 }
 
