@@ -62,22 +62,24 @@ interface Check {
   title: string;
 }
 
+const check = (name: string, title: string): Check => ({ name, title });
+
 /** Every check doctor makes: the one place its name and title are written. */
 const CHECK = {
-  config: { name: 'config', title: 'configuration' },
-  placeholders: { name: 'config.placeholders', title: 'values filled in' },
-  store: { name: 'store', title: 'store' },
-  storePermissions: { name: 'store.permissions', title: 'store readable by the owner only' },
-  pageToken: { name: 'facebook.pageToken', title: 'Page token present' },
-  token: { name: 'facebook.token', title: 'Page token valid' },
-  permissions: { name: 'facebook.permissions', title: 'permissions for this Page' },
-  page: { name: 'facebook.page', title: 'Page reachable' },
-  planfixToken: { name: 'planfix.token', title: 'Planfix token' },
-  taskTemplate: { name: 'planfix.taskTemplate', title: 'task template' },
-  contactTemplate: { name: 'planfix.contactTemplate', title: 'contact template' },
-  taskField: { name: 'planfix.fields.taskPostId', title: 'task field for the post id' },
-  contactField: { name: 'planfix.fields.contactFacebookId', title: 'contact field for the Facebook id' },
-} as const satisfies Record<string, Check>;
+  config: check('config', 'configuration'),
+  placeholders: check('config.placeholders', 'values filled in'),
+  store: check('store', 'store'),
+  storePermissions: check('store.permissions', 'store readable by the owner only'),
+  pageToken: check('facebook.pageToken', 'Page token present'),
+  token: check('facebook.token', 'Page token valid'),
+  permissions: check('facebook.permissions', 'permissions for this Page'),
+  page: check('facebook.page', 'Page reachable'),
+  planfixToken: check('planfix.token', 'Planfix token'),
+  taskTemplate: check('planfix.taskTemplate', 'task template'),
+  contactTemplate: check('planfix.contactTemplate', 'contact template'),
+  taskField: check('planfix.fields.taskPostId', 'task field for the post id'),
+  contactField: check('planfix.fields.contactFacebookId', 'contact field for the Facebook id'),
+};
 
 const RECONNECT = 'run `fbsync reconnect`';
 
