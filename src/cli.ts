@@ -127,6 +127,11 @@ function logFormatOption(): Option {
     .default('auto');
 }
 
+/** A command that reads the configuration, and so takes --page. */
+function configCommand(program: Command, name: string, description: string): Command {
+  return program.command(name).description(description).option(...PAGE_OPTION);
+}
+
 function addInit(program: Command, wrap: Wrap): void {
   program
     .command('init')
@@ -154,10 +159,7 @@ function addInit(program: Command, wrap: Wrap): void {
 }
 
 function addRun(program: Command, wrap: Wrap): void {
-  program
-    .command('run')
-    .description('one cycle: Facebook → Planfix (new comments, edits), then Planfix → Facebook (replies)')
-    .option(...PAGE_OPTION)
+  configCommand(program, 'run', 'one cycle: Facebook → Planfix (new comments, edits), then Planfix → Facebook (replies)')
     .option('--json', 'print the summary as one JSON object (requests per side, effects per kind, failed items)')
     .option('--every <duration>', 'loop mode: a cycle every 20s / 5m / 1h until SIGTERM or Ctrl-C, holding the store lock throughout')
     .addOption(logFormatOption())
@@ -178,10 +180,7 @@ function addRun(program: Command, wrap: Wrap): void {
 }
 
 function addBackfill(program: Command, wrap: Wrap): void {
-  program
-    .command('backfill')
-    .description('import older posts and their comments under the same rules; resumable, with progress')
-    .option(...PAGE_OPTION)
+  configCommand(program, 'backfill', 'import older posts and their comments under the same rules; resumable, with progress')
     .requiredOption('--since <date>', 'oldest post creation date to import: YYYY-MM-DD, an ISO 8601 date-time, or 30d / 12w ago (UTC)')
     .option('--until <date>', 'newest post creation date to import, same forms (default: now)')
     .option('--dry-run', 'print what would be created and write nothing anywhere')
@@ -204,10 +203,7 @@ function addBackfill(program: Command, wrap: Wrap): void {
 }
 
 function addReconnect(program: Command, wrap: Wrap): void {
-  program
-    .command('reconnect')
-    .description('(re)authorise with Facebook: OAuth login through a local callback, or a pasted token; stores the Page token')
-    .option(...PAGE_OPTION)
+  configCommand(program, 'reconnect', '(re)authorise with Facebook: OAuth login through a local callback, or a pasted token; stores the Page token')
     .option('--token <token>', "a user access token (e.g. from the Graph API Explorer); '-' reads it from stdin, which is safer: a command line shows in `ps`")
     .option('--port <port>', 'port of the local callback server on 127.0.0.1 (default: any free port)', parsePort)
     .option('--no-browser', 'only print the login URL, do not try to open a browser')
@@ -235,10 +231,7 @@ function addReconnect(program: Command, wrap: Wrap): void {
 }
 
 function addDoctor(program: Command, wrap: Wrap): void {
-  program
-    .command('doctor')
-    .description('check configuration, store, tokens, permissions, the Page and the Planfix templates; changes nothing')
-    .option(...PAGE_OPTION)
+  configCommand(program, 'doctor', 'check configuration, store, tokens, permissions, the Page and the Planfix templates; changes nothing')
     .option('--json', 'print the checklist as JSON: {ok, exitCode, error, checks: [{name, title, ok, status, detail, fix?}]}')
     .addHelpText(
       'after',
@@ -265,10 +258,7 @@ const doctor: Action = async (opts, output) => {
 };
 
 function addStatus(program: Command, wrap: Wrap): void {
-  program
-    .command('status')
-    .description('what the store knows: last run, cursors, counts, items waiting for retry, throttle waits, token expiry')
-    .option(...PAGE_OPTION)
+  configCommand(program, 'status', 'what the store knows: last run, cursors, counts, items waiting for retry, throttle waits, token expiry')
     .option('--json', 'print it as one JSON object')
     .addHelpText('after', '\nReads the store only (no network, no writes). Times are UTC.' + examples('fbsync status', 'fbsync status --json | jq .waiting'))
     .action(
