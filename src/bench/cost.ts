@@ -13,7 +13,7 @@ import { startSimulator } from '../simulator/index.js';
 import { runCycle } from '../sync/engine.js';
 import { openSession } from '../sync/session.js';
 import { DAY_MS, MINUTE_MS } from '../time.js';
-import { facebookKind, planfixKind } from './analyse.js';
+import { countKinds, facebookKind, planfixKind } from './analyse.js';
 import { makeWorkdir, type Workdir } from './cli.js';
 
 export interface CostRow {
@@ -31,8 +31,6 @@ interface Cycle {
   pfTotal: number;
 }
 
-const count = (kinds: string[]) => kinds.reduce<Record<string, number>>((m, k) => ((m[k] = (m[k] ?? 0) + 1), m), {});
-
 /** One cycle at `now`, with the requests each side's simulator saw, by kind. */
 async function cycleAt(sim: Simulator, work: Workdir, now: number): Promise<Cycle> {
   const config = await loadConfig({ configPath: work.configPath });
@@ -41,8 +39,8 @@ async function cycleAt(sim: Simulator, work: Workdir, now: number): Promise<Cycl
   const p0 = sim.planfix.requestLog.length;
   try {
     const report = await runCycle(session, { ...config.sync, pageId: config.pages[0]!.pageId, planfixDailyBudget: config.planfix.dailyBudget, now: new Date(now) });
-    const facebook = count(sim.facebook.requestLog.slice(f0).map((r) => facebookKind(r.path)));
-    const planfix = count(sim.planfix.requestLog.slice(p0).map((r) => planfixKind(r.method, r.path)));
+    const facebook = countKinds(sim.facebook.requestLog.slice(f0).map((r) => facebookKind(r.path)));
+    const planfix = countKinds(sim.planfix.requestLog.slice(p0).map((r) => planfixKind(r.method, r.path)));
     return { effects: report.effects as Record<string, number>, facebook, planfix, fbTotal: session.fb.requestCount, pfTotal: session.pf.requestCount };
   } finally {
     session.close();
