@@ -5,10 +5,10 @@ import { Store } from '../store/store.js';
 import { type ContactLimitUse, readContactLimitUse } from '../sync/contacts.js';
 import { CONTACT_LIMIT_AUTHOR } from '../sync/context.js';
 import { pageThrottledUntil, throttledUntil } from '../sync/engine.js';
-import { MINUTE_MS } from '../time.js';
 import type { Output } from './output.js';
 import { result } from './result.js';
 import { plural } from './summary.js';
+import { MINUTE_MS } from '../time.js';
 
 function minutes(ms: number): string {
   const m = Math.max(1, Math.round(ms / MINUTE_MS));
