@@ -96,19 +96,14 @@ function topHelp(): string {
   ].join('\n');
 }
 
-export function buildProgram(setExit: (code: number) => void): Command {
-  const program = new Command('fbsync')
-    .description('Answer Facebook Page commenters from Planfix: one sync cycle per run, made for cron.')
-    .addOption(new Option('-c, --config <path>', 'configuration file (default: $FBSYNC_CONFIG, else fbsync.yaml or another cosmiconfig place in the current folder)'))
-    .version(packageVersion(), '-V, --version')
-    .option('--debug', 'print stack traces of errors')
-    .option('--no-color', 'no colour, even on a terminal (NO_COLOR=1 does the same)')
-    .addHelpText('after', topHelp)
-    .showHelpAfterError()
-    .exitOverride();
+/** What a command runs: its options parsed, an Output made; returns the exit code. */
+type Action = (opts: Opts, output: Output) => Promise<number>;
+/** Makes a commander action from an Action; `logs`: it prints log lines (--log-format). */
+type Wrap = (fn: Action, logs?: boolean) => (this: Command) => Promise<void>;
 
-  /** Runs a command: the environment checked, errors turned into their exit code, one message and (--json) one JSON object. */
-  const wrap = (fn: (opts: Opts, output: Output) => Promise<number>, logs = false) =>
+/** Runs a command: the environment checked, errors turned into their exit code, one message and (--json) one JSON object. */
+function commandRunner(setExit: (code: number) => void): Wrap {
+  return (fn, logs = false) =>
     async function (this: Command) {
       const opts = this.optsWithGlobals() as Opts;
       if (opts.color === false) process.env.NO_COLOR = '1';
@@ -124,11 +119,20 @@ export function buildProgram(setExit: (code: number) => void): Command {
         setExit(exitCodeOf(error));
       }
     };
-  const logFormat = () =>
-    new Option('--log-format <format>', 'auto: an ISO timestamp before every line when stdout is not a terminal; plain; time; json: one {time, level, message} per line')
-      .choices(['auto', 'plain', 'time', 'json'])
-      .default('auto');
+}
 
+function logFormatOption(): Option {
+  return new Option('--log-format <format>', 'auto: an ISO timestamp before every line when stdout is not a terminal; plain; time; json: one {time, level, message} per line')
+    .choices(['auto', 'plain', 'time', 'json'])
+    .default('auto');
+}
+
+/** A command that reads the configuration, and so takes --page. */
+function configCommand(program: Command, name: string, description: string): Command {
+  return program.command(name).description(description).option(...PAGE_OPTION);
+}
+
+function addInit(program: Command, wrap: Wrap): void {
   program
     .command('init')
     .description('write a commented fbsync.yaml from questions (on a terminal) or flags; never overwrites a file')
@@ -152,14 +156,13 @@ export function buildProgram(setExit: (code: number) => void): Command {
         return initCommand({ file, pageId: s('pageId'), appId: s('appId'), planfixUrl: s('planfixUrl'), taskTemplate: s('taskTemplate'), contactTemplate: s('contactTemplate'), contactField: s('contactField'), taskField: s('taskField') }, output);
       }),
     );
+}
 
-  program
-    .command('run')
-    .description('one cycle: Facebook → Planfix (new comments, edits), then Planfix → Facebook (replies)')
-    .option(...PAGE_OPTION)
+function addRun(program: Command, wrap: Wrap): void {
+  configCommand(program, 'run', 'one cycle: Facebook → Planfix (new comments, edits), then Planfix → Facebook (replies)')
     .option('--json', 'print the summary as one JSON object (requests per side, effects per kind, failed items)')
     .option('--every <duration>', 'loop mode: a cycle every 20s / 5m / 1h until SIGTERM or Ctrl-C, holding the store lock throughout')
-    .addOption(logFormat())
+    .addOption(logFormatOption())
     .addHelpText(
       'after',
       '\nPrints nothing when nothing changed (also while it waits out an earlier throttle), else one summary line.\n' +
@@ -174,16 +177,15 @@ export function buildProgram(setExit: (code: number) => void): Command {
         return runCommand(await config(opts), { json: Boolean(opts.json), everyMs }, output);
       }, true),
     );
+}
 
-  program
-    .command('backfill')
-    .description('import older posts and their comments under the same rules; resumable, with progress')
-    .option(...PAGE_OPTION)
+function addBackfill(program: Command, wrap: Wrap): void {
+  configCommand(program, 'backfill', 'import older posts and their comments under the same rules; resumable, with progress')
     .requiredOption('--since <date>', 'oldest post creation date to import: YYYY-MM-DD, an ISO 8601 date-time, or 30d / 12w ago (UTC)')
     .option('--until <date>', 'newest post creation date to import, same forms (default: now)')
     .option('--dry-run', 'print what would be created and write nothing anywhere')
     .option('--json', 'print the summary as one JSON object')
-    .addOption(logFormat())
+    .addOption(logFormatOption())
     .addHelpText(
       'after',
       '\nPrints the range it reads (UTC), progress on stderr, then one summary line. Ctrl-C or SIGTERM stops after the\nwrites in flight; the same command resumes.' +
@@ -198,11 +200,10 @@ export function buildProgram(setExit: (code: number) => void): Command {
         return backfillCommand(await config(opts), { since: String(opts.since), until: opts.until as string | undefined, range, dryRun: Boolean(opts.dryRun), json: Boolean(opts.json) }, output);
       }, true),
     );
+}
 
-  program
-    .command('reconnect')
-    .description('(re)authorise with Facebook: OAuth login through a local callback, or a pasted token; stores the Page token')
-    .option(...PAGE_OPTION)
+function addReconnect(program: Command, wrap: Wrap): void {
+  configCommand(program, 'reconnect', '(re)authorise with Facebook: OAuth login through a local callback, or a pasted token; stores the Page token')
     .option('--token <token>', "a user access token (e.g. from the Graph API Explorer); '-' reads it from stdin, which is safer: a command line shows in `ps`")
     .option('--port <port>', 'port of the local callback server on 127.0.0.1 (default: any free port)', parsePort)
     .option('--no-browser', 'only print the login URL, do not try to open a browser')
@@ -227,11 +228,10 @@ export function buildProgram(setExit: (code: number) => void): Command {
         return reconnectCommand(await config(opts), { token: opts.token as string | undefined, port: opts.port as number | undefined, noBrowser: opts.browser === false }, output);
       }),
     );
+}
 
-  program
-    .command('doctor')
-    .description('check configuration, store, tokens, permissions, the Page and the Planfix templates; changes nothing')
-    .option(...PAGE_OPTION)
+function addDoctor(program: Command, wrap: Wrap): void {
+  configCommand(program, 'doctor', 'check configuration, store, tokens, permissions, the Page and the Planfix templates; changes nothing')
     .option('--json', 'print the checklist as JSON: {ok, exitCode, error, checks: [{name, title, ok, status, detail, fix?}]}')
     .addHelpText(
       'after',
@@ -239,27 +239,26 @@ export function buildProgram(setExit: (code: number) => void): Command {
         'Exit code: 0 all checks passed (warnings allowed); 3 a credential or permission check failed;\n2 the configuration or the store is wrong; 4 a check could not be done (network, rate limit).' +
         examples('fbsync doctor', 'fbsync doctor --json | jq \'.checks[] | select(.ok | not)\''),
     )
-    .action(
-      wrap(async (opts, output) => {
-        const { doctorCommand, doctorConfigFailure } = await import('./commands/doctor.js');
-        const { ConfigError } = await import('./errors.js');
-        const json = Boolean(opts.json);
-        let loaded: Config;
-        try {
-          loaded = await config(opts);
-        } catch (error) {
-          // The checklist reports a configuration that does not load as its first failed check.
-          if (error instanceof ConfigError) return doctorConfigFailure(error, { json }, output);
-          throw error;
-        }
-        return doctorCommand(loaded, { json }, output);
-      }),
-    );
+    .action(wrap(doctor));
+}
 
-  program
-    .command('status')
-    .description('what the store knows: last run, cursors, counts, items waiting for retry, throttle waits, token expiry')
-    .option(...PAGE_OPTION)
+/** The checklist reports a configuration that does not load as its first failed check. */
+const doctor: Action = async (opts, output) => {
+  const { doctorCommand, doctorConfigFailure } = await import('./commands/doctor.js');
+  const { ConfigError } = await import('./errors.js');
+  const json = Boolean(opts.json);
+  let loaded: Config;
+  try {
+    loaded = await config(opts);
+  } catch (error) {
+    if (error instanceof ConfigError) return doctorConfigFailure(error, { json }, output);
+    throw error;
+  }
+  return doctorCommand(loaded, { json }, output);
+};
+
+function addStatus(program: Command, wrap: Wrap): void {
+  configCommand(program, 'status', 'what the store knows: last run, cursors, counts, items waiting for retry, throttle waits, token expiry')
     .option('--json', 'print it as one JSON object')
     .addHelpText('after', '\nReads the store only (no network, no writes). Times are UTC.' + examples('fbsync status', 'fbsync status --json | jq .waiting'))
     .action(
@@ -268,7 +267,9 @@ export function buildProgram(setExit: (code: number) => void): Command {
         return statusCommand(await config(opts), { json: Boolean(opts.json) }, output);
       }),
     );
+}
 
+function addDemo(program: Command, wrap: Wrap): void {
   program
     .command('demo')
     .description('run a cycle against the built-in simulator (no accounts needed) and show the result')
@@ -280,7 +281,24 @@ export function buildProgram(setExit: (code: number) => void): Command {
         return demoCommand({ json: Boolean(opts.json) }, output);
       }),
     );
+}
 
+/** Each command's options, help and action, in the order `--help` lists them. */
+const COMMANDS: readonly ((program: Command, wrap: Wrap) => void)[] = [addInit, addRun, addBackfill, addReconnect, addDoctor, addStatus, addDemo];
+
+export function buildProgram(setExit: (code: number) => void): Command {
+  const program = new Command('fbsync')
+    .description('Answer Facebook Page commenters from Planfix: one sync cycle per run, made for cron.')
+    .addOption(new Option('-c, --config <path>', 'configuration file (default: $FBSYNC_CONFIG, else fbsync.yaml or another cosmiconfig place in the current folder)'))
+    .version(packageVersion(), '-V, --version')
+    .option('--debug', 'print stack traces of errors')
+    .option('--no-color', 'no colour, even on a terminal (NO_COLOR=1 does the same)')
+    .addHelpText('after', topHelp)
+    .showHelpAfterError()
+    .exitOverride();
+
+  const wrap = commandRunner(setExit);
+  for (const add of COMMANDS) add(program, wrap);
   return program;
 }
 

@@ -70,51 +70,73 @@ export interface RequestFigures {
   medianReadAheadMs?: number;
 }
 
+/** How many of each kind, in the order first seen. */
+export const countKinds = (kinds: string[]) => kinds.reduce<Record<string, number>>((m, k) => ((m[k] = (m[k] ?? 0) + 1), m), {});
+
+type Logged = Simulator['planfix']['requestLog'][number];
+type FbLogged = Simulator['facebook']['requestLog'][number];
+
 export function analyseRequests(sim: Simulator, options: { since?: number; requestsPerSecond: number; planfixLatencyMs: number }): RequestFigures {
   const since = options.since ?? 0;
   const pfLog = sim.planfix.requestLog.filter((r) => r.time >= since);
   const fbLog = sim.facebook.requestLog.filter((r) => r.time >= since);
-
-  const pfByKind: Record<string, number> = {};
-  let refused22 = 0;
-  let failed = 0;
-  for (const r of pfLog) {
-    const kind = planfixKind(r.method, r.path);
-    pfByKind[kind] = (pfByKind[kind] ?? 0) + 1;
-    if (r.code === 22) refused22++;
-    else if (r.code !== undefined || r.status >= 400 || r.status === 0) failed++;
-  }
-  const fbByKind: Record<string, number> = {};
-  for (const r of fbLog) {
-    const kind = facebookKind(r.path);
-    fbByKind[kind] = (fbByKind[kind] ?? 0) + 1;
-  }
-
   const pfTimes = pfLog.map((r) => r.time).sort((a, b) => a - b);
+  const pace = planfixPace(pfTimes, options.requestsPerSecond);
+  // Busy: some Planfix request started within the last latency (+ a little for processing).
+  const overlap = facebookOverlap(fbLog, pfTimes, options.planfixLatencyMs + 5);
+  const leads = readAheadLeads(sim, fbLog, pfLog);
+  return {
+    planfix: { total: pfLog.length, byKind: countKinds(pfLog.map((r) => planfixKind(r.method, r.path))), ...planfixRefusals(pfLog) },
+    facebook: { total: fbLog.length, byKind: countKinds(fbLog.map((r) => facebookKind(r.path))) },
+    planfixWindowMs: pace.windowMs,
+    planfixFirstAt: pfTimes[0],
+    planfixLastAt: pfTimes[pfTimes.length - 1],
+    utilisation: pace.windowMs > 0 ? pfLog.length / ((pace.windowMs / 1000) * options.requestsPerSecond) : undefined,
+    idleMs: pace.idleMs,
+    largestGapsMs: pace.gaps.slice(0, 5),
+    fbWhilePlanfixBusy: overlap.whileBusy,
+    fbInsidePlanfixWindow: overlap.inside,
+    postsReadAhead: leads.filter((lead) => lead > 0).length,
+    postsCompared: leads.length,
+    medianReadAheadMs: leads.length ? leads[Math.floor(leads.length / 2)] : undefined,
+  };
+}
+
+/** Code 22 (the rate limit) apart from every other failure. */
+function planfixRefusals(pfLog: Logged[]): { refused22: number; failed: number } {
+  const refused22 = pfLog.filter((r) => r.code === 22).length;
+  const failed = pfLog.filter((r) => r.code !== 22 && (r.code !== undefined || r.status >= 400 || r.status === 0)).length;
+  return { refused22, failed };
+}
+
+/** First → last arrival, the pace lost between arrivals, and the gaps, largest first. */
+function planfixPace(pfTimes: number[], requestsPerSecond: number): { windowMs: number; idleMs: number; gaps: number[] } {
+  const windowMs = pfTimes.length === 0 ? 0 : pfTimes[pfTimes.length - 1]! - pfTimes[0]!;
+  const interval = 1000 / requestsPerSecond;
+  const gaps = pfTimes.slice(1).map((t, i) => t - pfTimes[i]!);
+  const idleMs = gaps.reduce((sum, gap) => (gap > interval ? sum + (gap - interval) : sum), 0);
+  return { windowMs, idleMs, gaps: gaps.sort((a, b) => b - a) };
+}
+
+/** Facebook requests inside the Planfix window, and those while a Planfix request was in flight (`busyFor` after it started). */
+function facebookOverlap(fbLog: FbLogged[], pfTimes: number[], busyFor: number): { whileBusy: number; inside: number } {
   const first = pfTimes[0];
   const last = pfTimes[pfTimes.length - 1];
-  const windowMs = first === undefined ? 0 : last! - first;
-  const interval = 1000 / options.requestsPerSecond;
-  let idleMs = 0;
-  const gaps: number[] = [];
-  for (let i = 1; i < pfTimes.length; i++) {
-    const gap = pfTimes[i]! - pfTimes[i - 1]!;
-    if (gap > interval) idleMs += gap - interval;
-    gaps.push(gap);
-  }
-  gaps.sort((a, b) => b - a);
-
-  // Busy: some Planfix request started within the last latency (+ a little for processing).
-  const busyFor = options.planfixLatencyMs + 5;
-  let fbWhileBusy = 0;
-  let fbInside = 0;
+  let whileBusy = 0;
+  let inside = 0;
   for (const r of fbLog) {
-    if (first !== undefined && r.time >= first && r.time <= last!) fbInside++;
+    if (first !== undefined && r.time >= first && r.time <= last!) inside++;
     const i = upperBound(pfTimes, r.time) - 1;
-    if (i >= 0 && r.time - pfTimes[i]! < busyFor) fbWhileBusy++;
+    if (i >= 0 && r.time - pfTimes[i]! < busyFor) whileBusy++;
   }
+  return { whileBusy, inside };
+}
 
-  // Per post: first Facebook comment read, last Planfix comment write (task → post from the sim).
+/**
+ * Per post (after the first, in the order their comments were first read): how long before the
+ * previous post's last Planfix comment write its comments were read; sorted, shortest first.
+ */
+function readAheadLeads(sim: Simulator, fbLog: FbLogged[], pfLog: Logged[]): number[] {
   const taskPost = new Map<string, string>();
   for (const t of sim.planfix.tasks()) if (t.postId) taskPost.set(String(t.id), t.postId);
   const firstRead = new Map<string, number>();
@@ -130,31 +152,10 @@ export function analyseRequests(sim: Simulator, options: { since?: number; reque
     if (post) lastWrite.set(post, Math.max(lastWrite.get(post) ?? 0, r.time));
   }
   const order = [...firstRead.entries()].filter(([id]) => lastWrite.has(id)).sort((a, b) => a[1] - b[1]);
-  let ahead = 0;
-  const leads: number[] = [];
-  for (let i = 1; i < order.length; i++) {
-    const prevLastWrite = lastWrite.get(order[i - 1]![0])!;
-    const lead = prevLastWrite - order[i]![1];
-    leads.push(lead);
-    if (lead > 0) ahead++;
-  }
-  leads.sort((a, b) => a - b);
-
-  return {
-    planfix: { total: pfLog.length, byKind: pfByKind, refused22, failed },
-    facebook: { total: fbLog.length, byKind: fbByKind },
-    planfixWindowMs: windowMs,
-    planfixFirstAt: first,
-    planfixLastAt: last,
-    utilisation: windowMs > 0 ? pfLog.length / ((windowMs / 1000) * options.requestsPerSecond) : undefined,
-    idleMs,
-    largestGapsMs: gaps.slice(0, 5),
-    fbWhilePlanfixBusy: fbWhileBusy,
-    fbInsidePlanfixWindow: fbInside,
-    postsReadAhead: ahead,
-    postsCompared: Math.max(0, order.length - 1),
-    medianReadAheadMs: leads.length ? leads[Math.floor(leads.length / 2)] : undefined,
-  };
+  return order
+    .slice(1)
+    .map(([, readAt], i) => lastWrite.get(order[i]![0])! - readAt)
+    .sort((a, b) => a - b);
 }
 
 function upperBound(sorted: number[], value: number): number {

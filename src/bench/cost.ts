@@ -12,11 +12,9 @@ import type { Simulator } from '../simulator/index.js';
 import { startSimulator } from '../simulator/index.js';
 import { runCycle } from '../sync/engine.js';
 import { openSession } from '../sync/session.js';
-import { facebookKind, planfixKind } from './analyse.js';
+import { DAY_MS, MINUTE_MS } from '../time.js';
+import { countKinds, facebookKind, planfixKind } from './analyse.js';
 import { makeWorkdir, type Workdir } from './cli.js';
-
-const MINUTE = 60_000;
-const DAY = 86_400_000;
 
 export interface CostRow {
   figure: string;
@@ -33,8 +31,6 @@ interface Cycle {
   pfTotal: number;
 }
 
-const count = (kinds: string[]) => kinds.reduce<Record<string, number>>((m, k) => ((m[k] = (m[k] ?? 0) + 1), m), {});
-
 /** One cycle at `now`, with the requests each side's simulator saw, by kind. */
 async function cycleAt(sim: Simulator, work: Workdir, now: number): Promise<Cycle> {
   const config = await loadConfig({ configPath: work.configPath });
@@ -43,8 +39,8 @@ async function cycleAt(sim: Simulator, work: Workdir, now: number): Promise<Cycl
   const p0 = sim.planfix.requestLog.length;
   try {
     const report = await runCycle(session, { ...config.sync, pageId: config.pages[0]!.pageId, planfixDailyBudget: config.planfix.dailyBudget, now: new Date(now) });
-    const facebook = count(sim.facebook.requestLog.slice(f0).map((r) => facebookKind(r.path)));
-    const planfix = count(sim.planfix.requestLog.slice(p0).map((r) => planfixKind(r.method, r.path)));
+    const facebook = countKinds(sim.facebook.requestLog.slice(f0).map((r) => facebookKind(r.path)));
+    const planfix = countKinds(sim.planfix.requestLog.slice(p0).map((r) => planfixKind(r.method, r.path)));
     return { effects: report.effects as Record<string, number>, facebook, planfix, fbTotal: session.fb.requestCount, pfTotal: session.pf.requestCount };
   } finally {
     session.close();
@@ -67,7 +63,7 @@ function seed(sim: Simulator, { posts, tasks }: Scenario): string[] {
   const ids: string[] = [];
   const now = Date.now();
   for (let i = 0; i < posts; i++) {
-    const post = sim.facebook.addPost({ message: `Bench post ${i}`, createdTime: new Date(now - MINUTE - (i * 13.5 * DAY) / posts) });
+    const post = sim.facebook.addPost({ message: `Bench post ${i}`, createdTime: new Date(now - MINUTE_MS - (i * 13.5 * DAY_MS) / posts) });
     if (i < tasks) sim.facebook.addComment(post.id, { from: { id: `88000${i % 11}`, name: `Reader ${i % 11}` }, message: `first ${i}` });
     ids.push(post.id);
   }
@@ -87,17 +83,17 @@ export async function costPhase(row: (figure: string, value: string, target?: st
     try {
       // Planfix lists tasks changed in the last 3 minutes again (its filter has minute resolution);
       // fbsync's minutes pass in milliseconds here, so Planfix's clock runs behind to match.
-      sim.planfix.advanceClock(-6 * MINUTE);
+      sim.planfix.advanceClock(-6 * MINUTE_MS);
       const posts = seed(sim, scenario);
       const t0 = Date.now();
       let minute = 0;
       let imported = 0;
-      while (imported < scenario.tasks && minute < 10) imported += (await cycleAt(sim, work, t0 + minute++ * MINUTE)).effects['comment.imported'] ?? 0;
-      for (let i = 0; i < 3; i++) await cycleAt(sim, work, t0 + minute++ * MINUTE);
+      while (imported < scenario.tasks && minute < 10) imported += (await cycleAt(sim, work, t0 + minute++ * MINUTE_MS)).effects['comment.imported'] ?? 0;
+      for (let i = 0; i < 3; i++) await cycleAt(sim, work, t0 + minute++ * MINUTE_MS);
 
       const idle = { facebook: 0, planfix: 0, cycles: 30, effects: 0, byKind: { facebook: {} as Record<string, number>, planfix: {} as Record<string, number> } };
       for (let i = 0; i < idle.cycles; i++) {
-        const c = await cycleAt(sim, work, t0 + minute++ * MINUTE);
+        const c = await cycleAt(sim, work, t0 + minute++ * MINUTE_MS);
         idle.facebook += c.fbTotal;
         idle.planfix += c.pfTotal;
         idle.effects += sum(c.effects);
@@ -122,8 +118,8 @@ export async function costPhase(row: (figure: string, value: string, target?: st
         sim.planfix.quickReply(task.id, contact.id, `Bench answer for task ${task.id}`);
       }
       // The work takes two cycles: the tasks fbsync writes to are read back in the next one.
-      const busy = [await cycleAt(sim, work, t0 + minute++ * MINUTE), await cycleAt(sim, work, t0 + minute++ * MINUTE)];
-      const after = await cycleAt(sim, work, t0 + minute++ * MINUTE);
+      const busy = [await cycleAt(sim, work, t0 + minute++ * MINUTE_MS), await cycleAt(sim, work, t0 + minute++ * MINUTE_MS)];
+      const after = await cycleAt(sim, work, t0 + minute++ * MINUTE_MS);
       const total = (pick: (c: Cycle) => number) => busy.reduce((a, c) => a + pick(c), 0);
       const effect = (kind: string) => total((c) => c.effects[kind] ?? 0);
       const kinds = (side: 'facebook' | 'planfix') => {

@@ -1,7 +1,5 @@
 import type { Simulator } from '../simulator/index.js';
-
-const DAY = 86_400_000;
-const HOUR = 3_600_000;
+import { DAY_MS, HOUR_MS, MINUTE_MS } from '../time.js';
 
 export interface SeedOptions {
   posts: number;
@@ -30,13 +28,13 @@ export interface Seeded {
  */
 export function seedHistory(sim: Simulator, options: SeedOptions): Seeded {
   const fb = sim.facebook;
-  const newest = new Date(Date.now() - 60 * DAY);
+  const newest = new Date(Date.now() - 60 * DAY_MS);
   const replyEvery = options.replyEvery ?? 10;
   const authors = new Set<number>();
   let comments = 0;
   let oldest = newest;
   for (let p = 0; p < options.posts; p++) {
-    const created = new Date(newest.getTime() - p * 6 * HOUR);
+    const created = new Date(newest.getTime() - p * 6 * HOUR_MS);
     oldest = created;
     const post = fb.addPost({ message: `Archive post ${p}: our new seasonal menu and opening hours`, createdTime: created });
     let lastTop: string | undefined;
@@ -48,12 +46,12 @@ export function seedHistory(sim: Simulator, options: SeedOptions): Seeded {
       const { id } = fb.addComment(isReply ? lastTop! : post.id, {
         from: { id: String(7_300_000_000_000_000 + who), name: `Bench Commenter ${who}` },
         message: `comment ${c} on post ${p}: is the almond croissant back? ${'lorem ipsum '.repeat(c % 5)}`,
-        createdTime: new Date(created.getTime() + (c + 1) * 60_000),
+        createdTime: new Date(created.getTime() + (c + 1) * MINUTE_MS),
       });
       if (!isReply) lastTop = id;
       comments++;
     }
   }
-  const since = new Date(oldest.getTime() - 12 * HOUR).toISOString();
+  const since = new Date(oldest.getTime() - 12 * HOUR_MS).toISOString();
   return { posts: options.posts, comments, commenters: options.commenters, authors: authors.size, since, newest, oldest };
 }

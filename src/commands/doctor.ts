@@ -14,9 +14,10 @@ import { type Config, type PageConfig, pageIdKey, tokenKey } from '../config/typ
 import { type TokenInfo, missingPagePermissions } from '../facebook/oauth.js';
 import { AuthError, NetworkError, NotFoundError, PermissionError, RefusedError, RemoteError } from '../http/errors.js';
 import { ConfigError, StoreError } from '../errors.js';
-import type { PfCustomField, PfTemplate } from '../planfix/planfix-client.js';
+import type { PfCustomField, PfTemplate, PlanfixClient } from '../planfix/planfix-client.js';
 import { schemaVersion } from '../store/migrations.js';
 import { Store } from '../store/store.js';
+import { DAY_MS } from '../time.js';
 import { makeGraphClient, makePlanfixClient, tokenMetaKeys } from '../sync/session.js';
 import { EXIT } from './exit-codes.js';
 import { describeMissing, formatExpiry, makeOAuthClient } from './facebook-token.js';
@@ -53,7 +54,34 @@ const ERROR_KIND: Record<FailureKind, JsonError['kind']> = { credentials: 'crede
 
 /** Line, the only custom-field type Planfix filters by exact text (notes §5). */
 const LINE_TYPE = 0;
-const SOON_MS = 7 * 86_400_000;
+const SOON_MS = 7 * DAY_MS;
+
+/** A check's stable id (`facebook.permissions`) and what it checks, for people. */
+interface Check {
+  name: string;
+  title: string;
+}
+
+const check = (name: string, title: string): Check => ({ name, title });
+
+/** Every check doctor makes: the one place its name and title are written. */
+const CHECK = {
+  config: check('config', 'configuration'),
+  placeholders: check('config.placeholders', 'values filled in'),
+  store: check('store', 'store'),
+  storePermissions: check('store.permissions', 'store readable by the owner only'),
+  pageToken: check('facebook.pageToken', 'Page token present'),
+  token: check('facebook.token', 'Page token valid'),
+  permissions: check('facebook.permissions', 'permissions for this Page'),
+  page: check('facebook.page', 'Page reachable'),
+  planfixToken: check('planfix.token', 'Planfix token'),
+  taskTemplate: check('planfix.taskTemplate', 'task template'),
+  contactTemplate: check('planfix.contactTemplate', 'contact template'),
+  taskField: check('planfix.fields.taskPostId', 'task field for the post id'),
+  contactField: check('planfix.fields.contactFacebookId', 'contact field for the Facebook id'),
+};
+
+const RECONNECT = 'run `fbsync reconnect`';
 
 interface Recorded extends CheckResult {
   kind?: FailureKind;
@@ -62,42 +90,47 @@ interface Recorded extends CheckResult {
 }
 
 class Checklist {
-  readonly results: Recorded[] = [];
+  /** `scope` renames the checks recorded through this list (one Page of several); the results are shared. */
+  constructor(
+    readonly results: Recorded[] = [],
+    private readonly scope: (check: Check) => Check = (check) => check,
+  ) {}
 
-  pass(name: string, title: string, detail: string): void {
-    this.results.push({ name, title, ok: true, status: 'pass', detail });
+  /** The Facebook checks of one Page of several: names `facebook.token[ID]`, titles "… (Page ID)"; the same results. */
+  forPage(pageId: string): Checklist {
+    return new Checklist(this.results, (check) => ({ name: `${check.name}[${pageId}]`, title: `${check.title} (Page ${pageId})` }));
   }
 
-  warn(name: string, title: string, detail: string, fix: string): void {
-    this.results.push({ name, title, ok: true, status: 'warn', detail, fix });
+  pass(check: Check, detail: string): void {
+    this.results.push({ ...this.scope(check), ok: true, status: 'pass', detail });
   }
 
-  fail(name: string, title: string, kind: FailureKind, detail: string, fix: string): void {
-    this.results.push({ name, title, ok: false, status: 'fail', detail, fix, kind });
+  warn(check: Check, detail: string, fix: string): void {
+    this.results.push({ ...this.scope(check), ok: true, status: 'warn', detail, fix });
   }
 
-  skip(name: string, title: string, needs: string): void {
-    this.results.push({ name, title, ok: false, status: 'skip', detail: `skipped: needs ${needs}` });
+  fail(check: Check, kind: FailureKind, detail: string, fix: string): void {
+    this.results.push({ ...this.scope(check), ok: false, status: 'fail', detail, fix, kind });
+  }
+
+  skip(check: Check, needs: string): void {
+    this.results.push({ ...this.scope(check), ok: false, status: 'skip', detail: `skipped: needs ${needs}` });
   }
 
   /** A remote call's failure as a check result. Errors that are not the remote's or the configuration's are bugs: rethrown. */
-  failFrom(name: string, title: string, error: unknown, fixes: { credentials: string; config?: string; remote?: string }): void {
+  failFrom(check: Check, error: unknown, fixes: { credentials: string; config?: string; remote?: string }): void {
     const message = error instanceof Error ? error.message : String(error);
-    if (error instanceof AuthError || error instanceof PermissionError) return this.fail(name, title, 'credentials', message, fixes.credentials);
+    if (error instanceof AuthError || error instanceof PermissionError) return this.fail(check, 'credentials', message, fixes.credentials);
     if (error instanceof ConfigError || error instanceof StoreError || error instanceof NotFoundError || error instanceof RefusedError) {
-      return this.fail(name, title, 'config', message, fixes.config ?? 'correct the configuration key the message names, then run `fbsync doctor` again');
+      return this.fail(check, 'config', message, fixes.config ?? 'correct the configuration key the message names, then run `fbsync doctor` again');
     }
     if (error instanceof NetworkError) {
-      this.fail(name, title, 'remote', message, `${error.fix}; then run \`fbsync doctor\` again`);
+      this.fail(check, 'remote', message, `${error.fix}; then run \`fbsync doctor\` again`);
       this.results.at(-1)!.network = true;
       return;
     }
-    if (error instanceof RemoteError) return this.fail(name, title, 'remote', message, fixes.remote ?? 'a passing problem (network, rate limit): run `fbsync doctor` again later');
+    if (error instanceof RemoteError) return this.fail(check, 'remote', message, fixes.remote ?? 'a passing problem (network, rate limit): run `fbsync doctor` again later');
     throw error;
-  }
-
-  passed(name: string): boolean {
-    return this.results.some((r) => r.name === name && r.ok);
   }
 
   report(): DoctorReport {
@@ -112,24 +145,86 @@ class Checklist {
   }
 }
 
+/** What the Facebook checks of one Page learn, each from the one before. */
+interface PageState {
+  page: PageConfig;
+  /** The Page token reconnect stored, if any. */
+  stored: string | undefined;
+  token?: string;
+  info?: TokenInfo;
+}
+
+/** A check in a table: what it records, what it needs from the checks before it (else it is skipped), and how it runs. */
+interface Step<S> {
+  check: Check;
+  needs?: { what: string; met: (state: S) => boolean };
+  run: (c: Checklist, config: Config, state: S) => void | Promise<void>;
+}
+
+/** Runs the table in order; a step whose need is not met is recorded as skipped. */
+async function runSteps<S>(steps: readonly Step<S>[], c: Checklist, config: Config, state: S): Promise<void> {
+  for (const step of steps) {
+    if (step.needs && !step.needs.met(state)) c.skip(step.check, step.needs.what);
+    else await step.run(c, config, state);
+  }
+}
+
+const VALID_TOKEN = { what: 'a valid Page token', met: (s: PageState) => s.token !== undefined && s.info !== undefined };
+
+/** The Facebook checks, once per Page. */
+const PAGE_STEPS: readonly Step<PageState>[] = [
+  { check: CHECK.pageToken, run: (c, _config, s) => void (s.token = checkTokenPresent(c, s.page, s.stored)) },
+  { check: CHECK.token, needs: { what: 'a Page token', met: (s) => s.token !== undefined }, run: async (c, config, s) => void (s.info = await checkTokenValid(c, config, s.page, s.token!)) },
+  { check: CHECK.permissions, needs: VALID_TOKEN, run: (c, _config, s) => checkPermissions(c, s.page, s.info!) },
+  { check: CHECK.page, needs: VALID_TOKEN, run: (c, config, s) => checkPage(c, config, s.page, s.token!) },
+];
+
+/** What the Planfix checks after the token share: the client, and the fix for a token that may not read. */
+interface PlanfixState {
+  pf: PlanfixClient;
+  tokenFix: string;
+}
+
+/** The Planfix checks that need a working token: templates, then the custom fields. */
+const PLANFIX_STEPS: readonly Step<PlanfixState>[] = [
+  {
+    check: CHECK.taskTemplate,
+    run: async (c, config, { pf, tokenFix }) => {
+      await checkTemplate(c, CHECK.taskTemplate, 'planfix.taskTemplateId', config.planfix.taskTemplateId, () => pf.listTaskTemplates(), tokenFix);
+      // Several Pages: a Page with its own task template has it checked too.
+      for (const page of config.pages.filter((p) => p.taskTemplateId !== config.planfix.taskTemplateId)) {
+        const check = { ...CHECK.taskTemplate, name: `${CHECK.taskTemplate.name}[${page.pageId}]` };
+        await checkTemplate(c, check, `${page.key}.taskTemplateId`, page.taskTemplateId, () => pf.listTaskTemplates(), tokenFix);
+      }
+    },
+  },
+  {
+    check: CHECK.contactTemplate,
+    run: (c, config, { pf, tokenFix }) => checkTemplate(c, CHECK.contactTemplate, 'planfix.contactTemplateId', config.planfix.contactTemplateId, () => pf.listContactTemplates(), tokenFix),
+  },
+  {
+    check: CHECK.taskField,
+    run: (c, config, { pf, tokenFix }) => checkField(c, CHECK.taskField, 'task', 'planfix.fields.taskPostId', config.planfix.fields.taskPostId, () => pf.listCustomFields('task'), tokenFix),
+  },
+  {
+    check: CHECK.contactField,
+    run: (c, config, { pf, tokenFix }) =>
+      checkField(c, CHECK.contactField, 'contact', 'planfix.fields.contactFacebookId', config.planfix.fields.contactFacebookId, () => pf.listCustomFields('contact'), tokenFix),
+  },
+];
+
 export async function runDoctor(config: Config): Promise<DoctorReport> {
   const c = new Checklist();
-  c.pass('config', 'configuration', `loaded from ${config.filepath} (${config.pages.length > 1 ? 'Pages' : 'Page'} ${config.pages.map((p) => p.pageId).join(', ')}, ${config.facebook.graphUrl} ${config.facebook.apiVersion}; Planfix ${config.planfix.url})`);
+  c.pass(CHECK.config, `loaded from ${config.filepath} (${config.pages.length > 1 ? 'Pages' : 'Page'} ${config.pages.map((p) => p.pageId).join(', ')}, ${config.facebook.graphUrl} ${config.facebook.apiVersion}; Planfix ${config.planfix.url})`);
   const unfilled = placeholders(config);
   if (unfilled.length > 0) {
-    c.fail('config.placeholders', 'values filled in', 'config', `not filled in: ${describePlaceholders(unfilled)}`, `put your own values in ${config.filepath} (config.example.yaml says where each one is found)`);
+    c.fail(CHECK.placeholders, 'config', `not filled in: ${describePlaceholders(unfilled)}`, `put your own values in ${config.filepath} (config.example.yaml says where each one is found)`);
   }
 
   const storedToken = checkStore(c, config);
   // Several Pages: the Facebook checks once per Page, named `facebook.token[ID]` and so on.
   for (const page of config.pages) {
-    const pc = config.pages.length > 1 ? forPage(c, page.pageId) : c;
-    const token = checkTokenPresent(pc, page, storedToken(page.pageId));
-    const info = token ? await checkTokenValid(pc, config, page, token) : (pc.skip('facebook.token', 'Page token valid', 'a Page token'), undefined);
-    if (info) checkPermissions(pc, page, info);
-    else pc.skip('facebook.permissions', 'permissions for this Page', 'a valid Page token');
-    if (token && info) await checkPage(pc, config, page, token);
-    else pc.skip('facebook.page', 'Page reachable', 'a valid Page token');
+    await runSteps(PAGE_STEPS, config.pages.length > 1 ? c.forPage(page.pageId) : c, config, { page, stored: storedToken(page.pageId) });
   }
 
   await checkPlanfix(c, config);
@@ -146,17 +241,8 @@ export async function doctorCommand(config: Config, options: { json?: boolean },
 export function doctorConfigFailure(error: ConfigError, options: { json?: boolean }, output: Output): number {
   const c = new Checklist();
   const fix = error.key && !error.message.includes('\n') ? `correct ${error.key}, then run \`fbsync doctor\` again` : 'correct what the message names, then run `fbsync doctor` again';
-  c.fail('config', 'configuration', 'config', error.message, fix);
-  for (const [name, title] of [
-    ['store', 'store'],
-    ['facebook.pageToken', 'Page token present'],
-    ['facebook.token', 'Page token valid'],
-    ['facebook.permissions', 'permissions for this Page'],
-    ['facebook.page', 'Page reachable'],
-    ['planfix.token', 'Planfix token'],
-  ] as const) {
-    c.skip(name, title, 'a configuration');
-  }
+  c.fail(CHECK.config, 'config', error.message, fix);
+  for (const check of [CHECK.store, ...PAGE_STEPS.map((s) => s.check), CHECK.planfixToken]) c.skip(check, 'a configuration');
   const report = c.report();
   print(report, options, output);
   return report.exitCode;
@@ -164,54 +250,30 @@ export function doctorConfigFailure(error: ConfigError, options: { json?: boolea
 
 // ---- the checks ----
 
-/** The Facebook checks of one Page of several: names `facebook.token[ID]`, titles "… (Page ID)"; the same results. */
-function forPage(c: Checklist, pageId: string): Checklist {
-  const scoped = Object.create(c) as Checklist;
-  const name = (n: string) => `${n}[${pageId}]`;
-  const title = (t: string) => `${t} (Page ${pageId})`;
-  scoped.pass = (n, t, d) => c.pass(name(n), title(t), d);
-  scoped.warn = (n, t, d, f) => c.warn(name(n), title(t), d, f);
-  scoped.fail = (n, t, k, d, f) => c.fail(name(n), title(t), k, d, f);
-  scoped.skip = (n, t, needs) => c.skip(name(n), title(t), needs);
-  return scoped;
-}
-
 /** Returns the Page tokens stored by reconnect, by Page, as far as the store has them. */
 function checkStore(c: Checklist, config: Config): (pageId: string) => string | undefined {
   const file = config.store.path;
   const none = () => undefined;
-  const title = 'store';
   if (!fs.existsSync(file)) {
     c.warn(
-      'store',
-      title,
+      CHECK.store,
       `no store yet at ${file}`,
       'none needed before the first `fbsync reconnect` or `fbsync run`, which create it; if fbsync has run before, check store.path (relative to the configuration file)',
     );
-    c.skip('store.permissions', 'store readable by the owner only', 'a store');
+    c.skip(CHECK.storePermissions, 'a store');
     return none;
   }
   let store: Store;
   try {
     store = Store.open(file, { readonly: true });
   } catch (error) {
-    c.failFrom('store', title, error, { credentials: '', config: 'point store.path at the right file, or move this one aside (a new store is made by the next run)' });
-    c.skip('store.permissions', 'store readable by the owner only', 'a readable store');
+    c.failFrom(CHECK.store, error, { credentials: '', config: 'point store.path at the right file, or move this one aside (a new store is made by the next run)' });
+    c.skip(CHECK.storePermissions, 'a readable store');
     return none;
   }
   try {
-    const version = store.db.pragma('user_version', { simple: true }) as number;
-    if (version < schemaVersion) {
-      c.warn('store', title, `${file}: schema ${version}, this fbsync uses ${schemaVersion}`, 'nothing to do: the next `fbsync run` upgrades it');
-    } else {
-      c.pass('store', title, `${file}: readable, schema ${version}`);
-    }
-    if (store.permissionWarning) {
-      const mode = (fs.statSync(file).mode & 0o777).toString(8);
-      c.warn('store.permissions', 'store readable by the owner only', `mode ${mode}: other users can read the tokens in it`, `chmod 600 ${file}`);
-    } else {
-      c.pass('store.permissions', 'store readable by the owner only', 'mode 600');
-    }
+    const version = checkSchema(c, store, file);
+    checkStoreMode(c, store, file);
     if (version === 0) return none;
     const tokens = new Map(config.pages.map((p) => [p.pageId, store.getMeta(tokenMetaKeys(config, p.pageId).token)]));
     return (pageId) => tokens.get(pageId);
@@ -220,76 +282,91 @@ function checkStore(c: Checklist, config: Config): (pageId: string) => string | 
   }
 }
 
+/** Returns the store's schema version (0: a new, empty file). */
+function checkSchema(c: Checklist, store: Store, file: string): number {
+  const version = store.db.pragma('user_version', { simple: true }) as number;
+  if (version < schemaVersion) c.warn(CHECK.store, `${file}: schema ${version}, this fbsync uses ${schemaVersion}`, 'nothing to do: the next `fbsync run` upgrades it');
+  else c.pass(CHECK.store, `${file}: readable, schema ${version}`);
+  return version;
+}
+
+function checkStoreMode(c: Checklist, store: Store, file: string): void {
+  if (!store.permissionWarning) return c.pass(CHECK.storePermissions, 'mode 600');
+  const mode = (fs.statSync(file).mode & 0o777).toString(8);
+  c.warn(CHECK.storePermissions, `mode ${mode}: other users can read the tokens in it`, `chmod 600 ${file}`);
+}
+
 function checkTokenPresent(c: Checklist, page: PageConfig, stored: string | undefined): string | undefined {
-  const title = 'Page token present';
   const key = tokenKey(page);
   if (stored) {
     const shadowed = page.pageAccessToken ? `; ${key} in the configuration is not used` : '';
-    c.pass('facebook.pageToken', title, `stored by \`fbsync reconnect\` in the store${shadowed}`);
+    c.pass(CHECK.pageToken, `stored by \`fbsync reconnect\` in the store${shadowed}`);
     return stored;
   }
   if (page.pageAccessToken) {
-    c.pass('facebook.pageToken', title, `from the configuration (${key})`);
+    c.pass(CHECK.pageToken, `from the configuration (${key})`);
     return page.pageAccessToken;
   }
-  c.fail('facebook.pageToken', title, 'credentials', `no Page access token: none in the store, and ${key} is not set`, 'run `fbsync reconnect`');
+  c.fail(CHECK.pageToken, 'credentials', `no Page access token: none in the store, and ${key} is not set`, RECONNECT);
   return undefined;
 }
 
+/** Why a token debug_token describes is not this Page's token for this app, in the order asked; undefined: it is. */
+const TOKEN_REFUSALS: readonly ((info: TokenInfo, config: Config, page: PageConfig) => { detail: string; fix: string } | undefined)[] = [
+  (info) => (info.isValid ? undefined : { detail: `Facebook says the token is not valid: ${info.error?.message ?? 'no reason given'}`, fix: RECONNECT }),
+  (info, config) =>
+    info.appId && info.appId !== config.facebook.appId
+      ? { detail: `the token belongs to app ${info.appId}, not to facebook.appId ${config.facebook.appId}`, fix: `check facebook.appId, or ${RECONNECT}` }
+      : undefined,
+  (info) => (info.type !== 'PAGE' ? { detail: `this is a ${info.type || 'non-Page'} token, not a Page access token`, fix: `${RECONNECT} (it exchanges a user token for the Page token)` } : undefined),
+  (info, _config, page) =>
+    info.profileId && info.profileId !== page.pageId
+      ? { detail: `the token is of Page ${info.profileId}, not of ${pageIdKey(page)} ${page.pageId}`, fix: `check ${pageIdKey(page)}, or ${RECONNECT}` }
+      : undefined,
+];
+
 async function checkTokenValid(c: Checklist, config: Config, page: PageConfig, token: string): Promise<TokenInfo | undefined> {
-  const name = 'facebook.token';
-  const title = 'Page token valid';
-  const pageId = page.pageId;
   let info: TokenInfo;
   try {
     info = await makeOAuthClient(config).debugToken(token);
   } catch (error) {
-    c.failFrom(name, title, error, { credentials: 'check facebook.appId and facebook.appSecret (App settings → Basic in the app dashboard)' });
+    c.failFrom(CHECK.token, error, { credentials: 'check facebook.appId and facebook.appSecret (App settings → Basic in the app dashboard)' });
     return undefined;
   }
-  const reconnect = 'run `fbsync reconnect`';
-  if (!info.isValid) {
-    c.fail(name, title, 'credentials', `Facebook says the token is not valid: ${info.error?.message ?? 'no reason given'}`, reconnect);
+  const refused = TOKEN_REFUSALS.map((refusal) => refusal(info, config, page)).find((r) => r !== undefined);
+  if (refused) {
+    c.fail(CHECK.token, 'credentials', refused.detail, refused.fix);
     return undefined;
   }
-  if (info.appId && info.appId !== config.facebook.appId) {
-    c.fail(name, title, 'credentials', `the token belongs to app ${info.appId}, not to facebook.appId ${config.facebook.appId}`, `check facebook.appId, or ${reconnect}`);
-    return undefined;
-  }
-  if (info.type !== 'PAGE') {
-    c.fail(name, title, 'credentials', `this is a ${info.type || 'non-Page'} token, not a Page access token`, `${reconnect} (it exchanges a user token for the Page token)`);
-    return undefined;
-  }
-  if (info.profileId && info.profileId !== pageId) {
-    c.fail(name, title, 'credentials', `the token is of Page ${info.profileId}, not of ${pageIdKey(page)} ${pageId}`, `check ${pageIdKey(page)}, or ${reconnect}`);
-    return undefined;
-  }
-  const detail = `valid Page token; expires: ${formatExpiry(info.expiresAt)}; data access until: ${info.dataAccessExpiresAt ? info.dataAccessExpiresAt.toISOString() : 'not reported'}`;
-  const now = Date.now();
-  if (info.expiresAt) {
-    c.warn(name, title, detail, `${reconnect} for a Page token that does not expire`);
-  } else if (info.dataAccessExpiresAt && info.dataAccessExpiresAt.getTime() - now < SOON_MS) {
-    c.warn(name, title, detail, `data access ${info.dataAccessExpiresAt.getTime() < now ? 'has ended' : 'ends soon'}: ${reconnect} to renew it`);
-  } else {
-    c.pass(name, title, detail);
-  }
+  checkTokenExpiry(c, info);
   return info;
 }
 
+/** A token that expires, or whose data access ends within a week, is a warning. */
+function checkTokenExpiry(c: Checklist, info: TokenInfo): void {
+  const detail = `valid Page token; expires: ${formatExpiry(info.expiresAt)}; data access until: ${info.dataAccessExpiresAt ? info.dataAccessExpiresAt.toISOString() : 'not reported'}`;
+  const now = Date.now();
+  if (info.expiresAt) {
+    c.warn(CHECK.token, detail, `${RECONNECT} for a Page token that does not expire`);
+  } else if (info.dataAccessExpiresAt && info.dataAccessExpiresAt.getTime() - now < SOON_MS) {
+    c.warn(CHECK.token, detail, `data access ${info.dataAccessExpiresAt.getTime() < now ? 'has ended' : 'ends soon'}: ${RECONNECT} to renew it`);
+  } else {
+    c.pass(CHECK.token, detail);
+  }
+}
+
 function checkPermissions(c: Checklist, page: PageConfig, info: TokenInfo): void {
-  const title = 'permissions for this Page';
   const pageId = page.pageId;
   const missing = missingPagePermissions(info, pageId);
   if (missing.length === 0) {
-    c.pass('facebook.permissions', title, 'pages_show_list, pages_read_engagement, pages_read_user_content, pages_manage_engagement granted for this Page');
+    c.pass(CHECK.permissions, 'pages_show_list, pages_read_engagement, pages_read_user_content, pages_manage_engagement granted for this Page');
     return;
   }
   const described = missing.map((m) => describeMissing(m, pageId, 'stored'));
-  c.fail('facebook.permissions', title, 'credentials', described.map((d) => d.problem).join('; '), [...new Set(described.map((d) => d.fix))].join('; '));
+  c.fail(CHECK.permissions, 'credentials', described.map((d) => d.problem).join('; '), [...new Set(described.map((d) => d.fix))].join('; '));
 }
 
 async function checkPage(c: Checklist, config: Config, page: PageConfig, token: string): Promise<void> {
-  const title = 'Page reachable';
   try {
     const fb = makeGraphClient(config, token, undefined, page.pageId);
     let latest: { id: string; createdTime: string } | undefined;
@@ -297,9 +374,9 @@ async function checkPage(c: Checklist, config: Config, page: PageConfig, token: 
       latest = posts[0];
       break;
     }
-    c.pass('facebook.page', title, latest ? `read the feed of Page ${page.pageId} (latest post ${latest.id}, ${latest.createdTime})` : `read the feed of Page ${page.pageId} (no posts yet)`);
+    c.pass(CHECK.page, latest ? `read the feed of Page ${page.pageId} (latest post ${latest.id}, ${latest.createdTime})` : `read the feed of Page ${page.pageId} (no posts yet)`);
   } catch (error) {
-    c.failFrom('facebook.page', title, error, {
+    c.failFrom(CHECK.page, error, {
       credentials: 'run `fbsync reconnect` (the token may not read this Page)',
       config: `check ${pageIdKey(page)} (the numeric id in the Page\'s About → Page transparency) and facebook.graphUrl`,
     });
@@ -311,61 +388,46 @@ async function checkPlanfix(c: Checklist, config: Config): Promise<void> {
   const tokenFix = 'check planfix.token: a REST API token from Account management → API access → REST API, whose employee is active';
   try {
     await pf.ping();
-    c.pass('planfix.token', 'Planfix token', `accepted by ${config.planfix.url}`);
+    c.pass(CHECK.planfixToken, `accepted by ${config.planfix.url}`);
   } catch (error) {
-    c.failFrom('planfix.token', 'Planfix token', error, { credentials: tokenFix, config: 'check planfix.url (the account address, e.g. https://example.planfix.com, without /rest)' });
-    for (const [name, title] of PLANFIX_DEPENDENT) c.skip(name, title, 'a working Planfix token');
+    c.failFrom(CHECK.planfixToken, error, { credentials: tokenFix, config: 'check planfix.url (the account address, e.g. https://example.planfix.com, without /rest)' });
+    for (const step of PLANFIX_STEPS) c.skip(step.check, 'a working Planfix token');
     return;
   }
-
-  await checkTemplate(c, 'planfix.taskTemplate', 'task template', 'planfix.taskTemplateId', config.planfix.taskTemplateId, () => pf.listTaskTemplates(), tokenFix);
-  // Several Pages: a Page with its own task template has it checked too.
-  for (const page of config.pages.filter((p) => p.taskTemplateId !== config.planfix.taskTemplateId)) {
-    await checkTemplate(c, `planfix.taskTemplate[${page.pageId}]`, 'task template', `${page.key}.taskTemplateId`, page.taskTemplateId, () => pf.listTaskTemplates(), tokenFix);
-  }
-  await checkTemplate(c, 'planfix.contactTemplate', 'contact template', 'planfix.contactTemplateId', config.planfix.contactTemplateId, () => pf.listContactTemplates(), tokenFix);
-  await checkField(c, 'planfix.fields.taskPostId', 'task', 'planfix.fields.taskPostId', config.planfix.fields.taskPostId, () => pf.listCustomFields('task'), tokenFix);
-  await checkField(c, 'planfix.fields.contactFacebookId', 'contact', 'planfix.fields.contactFacebookId', config.planfix.fields.contactFacebookId, () => pf.listCustomFields('contact'), tokenFix);
+  await runSteps(PLANFIX_STEPS, c, config, { pf, tokenFix });
 }
-
-const PLANFIX_DEPENDENT = [
-  ['planfix.taskTemplate', 'task template'],
-  ['planfix.contactTemplate', 'contact template'],
-  ['planfix.fields.taskPostId', 'task field for the post id'],
-  ['planfix.fields.contactFacebookId', 'contact field for the Facebook id'],
-] as const;
 
 const listed = <T extends { id: number; name: string }>(items: T[], describe: (t: T) => string = (t) => `${t.id} «${t.name}»`) =>
   items.length === 0 ? 'none' : items.slice(0, 12).map(describe).join(', ') + (items.length > 12 ? `, … (${items.length} in all)` : '');
 
-async function checkTemplate(c: Checklist, name: string, noun: string, key: string, id: number, list: () => Promise<PfTemplate[]>, tokenFix: string): Promise<void> {
+/** The check's title is the noun: "task template", "contact template". */
+async function checkTemplate(c: Checklist, check: Check, key: string, id: number, list: () => Promise<PfTemplate[]>, tokenFix: string): Promise<void> {
+  const noun = check.title;
   let templates: PfTemplate[];
   try {
     templates = await list();
   } catch (error) {
-    c.failFrom(name, noun, error, { credentials: `${tokenFix}; it needs to read ${noun}s` });
+    c.failFrom(check, error, { credentials: `${tokenFix}; it needs to read ${noun}s` });
     return;
   }
   const found = templates.find((t) => t.id === id);
-  if (found) c.pass(name, noun, `${key} ${id} «${found.name}» exists`);
-  else c.fail(name, noun, 'config', `Planfix has no ${noun} ${id} (${key})`, `set ${key} to one of the account's ${noun}s: ${listed(templates)}`);
+  if (found) c.pass(check, `${key} ${id} «${found.name}» exists`);
+  else c.fail(check, 'config', `Planfix has no ${noun} ${id} (${key})`, `set ${key} to one of the account's ${noun}s: ${listed(templates)}`);
 }
 
-async function checkField(c: Checklist, name: string, kind: 'task' | 'contact', key: string, id: number, list: () => Promise<PfCustomField[]>, tokenFix: string): Promise<void> {
-  const title = kind === 'task' ? 'task field for the post id' : 'contact field for the Facebook id';
+async function checkField(c: Checklist, check: Check, kind: 'task' | 'contact', key: string, id: number, list: () => Promise<PfCustomField[]>, tokenFix: string): Promise<void> {
   let fields: PfCustomField[];
   try {
     fields = await list();
   } catch (error) {
-    c.failFrom(name, title, error, { credentials: `${tokenFix}; it needs to read custom fields` });
+    c.failFrom(check, error, { credentials: `${tokenFix}; it needs to read custom fields` });
     return;
   }
   const found = fields.find((f) => f.id === id);
   const lines = fields.filter((f) => f.type === LINE_TYPE);
   if (!found) {
     c.fail(
-      name,
-      title,
+      check,
       'config',
       `Planfix has no ${kind} custom field ${id} (${key})`,
       lines.length > 0
@@ -374,9 +436,9 @@ async function checkField(c: Checklist, name: string, kind: 'task' | 'contact', 
     );
   } else if (found.type !== LINE_TYPE) {
     const instead = lines.length > 0 ? `use one of ${listed(lines)}, or create one` : `create one, add it to the ${kind} template and set ${key} to its id`;
-    c.warn(name, title, `${key} ${id} «${found.name}» exists but is of type ${found.type}, not Line (0)`, `fbsync finds ${kind}s by this field's exact text, which needs a Line field: ${instead}`);
+    c.warn(check, `${key} ${id} «${found.name}» exists but is of type ${found.type}, not Line (0)`, `fbsync finds ${kind}s by this field's exact text, which needs a Line field: ${instead}`);
   } else {
-    c.pass(name, title, `${key} ${id} «${found.name}» exists (Line)`);
+    c.pass(check, `${key} ${id} «${found.name}» exists (Line)`);
   }
 }
 

@@ -19,9 +19,10 @@ import { registerSecret } from '../http/secrets.js';
 import { StoreLock } from '../store/lock.js';
 import { Store } from '../store/store.js';
 import { makePlanfixClient, tokenMetaKeys } from '../sync/session.js';
+import { MINUTE_MS, SECOND_MS } from '../time.js';
 import { EXIT, exitCodeOf } from './exit-codes.js';
 import { type TokenRoute, describeMissing, formatExpiry, makeOAuthClient, storedTokenInfo } from './facebook-token.js';
-import { startCallbackServer } from './oauth-callback.js';
+import { type CallbackAnswer, startCallbackServer } from './oauth-callback.js';
 import { paintFor } from './colour.js';
 import type { Output } from './output.js';
 import { readSecretLine } from './prompt.js';
@@ -73,23 +74,9 @@ async function connect(config: Config, oauth: OAuthClient, userToken: string, ro
   if (!userInfo.isValid) {
     throw new AuthError('facebook', `Facebook says the new user token is not valid (${userInfo.error?.message ?? 'no reason given'}). Run \`fbsync reconnect\` again.`);
   }
-  const several = config.pages.length > 1;
-  const granted: Granted[] = [];
-  const notGranted: { page: PageConfig; problem: string }[] = [];
-  for (const page of config.pages) {
-    let got: Granted | MissingPermission[];
-    try {
-      got = await grantPage(oauth, long.accessToken, userInfo, page);
-    } catch (error) {
-      // One Page the login cannot manage must not cost the others their tokens.
-      if (!several || !(error instanceof RemoteError) || error instanceof NetworkError) throw error;
-      notGranted.push({ page, problem: (error as Error).message });
-      continue;
-    }
-    if (!Array.isArray(got)) granted.push(got);
-    else if (!several) return reportMissing(got, page.pageId, route, output);
-    else notGranted.push({ page, problem: got.map((m) => describeMissing(m, page.pageId, route).problem).join('; ') });
-  }
+  const grants = await grantPages(config, oauth, long.accessToken, userInfo, route, output);
+  if (typeof grants === 'number') return grants;
+  const { granted, notGranted } = grants;
   if (granted.length === 0) {
     output.err('fbsync: Facebook gave no token for any configured Page; nothing was stored.');
     for (const n of notGranted) output.err(`  ${paintFor(process.stderr).bad('✗')} Page ${n.page.pageId}: ${n.problem}`);
@@ -97,29 +84,11 @@ async function connect(config: Config, oauth: OAuthClient, userToken: string, ro
   }
 
   // Planfix next; a refusal there does not undo a good Facebook login: the Page token is stored anyway.
-  let planfixProblem: unknown;
-  try {
-    await makePlanfixClient(config).ping();
-  } catch (error) {
-    if (!(error instanceof RemoteError) && !(error instanceof ConfigError)) throw error;
-    planfixProblem = error;
-  }
-
+  const planfixProblem = await planfixRefusal(config);
   const locked = storeTokens(config, granted, output);
   if (locked !== undefined) return locked;
 
-  for (const { page, token, info } of granted) {
-    const pageName = token.name ? `"${token.name}" (${token.id})` : token.id;
-    output.out(`Connected the Facebook Page ${pageName}.`);
-    output.out(`  Page token:   stored in ${config.store.path}; expires: ${formatExpiry(info.expiresAt)}; data access until: ${formatExpiry(info.dataAccessExpiresAt)}`);
-    output.out(`  Permissions:  ${REQUIRED_PAGE_PERMISSIONS.join(', ')} — all granted for this Page`);
-    if (info.expiresAt) {
-      output.err(`${paintFor(process.stderr).warn('warning:')} the token of Page ${page.pageId} expires at ${info.expiresAt.toISOString()}; Facebook normally gives a Page token that never expires — run \`fbsync reconnect\` again if it keeps happening.`);
-    }
-    if (page.pageAccessToken) {
-      output.out(`  Note:         ${tokenKey(page)} in the configuration is no longer used (the stored token wins); you may remove it.`);
-    }
-  }
+  printConnected(config, granted, output);
   for (const n of notGranted) {
     output.err(`fbsync: no token for Page ${n.page.pageId} (${n.page.key}): ${n.problem}`);
     output.err(`  fix: run \`fbsync reconnect\` again logged in as someone with a role on Page ${n.page.pageId}, and select it where Facebook asks which Pages fbsync may use`);
@@ -133,6 +102,71 @@ async function connect(config: Config, oauth: OAuthClient, userToken: string, ro
   if (notGranted.length > 0) return EXIT.credentials;
   output.out('Next: `fbsync doctor` checks the rest of the setup; then `fbsync run`.');
   return EXIT.ok;
+}
+
+interface NotGranted {
+  page: PageConfig;
+  problem: string;
+}
+
+/**
+ * The Page token of each configured Page. With one Page, a missing permission is reported here
+ * (the exit code is returned); with several, a Page that cannot be granted is listed in
+ * `notGranted` and the others go on.
+ */
+async function grantPages(
+  config: Config,
+  oauth: OAuthClient,
+  userToken: string,
+  userInfo: TokenInfo,
+  route: TokenRoute,
+  output: Output,
+): Promise<{ granted: Granted[]; notGranted: NotGranted[] } | number> {
+  const several = config.pages.length > 1;
+  const granted: Granted[] = [];
+  const notGranted: NotGranted[] = [];
+  for (const page of config.pages) {
+    let got: Granted | MissingPermission[];
+    try {
+      got = await grantPage(oauth, userToken, userInfo, page);
+    } catch (error) {
+      // One Page the login cannot manage must not cost the others their tokens.
+      if (!several || !(error instanceof RemoteError) || error instanceof NetworkError) throw error;
+      notGranted.push({ page, problem: (error as Error).message });
+      continue;
+    }
+    if (!Array.isArray(got)) granted.push(got);
+    else if (!several) return reportMissing(got, page.pageId, route, output);
+    else notGranted.push({ page, problem: got.map((m) => describeMissing(m, page.pageId, route).problem).join('; ') });
+  }
+  return { granted, notGranted };
+}
+
+/** Planfix's refusal of its token (or configuration), if any; other errors are thrown. */
+async function planfixRefusal(config: Config): Promise<unknown> {
+  try {
+    await makePlanfixClient(config).ping();
+    return undefined;
+  } catch (error) {
+    if (!(error instanceof RemoteError) && !(error instanceof ConfigError)) throw error;
+    return error;
+  }
+}
+
+/** What was stored, per Page: its name, token expiry and permissions. */
+function printConnected(config: Config, granted: Granted[], output: Output): void {
+  for (const { page, token, info } of granted) {
+    const pageName = token.name ? `"${token.name}" (${token.id})` : token.id;
+    output.out(`Connected the Facebook Page ${pageName}.`);
+    output.out(`  Page token:   stored in ${config.store.path}; expires: ${formatExpiry(info.expiresAt)}; data access until: ${formatExpiry(info.dataAccessExpiresAt)}`);
+    output.out(`  Permissions:  ${REQUIRED_PAGE_PERMISSIONS.join(', ')} — all granted for this Page`);
+    if (info.expiresAt) {
+      output.err(`${paintFor(process.stderr).warn('warning:')} the token of Page ${page.pageId} expires at ${info.expiresAt.toISOString()}; Facebook normally gives a Page token that never expires — run \`fbsync reconnect\` again if it keeps happening.`);
+    }
+    if (page.pageAccessToken) {
+      output.out(`  Note:         ${tokenKey(page)} in the configuration is no longer used (the stored token wins); you may remove it.`);
+    }
+  }
 }
 
 interface Granted {
@@ -226,44 +260,57 @@ async function loginThroughBrowser(config: Config, oauth: OAuthClient, options: 
       rerequest: true,
     });
     const timeoutMs = oauthTimeoutMs();
-    output.out(`Open this address in a browser and log in with Facebook; select ${config.pages.length > 1 ? `Pages ${config.pages.map((p) => p.pageId).join(', ')}` : `Page ${config.pages[0]!.pageId}`} and keep every permission ticked:`);
-    output.out('');
-    output.out(`  ${url}`);
-    output.out('');
-    output.out(`Waiting for the login to come back to ${server.redirectUri} (up to ${formatDuration(timeoutMs)}; Ctrl-C to give up).`);
-    output.out(
-      options.port
-        ? `(An app in Live mode must list ${server.redirectUri} under "Valid OAuth Redirect URIs" in its Facebook Login settings.)`
-        : '(An app in Live mode accepts only listed addresses: add e.g. http://localhost:8765/callback under "Valid OAuth Redirect URIs" in its Facebook Login settings and run `fbsync reconnect --port 8765`.)',
-    );
+    printLoginInstructions(config, url, server.redirectUri, Boolean(options.port), timeoutMs, output);
     if (!options.noBrowser && process.stdout.isTTY) openBrowser(url);
 
     const answer = await server.wait(timeoutMs);
-    switch (answer.kind) {
-      case 'timeout':
-        output.err(`fbsync: no login came back within ${formatDuration(timeoutMs)}; nothing was stored. Run \`fbsync reconnect\` again (or paste a token: \`fbsync reconnect --token -\`).`);
-        return EXIT.credentials;
-      case 'denied':
-        output.err(
-          `fbsync: the Facebook login was cancelled or the permissions were declined${answer.description ? ` (${answer.description})` : ''}; nothing was stored.\n` +
-            `  fbsync needs ${REQUIRED_PAGE_PERMISSIONS.join(', ')} on ${config.pages.length > 1 ? `Pages ${config.pages.map((p) => p.pageId).join(', ')}` : `Page ${config.pages[0]!.pageId}`}. Run \`fbsync reconnect\` again, choose Continue, select the Page and leave every permission ticked.`,
-        );
-        return EXIT.credentials;
-      case 'error':
-        output.err(
-          `fbsync: Facebook answered the login with an error: ${answer.error}${answer.reason ? ` (${answer.reason})` : ''}${answer.description ? `: ${answer.description}` : ''}; nothing was stored. ` +
-            'Check facebook.appId and the app\'s Facebook Login settings, then run `fbsync reconnect` again.',
-        );
-        return EXIT.credentials;
-      case 'code': {
-        output.out('Login received; checking the token…');
-        // redirect_uri byte-identical to the dialog's.
-        const grant = await oauth.exchangeCode({ code: answer.code, redirectUri: server.redirectUri });
-        return grant.accessToken;
-      }
+    if (answer.kind !== 'code') {
+      output.err(unsuccessfulLogin(answer, config, timeoutMs));
+      return EXIT.credentials;
     }
+    output.out('Login received; checking the token…');
+    // redirect_uri byte-identical to the dialog's.
+    const grant = await oauth.exchangeCode({ code: answer.code, redirectUri: server.redirectUri });
+    return grant.accessToken;
   } finally {
     await server.close();
+  }
+}
+
+/** "Page 1048…" or "Pages 1048…, 2048…": what the login must select. */
+function pagesNamed(config: Config): string {
+  return config.pages.length > 1 ? `Pages ${config.pages.map((p) => p.pageId).join(', ')}` : `Page ${config.pages[0]!.pageId}`;
+}
+
+/** The address to open, where the login comes back, and (`fixedPort`) what an app in Live mode must list. */
+function printLoginInstructions(config: Config, url: string, redirectUri: string, fixedPort: boolean, timeoutMs: number, output: Output): void {
+  output.out(`Open this address in a browser and log in with Facebook; select ${pagesNamed(config)} and keep every permission ticked:`);
+  output.out('');
+  output.out(`  ${url}`);
+  output.out('');
+  output.out(`Waiting for the login to come back to ${redirectUri} (up to ${formatDuration(timeoutMs)}; Ctrl-C to give up).`);
+  output.out(
+    fixedPort
+      ? `(An app in Live mode must list ${redirectUri} under "Valid OAuth Redirect URIs" in its Facebook Login settings.)`
+      : '(An app in Live mode accepts only listed addresses: add e.g. http://localhost:8765/callback under "Valid OAuth Redirect URIs" in its Facebook Login settings and run `fbsync reconnect --port 8765`.)',
+  );
+}
+
+/** The message for a login that brought no code back: it timed out, was declined, or Facebook answered with an error. */
+function unsuccessfulLogin(answer: Exclude<CallbackAnswer, { kind: 'code' }>, config: Config, timeoutMs: number): string {
+  switch (answer.kind) {
+    case 'timeout':
+      return `fbsync: no login came back within ${formatDuration(timeoutMs)}; nothing was stored. Run \`fbsync reconnect\` again (or paste a token: \`fbsync reconnect --token -\`).`;
+    case 'denied':
+      return (
+        `fbsync: the Facebook login was cancelled or the permissions were declined${answer.description ? ` (${answer.description})` : ''}; nothing was stored.\n` +
+        `  fbsync needs ${REQUIRED_PAGE_PERMISSIONS.join(', ')} on ${pagesNamed(config)}. Run \`fbsync reconnect\` again, choose Continue, select the Page and leave every permission ticked.`
+      );
+    case 'error':
+      return (
+        `fbsync: Facebook answered the login with an error: ${answer.error}${answer.reason ? ` (${answer.reason})` : ''}${answer.description ? `: ${answer.description}` : ''}; nothing was stored. ` +
+        'Check facebook.appId and the app\'s Facebook Login settings, then run `fbsync reconnect` again.'
+      );
   }
 }
 
@@ -273,7 +320,7 @@ function oauthTimeoutMs(): number {
 }
 
 function formatDuration(ms: number): string {
-  return ms >= 60_000 ? `${Math.round(ms / 60_000)} min` : `${Math.max(1, Math.round(ms / 1000))} s`;
+  return ms >= MINUTE_MS ? `${Math.round(ms / MINUTE_MS)} min` : `${Math.max(1, Math.round(ms / SECOND_MS))} s`;
 }
 
 /** Best effort: a missing opener or a headless machine is fine, the address is printed. */

@@ -8,9 +8,10 @@ import { pageThrottledUntil, throttledUntil } from '../sync/outcome.js';
 import type { Output } from './output.js';
 import { result } from './result.js';
 import { plural } from './summary.js';
+import { MINUTE_MS } from '../time.js';
 
 function minutes(ms: number): string {
-  const m = Math.max(1, Math.round(ms / 60_000));
+  const m = Math.max(1, Math.round(ms / MINUTE_MS));
   return m < 90 ? `${m} min` : `${Math.floor(m / 60)} h ${m % 60} min`;
 }
 
@@ -81,40 +82,64 @@ function tokenLine(t: TokenStatus): string {
 
 export async function statusCommand(config: Config, options: { json?: boolean }, output: Output): Promise<number> {
   const s = readStatus(config);
-  if (options.json) {
-    output.json(result(EXIT.ok, { ...s }));
-    return EXIT.ok;
-  }
-  const summary = s.lastRun?.summary as { effects?: Record<string, number>; requests?: Record<string, number> } | null;
-  output.out(`store:        ${s.store}`);
-  output.out(`last run:     ${s.lastRun ? `${s.lastRun.command} at ${s.lastRun.finishedAt ?? s.lastRun.startedAt}, exit ${s.lastRun.exitCode ?? '(did not finish)'}` : 'never'}`);
-  if (summary?.effects) output.out(`              ${Object.entries(summary.effects).map(([k, v]) => `${k} ${v}`).join(', ') || 'nothing changed'}`);
-  output.out(`last success: ${s.lastSuccessfulRun?.finishedAt ?? 'never'}`);
-  output.out(`counts:       ${Object.entries(s.counts).map(([k, v]) => `${v} ${k}`).join(', ')}`);
-  for (const [name, value] of Object.entries(s.cursors)) output.out(`cursor:       ${name} = ${value}`);
-  if (s.pages.length === 0) output.out(`page token:   ${tokenLine(s.token)}`);
-  for (const p of s.pages) {
-    output.out(`page ${p.pageId}:`);
-    output.out(`  token:      ${tokenLine(p.token)}`);
-    output.out(`  counts:     ${Object.entries(p.counts).map(([k, v]) => `${v} ${k}`).join(', ')}`);
-    if (p.throttledUntil) output.out(`  throttled:  until ${p.throttledUntil} (this Page's own Facebook limit; the other Pages go on)`);
-  }
-  for (const side of ['facebook', 'planfix'] as const) {
-    const until = s.throttledUntil[side];
-    if (until) output.out(`throttled:    ${side} until ${until} (in ${minutes(Date.parse(until) - Date.now())}; the runs until then wait quietly)`);
-  }
-  if (s.contactLimit) {
-    const { reachedAt, liftedAt, comments, since, last } = s.contactLimit;
-    const filed = since ? `${plural(comments, 'comment')} filed under "${CONTACT_LIMIT_AUTHOR.name}" since ${since} (last ${last})` : `no comment filed under "${CONTACT_LIMIT_AUTHOR.name}" yet`;
-    output.out(
-      liftedAt
-        ? `contact limit: lifted at ${liftedAt} (reached at ${reachedAt}); ${filed}`
-        : `contact limit: Planfix's plan allows no more contacts (since ${reachedAt}); ${filed} — upgrade the plan or delete contacts`,
-    );
-  }
-  output.out(`waiting:      ${plural(s.waiting.length, 'item')} to retry`);
-  for (const w of s.waiting.slice(0, 20)) output.out(`  ${w.key} (${w.state}, ${plural(w.attempts, 'attempt')}): ${w.lastError ?? ''}`);
-  output.out(`parked:       ${plural(s.parked.length, 'item')} refused for good`);
-  for (const p of s.parked.slice(0, 20)) output.out(`  ${p.key}: ${p.lastError ?? ''}`);
+  if (options.json) output.json(result(EXIT.ok, { ...s }));
+  else for (const section of STATUS_SECTIONS) for (const line of section(s)) output.out(line);
   return EXIT.ok;
+}
+
+/** `3 posts, 5 comments`. */
+const countsText = (counts: Record<string, number>) => Object.entries(counts).map(([k, v]) => `${v} ${k}`).join(', ');
+
+/** The text of `fbsync status`, section by section, in this order. */
+const STATUS_SECTIONS: readonly ((s: StatusReport) => string[])[] = [runLines, pageLines, throttleLines, contactLimitLines, queueLines];
+
+function runLines(s: StatusReport): string[] {
+  const summary = s.lastRun?.summary as { effects?: Record<string, number>; requests?: Record<string, number> } | null;
+  return [
+    `store:        ${s.store}`,
+    `last run:     ${s.lastRun ? `${s.lastRun.command} at ${s.lastRun.finishedAt ?? s.lastRun.startedAt}, exit ${s.lastRun.exitCode ?? '(did not finish)'}` : 'never'}`,
+    ...(summary?.effects ? [`              ${Object.entries(summary.effects).map(([k, v]) => `${k} ${v}`).join(', ') || 'nothing changed'}`] : []),
+    `last success: ${s.lastSuccessfulRun?.finishedAt ?? 'never'}`,
+    `counts:       ${countsText(s.counts)}`,
+    ...Object.entries(s.cursors).map(([name, value]) => `cursor:       ${name} = ${value}`),
+  ];
+}
+
+/** The single-Page form: one token line; several Pages: a block per Page. */
+function pageLines(s: StatusReport): string[] {
+  if (s.pages.length === 0) return [`page token:   ${tokenLine(s.token)}`];
+  return s.pages.flatMap((p) => [
+    `page ${p.pageId}:`,
+    `  token:      ${tokenLine(p.token)}`,
+    `  counts:     ${countsText(p.counts)}`,
+    ...(p.throttledUntil ? [`  throttled:  until ${p.throttledUntil} (this Page's own Facebook limit; the other Pages go on)`] : []),
+  ]);
+}
+
+function throttleLines(s: StatusReport): string[] {
+  return (['facebook', 'planfix'] as const).flatMap((side) => {
+    const until = s.throttledUntil[side];
+    return until ? [`throttled:    ${side} until ${until} (in ${minutes(Date.parse(until) - Date.now())}; the runs until then wait quietly)`] : [];
+  });
+}
+
+function contactLimitLines(s: StatusReport): string[] {
+  if (!s.contactLimit) return [];
+  const { reachedAt, liftedAt, comments, since, last } = s.contactLimit;
+  const filed = since ? `${plural(comments, 'comment')} filed under "${CONTACT_LIMIT_AUTHOR.name}" since ${since} (last ${last})` : `no comment filed under "${CONTACT_LIMIT_AUTHOR.name}" yet`;
+  return [
+    liftedAt
+      ? `contact limit: lifted at ${liftedAt} (reached at ${reachedAt}); ${filed}`
+      : `contact limit: Planfix's plan allows no more contacts (since ${reachedAt}); ${filed} — upgrade the plan or delete contacts`,
+  ];
+}
+
+/** The journal's items waiting for a retry and those refused for good, the first 20 of each. */
+function queueLines(s: StatusReport): string[] {
+  return [
+    `waiting:      ${plural(s.waiting.length, 'item')} to retry`,
+    ...s.waiting.slice(0, 20).map((w) => `  ${w.key} (${w.state}, ${plural(w.attempts, 'attempt')}): ${w.lastError ?? ''}`),
+    `parked:       ${plural(s.parked.length, 'item')} refused for good`,
+    ...s.parked.slice(0, 20).map((p) => `  ${p.key}: ${p.lastError ?? ''}`),
+  ];
 }

@@ -14,7 +14,7 @@ import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { cosmiconfig, type Loader } from 'cosmiconfig';
-import { LineCounter, parseDocument } from 'yaml';
+import { LineCounter, parseDocument, type YAMLError } from 'yaml';
 import { ConfigError } from '../errors.js';
 import { registerSecret } from '../http/secrets.js';
 import { formatPath, substituteEnv } from './env.js';
@@ -79,34 +79,42 @@ export function resolveConfig(raw: unknown, filepath: string, env: NodeJS.Proces
     throw new ConfigError(`${filepath}: the file is empty; run \`fbsync init --config ${filepath}\` (after removing it), or copy ${EXAMPLE_CONFIG_PATH} and fill it in`);
   }
   const substituted = substituteEnv(raw, env);
-  // A reference inside an unknown key is reported as the unknown key only.
-  const envProblems: Problem[] = substituted.problems
-    .filter((p) => isKnownPath(p.path))
-    .map((p) => ({ key: formatPath(p.path), message: p.message }));
+  const envProblems = envProblemsOf(substituted.problems);
   const unresolved = new Set(envProblems.map((p) => p.key));
+  registerSecrets(substituted.value, unresolved);
 
-  // Registered before validation, so even a message about another key can never carry them.
+  const result = configSchema.safeParse(substituted.value);
+  // A key whose `${NAME}` did not resolve is reported once, as that.
+  const problems = [
+    ...envProblems,
+    ...[...pageFormProblems(substituted.value), ...(result.success ? [] : describeIssues(result.error.issues, substituted.value, substituted.sources))].filter((p) => !unresolved.has(p.key)),
+  ];
+  if (problems.length > 0 || !result.success) {
+    throw new ConfigError(problems.map((p) => p.message).join('\n'), problems[0]?.key || undefined);
+  }
+  return assemble(result.data, filepath);
+}
+
+/** A reference inside an unknown key is reported as the unknown key only. */
+function envProblemsOf(problems: ReturnType<typeof substituteEnv>['problems']): Problem[] {
+  return problems.filter((p) => isKnownPath(p.path)).map((p) => ({ key: formatPath(p.path), message: p.message }));
+}
+
+/** Registered before validation, so even a message about another key can never carry them. */
+function registerSecrets(tree: unknown, unresolved: ReadonlySet<string>): void {
   for (const key of SECRET_KEYS) {
     if (unresolved.has(key)) continue;
-    for (const value of valuesAt(substituted.value, key.split('.'))) {
+    for (const value of valuesAt(tree, key.split('.'))) {
       if (typeof value === 'string') {
         registerSecret(value);
         registerSecret(value.trim());
       }
     }
   }
+}
 
-  const result = configSchema.safeParse(substituted.value);
-  const problems = [...envProblems, ...pageFormProblems(substituted.value).filter((p) => !unresolved.has(p.key))];
-  if (!result.success) {
-    const issues = describeIssues(result.error.issues, substituted.value, substituted.sources);
-    problems.push(...issues.filter((p) => !unresolved.has(p.key)));
-  }
-  if (problems.length > 0 || !result.success) {
-    throw new ConfigError(problems.map((p) => p.message).join('\n'), problems[0]?.key || undefined);
-  }
-
-  const c = result.data;
+/** The validated file as the Config the commands read: one list of Pages, the store path resolved. */
+function assemble(c: ParsedConfig, filepath: string): Config {
   const { pageId: _pageId, pageAccessToken: _token, pages: _pages, ...facebook } = c.facebook;
   return { ...c, facebook, pages: pagesOf(c), store: { ...c.store, path: resolveStorePath(c.store.path, filepath) }, filepath };
 }
@@ -117,20 +125,24 @@ export function resolveConfig(raw: unknown, filepath: string, env: NodeJS.Proces
  * Read from the file's tree, so it is reported beside the schema's problems, in the file's order.
  */
 function pageFormProblems(tree: unknown): Problem[] {
-  const facebook = tree && typeof tree === 'object' ? (tree as Record<string, unknown>).facebook : undefined;
+  const facebook = keyOf(tree, 'facebook');
   if (!facebook || typeof facebook !== 'object' || Array.isArray(facebook)) return [];
   const { pageId, pageAccessToken, pages } = facebook as Record<string, unknown>;
   if (pages === undefined) return pageId === undefined ? [{ key: 'facebook.pageId', message: requiredMessage('facebook.pageId') }] : [];
+  const mixed = Object.entries({ pageId, pageAccessToken })
+    .filter(([, value]) => value !== undefined)
+    .map(([key]) => ({ key: `facebook.${key}`, message: `facebook.${key}: not together with facebook.pages — give the Pages either as facebook.pageId (one Page) or as the list facebook.pages` }));
+  if (!Array.isArray(pages)) return mixed;
+  const empty = pages.length === 0 ? [{ key: 'facebook.pages', message: 'facebook.pages: the list is empty; list at least one Page (- pageId: "…")' }] : [];
+  return [...mixed, ...empty, ...pagesListedTwice(pages)];
+}
+
+/** `facebook.pages[i].pageId` of every entry naming a Page an earlier entry names. */
+function pagesListedTwice(pages: unknown[]): Problem[] {
   const problems: Problem[] = [];
-  for (const [key, value] of [['pageId', pageId], ['pageAccessToken', pageAccessToken]] as const) {
-    if (value !== undefined) {
-      problems.push({ key: `facebook.${key}`, message: `facebook.${key}: not together with facebook.pages — give the Pages either as facebook.pageId (one Page) or as the list facebook.pages` });
-    }
-  }
-  if (Array.isArray(pages) && pages.length === 0) problems.push({ key: 'facebook.pages', message: 'facebook.pages: the list is empty; list at least one Page (- pageId: "…")' });
   const seen = new Map<string, number>();
-  (Array.isArray(pages) ? pages : []).forEach((p, i) => {
-    const id = p && typeof p === 'object' ? (p as Record<string, unknown>).pageId : undefined;
+  pages.forEach((p, i) => {
+    const id = keyOf(p, 'pageId');
     if (typeof id !== 'string' && typeof id !== 'number') return;
     const key = `facebook.pages[${i}].pageId`;
     const earlier = seen.get(String(id).trim());
@@ -138,6 +150,11 @@ function pageFormProblems(tree: unknown): Problem[] {
     else seen.set(String(id).trim(), i);
   });
   return problems;
+}
+
+/** `node[key]` when node is an object, else undefined. */
+function keyOf(node: unknown, key: string): unknown {
+  return node && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined;
 }
 
 /** Both forms as one list of Pages (pageFormProblems found none). */
@@ -188,14 +205,7 @@ export function parseConfigText(text: string, filepath: string): unknown {
   // prettyErrors off: its excerpt of the source line could show a secret written in the file.
   const doc = parseDocument(text, { intAsBigInt: true, prettyErrors: false, uniqueKeys: true, lineCounter });
   const errors = [...doc.errors, ...doc.warnings];
-  if (errors.length > 0) {
-    const lines = errors.slice(0, MAX_SYNTAX_ERRORS).map((e) => {
-      const { line, col } = lineCounter.linePos(e.pos[0]);
-      return `${filepath}:${line}:${col}: ${format} syntax error at line ${line}, column ${col}: ${e.message}`;
-    });
-    if (errors.length > MAX_SYNTAX_ERRORS) lines.push(`${filepath}: … and ${errors.length - MAX_SYNTAX_ERRORS} more`);
-    throw new ConfigError(lines.join('\n'));
-  }
+  if (errors.length > 0) throw new ConfigError(syntaxErrorLines(errors, filepath, format, lineCounter).join('\n'));
   let value: unknown;
   try {
     value = doc.toJS({ maxAliasCount: 100 });
@@ -203,6 +213,16 @@ export function parseConfigText(text: string, filepath: string): unknown {
     throw new ConfigError(`${filepath}: cannot read the ${format}: ${(err as Error).message}`);
   }
   return normalise(value);
+}
+
+/** One line per error, `file:line:col: …`, the first MAX_SYNTAX_ERRORS of them. */
+function syntaxErrorLines(errors: readonly YAMLError[], filepath: string, format: string, lineCounter: LineCounter): string[] {
+  const lines = errors.slice(0, MAX_SYNTAX_ERRORS).map((e) => {
+    const { line, col } = lineCounter.linePos(e.pos[0]);
+    return `${filepath}:${line}:${col}: ${format} syntax error at line ${line}, column ${col}: ${e.message}`;
+  });
+  if (errors.length > MAX_SYNTAX_ERRORS) lines.push(`${filepath}: … and ${errors.length - MAX_SYNTAX_ERRORS} more`);
+  return lines;
 }
 
 function normalise(value: unknown): unknown {
@@ -224,6 +244,11 @@ function isPackageJson(filepath: string): boolean {
   return path.basename(filepath) === 'package.json';
 }
 
+/** The "fbsync" key of a parsed package.json; undefined when it has none. */
+function packageSection(raw: unknown): unknown {
+  return keyOf(raw, MODULE_NAME);
+}
+
 async function readGiven(filepath: string): Promise<{ raw: unknown; filepath: string }> {
   let text: string;
   try {
@@ -231,13 +256,11 @@ async function readGiven(filepath: string): Promise<{ raw: unknown; filepath: st
   } catch (err) {
     throw new ConfigError(`cannot read configuration file ${filepath}: ${osReason(err)}`);
   }
-  let raw = parseConfigText(text, filepath);
-  if (isPackageJson(filepath)) {
-    const section = raw && typeof raw === 'object' ? (raw as Record<string, unknown>)[MODULE_NAME] : undefined;
-    if (section === undefined) throw new ConfigError(`${filepath}: there is no "${MODULE_NAME}" key in this package.json`);
-    raw = section;
-  }
-  return { raw, filepath };
+  const raw = parseConfigText(text, filepath);
+  if (!isPackageJson(filepath)) return { raw, filepath };
+  const section = packageSection(raw);
+  if (section === undefined) throw new ConfigError(`${filepath}: there is no "${MODULE_NAME}" key in this package.json`);
+  return { raw: section, filepath };
 }
 
 /** "ENOENT: no such file or directory, open '/x'" → "ENOENT: no such file or directory". */
@@ -256,44 +279,42 @@ type Wrapped = { [RAW]: unknown };
 const dataLoader: Loader = (filepath, content) => {
   const raw = parseConfigText(content, filepath);
   if (!isPackageJson(filepath)) return { [RAW]: raw } satisfies Wrapped;
-  const section = raw && typeof raw === 'object' ? (raw as Record<string, unknown>)[MODULE_NAME] : undefined;
+  const section = packageSection(raw);
   // No "fbsync" key: cosmiconfig moves on to the next place.
   return section === undefined ? {} : { [MODULE_NAME]: { [RAW]: section } satisfies Wrapped };
 };
 
-async function search(cwd: string): Promise<{ raw: unknown; filepath: string }> {
-  const explorer = cosmiconfig(MODULE_NAME, {
+const explorer = () =>
+  cosmiconfig(MODULE_NAME, {
     searchPlaces: [...SEARCH_PLACES],
     searchStrategy: 'none',
     // An empty fbsync.yaml is an error to report, not a reason to look elsewhere.
     ignoreEmptySearchPlaces: false,
     cache: false,
-    loaders: {
-      '.yaml': dataLoader,
-      '.yml': dataLoader,
-      '.json': dataLoader,
-      noExt: dataLoader,
-      ...Object.fromEntries([...CODE_EXTENSIONS].map((ext) => [ext, dataLoader])),
-    },
+    // Every extension searched goes through dataLoader, the code ones to be refused there.
+    loaders: Object.fromEntries(['.yaml', '.yml', '.json', 'noExt', ...CODE_EXTENSIONS].map((ext) => [ext, dataLoader])),
   });
-  let result: Awaited<ReturnType<typeof explorer.search>>;
+
+async function search(cwd: string): Promise<{ raw: unknown; filepath: string }> {
+  let result: Awaited<ReturnType<ReturnType<typeof explorer>['search']>>;
   try {
-    result = await explorer.search(cwd);
+    result = await explorer().search(cwd);
   } catch (err) {
     if (err instanceof ConfigError) throw err;
     const where = (err as { filepath?: string }).filepath ?? cwd;
     throw new ConfigError(`cannot read configuration ${where}: ${osReason(err)}`);
   }
-  if (!result) {
-    const places = SEARCH_PLACES.filter((p) => !CODE_EXTENSIONS.has(path.extname(p))).map((p) =>
-      p === 'package.json' ? 'a "fbsync" key in package.json' : p,
-    );
-    throw new ConfigError(
-      `no configuration file found in ${cwd} (looked for ${places.join(', ')}); ` +
-        `pass --config PATH or set FBSYNC_CONFIG, run \`fbsync init\` to write ${path.join(cwd, 'fbsync.yaml')}, or copy ${EXAMPLE_CONFIG_PATH} there and fill it in`,
-    );
-  }
+  if (!result) throw new ConfigError(notFoundMessage(cwd));
   const filepath = path.resolve(result.filepath);
   const raw = result.isEmpty ? undefined : (result.config as Wrapped)[RAW];
   return { raw, filepath };
+}
+
+/** Lists the places searched (not the code files, which are searched only to be refused) and the ways out. */
+function notFoundMessage(cwd: string): string {
+  const places = SEARCH_PLACES.filter((p) => !CODE_EXTENSIONS.has(path.extname(p))).map((p) => (p === 'package.json' ? 'a "fbsync" key in package.json' : p));
+  return (
+    `no configuration file found in ${cwd} (looked for ${places.join(', ')}); ` +
+    `pass --config PATH or set FBSYNC_CONFIG, run \`fbsync init\` to write ${path.join(cwd, 'fbsync.yaml')}, or copy ${EXAMPLE_CONFIG_PATH} there and fill it in`
+  );
 }

@@ -290,9 +290,8 @@ export function isKnownPath(path: KeyPath): boolean {
   return path.every((p, i) => typeof p === 'number' || OPTIONS.has(optionKey(path.slice(0, i + 1))));
 }
 
-/** "key: required (…)", as the schema says it for a missing required key. */
-export function requiredMessage(key: string): string {
-  const o = OPTIONS.get(key);
+/** "key: required (…)", as the schema says it for a missing required key; `o`, the key's option, for a key inside a list entry (`facebook.pages[0].pageId`). */
+export function requiredMessage(key: string, o = OPTIONS.get(key)): string {
   return `${key}: required${o?.required ? ` (${o.required})` : ''}`;
 }
 
@@ -343,35 +342,22 @@ export interface Problem {
  * never echoed; `sources` (from substituteEnv) names the variable a bad value came from.
  */
 export function describeIssues(issues: readonly z.core.$ZodIssue[], input: unknown, sources: Map<string, string[]>): Problem[] {
-  const problems: Problem[] = [];
-  for (const issue of issues) {
-    const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
-    const key = formatPath(path);
-    if (issue.code === 'unrecognized_keys') {
-      for (const k of issue.keys) problems.push({ key: formatPath([...path, k]), message: unknownKey(path, k) });
-      continue;
-    }
-    const o = OPTIONS.get(optionKey(path));
-    const value = valueAt(input, path);
-    if (key === '') {
-      problems.push({
-        key,
-        message: `the configuration must be a mapping of keys (facebook:, planfix:, store:, sync:), got ${describe(value, false)}`,
-      });
-      continue;
-    }
-    if (value === undefined) {
-      problems.push({ key, message: `${key}: required${o?.required ? ` (${o.required})` : ''}` });
-      continue;
-    }
-    const from = sources.get(key);
-    const note = from ? ` (from ${from.map((n) => `\${${n}}`).join(', ')})` : '';
-    if (issue.code === 'custom') {
-      problems.push({ key, message: `${key}: ${issue.message}${note}` });
-      continue;
-    }
-    problems.push({ key, message: `${key}: expected ${o?.expected ?? 'another value'}, got ${describe(value, !!o?.secret)}${note}` });
-  }
+  const problems = issues.flatMap((issue) => describeIssue(issue, input, sources));
   // Several checks of one value (e.g. "integer" and "positive" for -1.5) read as one line.
   return problems.filter((p, i) => problems.findIndex((q) => q.message === p.message) === i);
+}
+
+/** An unknown key (one problem per key), the file not a mapping, a key missing, a custom check, or a value of the wrong kind. */
+function describeIssue(issue: z.core.$ZodIssue, input: unknown, sources: Map<string, string[]>): Problem[] {
+  const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
+  const key = formatPath(path);
+  if (issue.code === 'unrecognized_keys') return issue.keys.map((k) => ({ key: formatPath([...path, k]), message: unknownKey(path, k) }));
+  const o = OPTIONS.get(optionKey(path));
+  const value = valueAt(input, path);
+  if (key === '') return [{ key, message: `the configuration must be a mapping of keys (facebook:, planfix:, store:, sync:), got ${describe(value, false)}` }];
+  if (value === undefined) return [{ key, message: requiredMessage(key, o) }];
+  const from = sources.get(key);
+  const note = from ? ` (from ${from.map((n) => `\${${n}}`).join(', ')})` : '';
+  if (issue.code === 'custom') return [{ key, message: `${key}: ${issue.message}${note}` }];
+  return [{ key, message: `${key}: expected ${o?.expected ?? 'another value'}, got ${describe(value, !!o?.secret)}${note}` }];
 }
