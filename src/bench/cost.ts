@@ -11,7 +11,7 @@ import { loadConfig } from '../config/load.js';
 import type { Simulator } from '../simulator/index.js';
 import { startSimulator } from '../simulator/index.js';
 import { runCycle } from '../sync/engine.js';
-import { openSession } from '../sync/session.js';
+import { openSession } from '../commands/session.js';
 import { DAY_MS, MINUTE_MS } from '../time.js';
 import { countKinds, facebookKind, planfixKind } from './analyse.js';
 import { makeWorkdir, type Workdir } from './cli.js';

@@ -5,7 +5,7 @@
 
 import { loadConfig } from '../config/load.js';
 import { runCycle } from '../sync/engine.js';
-import { openSession } from '../sync/session.js';
+import { openSession } from '../commands/session.js';
 
 const [configPath, cyclesArg, everyArg] = process.argv.slice(2);
 const cycles = Number(cyclesArg ?? 10_000);

@@ -9,7 +9,7 @@ import { Store } from '../store/store.js';
 import { runBackfill } from '../sync/backfill.js';
 import { DryRunPlanfix } from '../sync/dry-run.js';
 import { makeContext, type Sides } from '../sync/engine.js';
-import { makeGraphClient, makePlanfixClient, openSession, pageToken, storePageSizes } from '../sync/session.js';
+import { makeGraphClient, makePlanfixClient, openSession, pageToken, storePageSizes } from './session.js';
 import type { Output } from './output.js';
 import { formatOption, formatUtc } from './dates.js';
 import { EXIT } from './exit-codes.js';

@@ -18,7 +18,7 @@ import type { PfCustomField, PfTemplate, PlanfixClient } from '../planfix/planfi
 import { schemaVersion } from '../store/migrations.js';
 import { Store } from '../store/store.js';
 import { DAY_MS } from '../time.js';
-import { makeGraphClient, makePlanfixClient, tokenMetaKeys } from '../sync/session.js';
+import { makeGraphClient, makePlanfixClient, tokenMetaKeys } from './session.js';
 import { EXIT } from './exit-codes.js';
 import { describeMissing, formatExpiry, makeOAuthClient } from './facebook-token.js';
 import { paintFor } from './colour.js';

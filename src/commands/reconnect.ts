@@ -18,7 +18,7 @@ import { ConfigError, LockedError } from '../errors.js';
 import { registerSecret } from '../http/secrets.js';
 import { StoreLock } from '../store/lock.js';
 import { Store } from '../store/store.js';
-import { makePlanfixClient, tokenMetaKeys } from '../sync/session.js';
+import { makePlanfixClient, tokenMetaKeys } from './session.js';
 import { MINUTE_MS, SECOND_MS } from '../time.js';
 import { EXIT, exitCodeOf } from './exit-codes.js';
 import { type TokenRoute, describeMissing, formatExpiry, makeOAuthClient, storedTokenInfo } from './facebook-token.js';

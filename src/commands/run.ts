@@ -6,7 +6,7 @@ import { redact } from '../http/secrets.js';
 import { runCycle } from '../sync/engine.js';
 import { throttledUntil } from '../sync/outcome.js';
 import { RunReport } from '../sync/report.js';
-import { openSession, type Session } from '../sync/session.js';
+import { openSession, type Session } from './session.js';
 import { EXIT, exitCodeOf } from './exit-codes.js';
 import type { Output } from './output.js';
 import { describeError, type JsonResult } from './result.js';

@@ -1,6 +1,6 @@
 import { EXIT } from './exit-codes.js';
 import { type Config, isSinglePageForm, type PageConfig } from '../config/types.js';
-import { tokenMetaKeys } from '../sync/session.js';
+import { tokenMetaKeys } from './session.js';
 import { Store } from '../store/store.js';
 import { type ContactLimitUse, readContactLimitUse } from '../sync/contacts.js';
 import { CONTACT_LIMIT_AUTHOR } from '../sync/context.js';

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
 import { runCycle } from '../../src/sync/engine.js';
-import { openSession } from '../../src/sync/session.js';
+import { openSession } from '../../src/commands/session.js';
 import { type E2E, startE2E } from './harness.js';
 
 // An idle cycle must cost a small constant number of requests per side, not one per post or task:
