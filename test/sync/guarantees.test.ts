@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/errors.js';
 import { AuthError, NotFoundError, PermissionError, RefusedError, ThrottledError, TransientError } from '../../src/http/errors.js';
 import { clearSecrets, redact, registerSecret } from '../../src/http/secrets.js';
+import { planfixReserve } from '../../src/sync/engine.js';
 import { isSideStopper } from '../../src/sync/executor.js';
 
 // behaviour.md § Guarantees on plain data: secrets stay secret, rate limits end a side cleanly.
@@ -33,5 +34,13 @@ describe('rate limits respected: a throttled side ends cleanly for the run', () 
     expect(isSideStopper(new RefusedError('facebook', 'closed'))).toBe(false);
     expect(isSideStopper(new NotFoundError('planfix', 'gone'))).toBe(false);
     expect(isSideStopper(new TransientError('planfix', 'timeout', true))).toBe(false);
+  });
+});
+
+describe('rate limits respected: Planfix’s daily budget', () => {
+  it('sync.runShare: `run` stops starting writes while less than (1 − runShare) of planfix.dailyBudget is left', () => {
+    expect(planfixReserve({ planfixDailyBudget: 1000, runShare: 0.6 })).toBe(400);
+    expect(planfixReserve({ planfixDailyBudget: 1000, runShare: 1 })).toBe(0);
+    expect(planfixReserve({ planfixDailyBudget: undefined, runShare: 0.5 })).toBe(0);
   });
 });
