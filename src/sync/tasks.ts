@@ -1,10 +1,9 @@
 import type { FbPost } from '../facebook/types.js';
 import { NotFoundError, RefusedError } from '../http/errors.js';
-import type { PostTaskRow } from '../store/store.js';
 import type { SyncContext } from './context.js';
 import { movedDescription } from './format.js';
 import { META } from '../store/meta-keys.js';
-import { chooseTask, looksForExistingFirst, moveNoteKey, mustAskLatest, newTask, pickExistingTask, takesComments, taskKey } from './task-plan.js';
+import { chooseTask, looksForExistingFirst, moveNoteKey, mustAskLatest, newTask, pickExistingTask, type TaskChoice, taskKey } from './task-plan.js';
 
 /**
  * Rule 2: one active task per post. The post's latest task is asked once per run whether it still
@@ -33,11 +32,10 @@ export class TaskResolver {
   async currentTask(post: FbPost): Promise<number | undefined> {
     const pending = this.current.get(post.id);
     if (pending) return pending;
-    const latest = this.ctx.store.latestTask(post.id);
-    if (!mustAskLatest(latest)) return undefined;
-    if (!(await this.takesComments(latest))) return undefined;
-    if (!this.current.has(post.id)) this.current.set(post.id, Promise.resolve(latest.taskId));
-    return latest.taskId;
+    const choice = await this.choose(post);
+    if (choice.kind !== 'use') return undefined;
+    if (!this.current.has(post.id)) this.current.set(post.id, Promise.resolve(choice.taskId));
+    return choice.taskId;
   }
 
   /**
@@ -54,21 +52,20 @@ export class TaskResolver {
   }
 
   private async ensure(post: FbPost, counterpartyContactId?: number): Promise<number> {
-    const { store } = this.ctx;
-    const latest = store.latestTask(post.id);
-    const remote = mustAskLatest(latest) ? await this.ctx.pf.getTask(latest.taskId) : undefined;
-    const choice = chooseTask(latest, remote, this.ctx.reopenClosedTasks);
-    if (choice.kind === 'open' && choice.close !== undefined) store.closePostTask(post.id, choice.close);
+    const choice = await this.choose(post);
     const taskId = choice.kind === 'use' ? choice.taskId : await this.open(post, choice.seq, counterpartyContactId);
     await this.noteMove(post, taskId);
     return taskId;
   }
 
-  /** Whether the post's comments go to its latest task (rule 2); if not, its row is closed. */
-  private async takesComments(latest: PostTaskRow): Promise<boolean> {
-    if (takesComments(await this.ctx.pf.getTask(latest.taskId), this.ctx.reopenClosedTasks)) return true;
-    this.ctx.store.closePostTask(latest.postId, latest.seq);
-    return false;
+  /** Rule 2 for the post's latest task: Planfix is asked while its row is open; a task that takes no comments is left behind (its row closed). */
+  private async choose(post: FbPost): Promise<TaskChoice> {
+    const { store, pf } = this.ctx;
+    const latest = store.latestTask(post.id);
+    const remote = mustAskLatest(latest) ? await pf.getTask(latest.taskId) : undefined;
+    const choice = chooseTask(latest, remote, this.ctx.reopenClosedTasks);
+    if (choice.kind === 'open' && choice.close !== undefined) store.closePostTask(post.id, choice.close);
+    return choice;
   }
 
   /**
