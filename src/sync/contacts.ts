@@ -1,28 +1,29 @@
 import type { FbUser } from '../facebook/types.js';
 import { ContactLimitError } from '../planfix/planfix-errors.js';
 import type { ContactRow, Store } from '../store/store.js';
-import { CONTACT_LIMIT_AUTHOR, HIDDEN_AUTHOR, isSharedCard, type SyncContext } from './context.js';
-import { splitName, textHash } from './format.js';
+import { CONTACT_LIMIT_AUTHOR, isSharedCard, type SyncContext } from './context.js';
+import {
+  commenter,
+  contactKey,
+  contactRow,
+  limitLifted,
+  limitReached,
+  limitUseAfterComment,
+  makeSharedCardFirst,
+  newContact,
+  planKnownContact,
+  underLimitRow,
+  wantsPicture,
+} from './contact-plan.js';
 import { META, parseJsonMeta } from '../store/meta-keys.js';
 
-export interface ContactLimitUse {
-  /** When Planfix answered code 23 (ISO); reset when it comes again after `liftedAt`. */
-  reachedAt: string;
-  /** Comments filed under the shared card, all told. */
-  comments: number;
-  /** When the first and the latest of them were filed (ISO), null before the first. */
-  since: string | null;
-  last: string | null;
-  /** When a commenter got their own card again after `reachedAt` (ISO); null while the limit lasts. */
-  liftedAt: string | null;
-}
+import type { ContactLimitUse } from './contact-plan.js';
 
-/** Shared cards are never renamed, and made without photo or split name. */
-const isShared = (user: FbUser) => isSharedCard(user.id);
+export type { ContactLimitUse };
 
 /**
  * Rule 1: one Planfix card per Facebook person, across runs, crashes and posts. Within a run,
- * concurrent posts asking for the same person share one lookup.
+ * concurrent posts asking for the same person share one lookup. Decisions: contact-plan.ts.
  */
 export class ContactResolver {
   private readonly inflight = new Map<string, Promise<ContactRow>>();
@@ -32,7 +33,7 @@ export class ContactResolver {
   constructor(private readonly ctx: SyncContext) {}
 
   resolve(user: FbUser | undefined): Promise<ContactRow> {
-    const person = user ?? HIDDEN_AUTHOR;
+    const person = commenter(user);
     let pending = this.inflight.get(person.id);
     if (!pending) {
       pending = this.ensureOrFallback(person);
@@ -44,10 +45,13 @@ export class ContactResolver {
 
   private async ensureOrFallback(user: FbUser): Promise<ContactRow> {
     const { store } = this.ctx;
-    const limit = readContactLimitUse(store);
-    if (!isShared(user) && !store.getContact(user.id) && limit && !limit.liftedAt && !store.getContact(CONTACT_LIMIT_AUTHOR.id) && !this.sharedCardRefused) {
-      // The limit was met before the shared card existed: a slot freed since (a contact deleted,
-      // a bigger plan) goes to the shared card first, so no later comment has to wait.
+    const state = {
+      known: store.getContact(user.id) !== undefined,
+      limit: readContactLimitUse(store),
+      sharedCardKnown: store.getContact(CONTACT_LIMIT_AUTHOR.id) !== undefined,
+      sharedCardRefused: this.sharedCardRefused,
+    };
+    if (makeSharedCardFirst(user, state)) {
       await this.resolve(CONTACT_LIMIT_AUTHOR).catch((error: unknown) => {
         if (!(error instanceof ContactLimitError)) throw error;
         this.sharedCardRefused = true;
@@ -56,12 +60,9 @@ export class ContactResolver {
     try {
       return await this.ensure(user);
     } catch (error) {
-      if (!(error instanceof ContactLimitError) || isShared(user)) throw error;
-      const earlier = readContactLimitUse(store);
-      if (!earlier || earlier.liftedAt) {
-        const use: ContactLimitUse = { comments: 0, since: null, last: null, ...earlier, reachedAt: new Date().toISOString(), liftedAt: null };
-        store.setMeta(META.contactLimit, JSON.stringify(use));
-      }
+      if (!(error instanceof ContactLimitError) || isSharedCard(user.id)) throw error;
+      const reached = limitReached(readContactLimitUse(store), new Date().toISOString());
+      if (reached) store.setMeta(META.contactLimit, JSON.stringify(reached));
       return this.underLimitCard(user, error);
     }
   }
@@ -92,19 +93,19 @@ export class ContactResolver {
     if (!this.ctx.report.notes.some((n) => n.startsWith('Planfix contact limit'))) {
       this.ctx.report.notes.push(`Planfix contact limit reached: new commenters' comments are filed under "${CONTACT_LIMIT_AUTHOR.name}". ${limit.message}`);
     }
-    return { fbUserId: user.id, planfixContactId: card.planfixContactId, name: user.name, createdByFbsync: false };
+    return underLimitRow(user, card);
   }
 
   private async ensure(user: FbUser): Promise<ContactRow> {
     const { store, pf, fb, executor, report } = this.ctx;
     const known = store.getContact(user.id);
     if (known) {
-      if (known.createdByFbsync && !isShared(user) && known.name !== user.name) await this.rename(known, user.name);
+      const plan = planKnownContact(known, user);
+      if (plan.kind === 'rename') await this.rename(known, user.name, plan);
       return store.getContact(user.id)!;
     }
-    const shared = isShared(user);
     const result = await executor.perform({
-      key: `contact:${user.id}`,
+      key: contactKey(user.id),
       kind: 'contact',
       check: async () => {
         const found = await pf.findContactByFacebookId(user.id);
@@ -114,32 +115,30 @@ export class ContactResolver {
         // Rule 1 looks for an existing card first: the person may have a card from before fbsync.
         const found = checked ? null : await pf.findContactByFacebookId(user.id);
         if (found) return { id: found.id, created: false };
-        const photoUrl = shared ? undefined : (user.pictureUrl ?? (await fb.getPicture(user.id)));
-        const created = await pf.createContact({ ...(shared ? { name: user.name } : splitName(user.name)), facebookId: user.id, photoUrl });
+        const photoUrl = wantsPicture(user) ? (user.pictureUrl ?? (await fb.getPicture(user.id))) : undefined;
+        const created = await pf.createContact(newContact(user, photoUrl));
         return { id: created.id, created: true };
       },
       remoteId: (r) => String(r.id),
       commit: (r) => {
-        store.putContact({ fbUserId: user.id, planfixContactId: r.id, name: user.name, createdByFbsync: r.created });
+        store.putContact(contactRow(user, r.id, r.created));
         report.count(r.created ? 'contact.created' : 'contact.found');
-        // A commenter's own card again: the limit is lifted.
-        const limit = r.created && !shared ? readContactLimitUse(store) : null;
-        if (limit && !limit.liftedAt) store.setMeta(META.contactLimit, JSON.stringify({ ...limit, liftedAt: new Date().toISOString() }));
+        const lifted = limitLifted(readContactLimitUse(store), user, r.created, new Date().toISOString());
+        if (lifted) store.setMeta(META.contactLimit, JSON.stringify(lifted));
       },
     });
-    return { fbUserId: user.id, planfixContactId: result.id, name: user.name, createdByFbsync: result.created };
+    return contactRow(user, result.id, result.created);
   }
 
   /** Rule 6: a renamed commenter gets the new name on the card fbsync made; nothing else is touched. */
-  private async rename(known: ContactRow, newName: string): Promise<void> {
+  private async rename(known: ContactRow, newName: string, plan: { key: string; name: string; lastname?: string }): Promise<void> {
     const { store, pf, executor, report } = this.ctx;
     await executor.perform({
-      key: `rename:${known.fbUserId}:${textHash(newName)}`,
+      key: plan.key,
       kind: 'contact.rename',
       check: async () => undefined,
       write: async () => {
-        const { name, lastname } = splitName(newName);
-        await pf.renameContact(known.planfixContactId, name, lastname);
+        await pf.renameContact(known.planfixContactId, plan.name, plan.lastname);
         return true;
       },
       remoteId: () => String(known.planfixContactId),
@@ -156,12 +155,8 @@ export class ContactResolver {
  * that records the comment), so `fbsync status` can say how many and since when.
  */
 export function noteContactLimitUse(store: Store, contact: ContactRow | undefined, at = new Date()): void {
-  if (!contact || contact.fbUserId === CONTACT_LIMIT_AUTHOR.id) return;
-  if (store.getContact(CONTACT_LIMIT_AUTHOR.id)?.planfixContactId !== contact.planfixContactId) return;
-  const earlier = readContactLimitUse(store);
-  const now = at.toISOString();
-  const use: ContactLimitUse = { reachedAt: now, liftedAt: null, ...earlier, comments: (earlier?.comments ?? 0) + 1, since: earlier?.since ?? now, last: now };
-  store.setMeta(META.contactLimit, JSON.stringify(use));
+  const use = limitUseAfterComment(contact, store.getContact(CONTACT_LIMIT_AUTHOR.id), readContactLimitUse(store), at.toISOString());
+  if (use) store.setMeta(META.contactLimit, JSON.stringify(use));
 }
 
 export function readContactLimitUse(store: Store): ContactLimitUse | null {

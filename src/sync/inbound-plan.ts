@@ -6,8 +6,14 @@
 
 import type { FbComment, FbPost } from '../facebook/types.js';
 import type { CommentRow, PostRow } from '../store/store.js';
+import { HIDDEN_AUTHOR } from './context.js';
 import { commentHash, parseGraphTime, postHash } from './format.js';
 import { parseJsonMeta } from '../store/meta-keys.js';
+
+/** sync.lookbackDays: `run` watches the posts created since this instant; older ones are left to `backfill`. */
+export function lookbackSince(now: Date, lookbackDays: number): Date {
+  return new Date(now.getTime() - lookbackDays * 86_400_000);
+}
 
 /**
  * Rules 2/3: a post is read again when Facebook says it changed (new comment, edit: updated_time
@@ -216,6 +222,16 @@ export function planRead(post: FbPost, stored: PostRow | undefined, rows: readon
  */
 export function mayStopPaging(read: ReadPlan, page: readonly FbComment[], known: ReadonlySet<string>): boolean {
   return !read.full && newestFirst(page) && page.every((c) => known.has(c.id));
+}
+
+/**
+ * Rule 3: a reply inside a Facebook thread is marked as a reply to the comment it answers: that
+ * comment's author (from the read, else the store, else the hidden author) and its text (from the
+ * read; the store keeps no text). Undefined for a top-level comment.
+ */
+export function threadReplyTo(comment: FbComment, parent: FbComment | undefined, parentRow: CommentRow | undefined): { authorName: string; text: string } | undefined {
+  if (!comment.parentId) return undefined;
+  return { authorName: parent?.from?.name ?? parentRow?.authorName ?? HIDDEN_AUTHOR.name, text: parent?.message ?? '' };
 }
 
 /** Rules 3 and 4: what a comment not seen before is. */

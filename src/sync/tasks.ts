@@ -1,15 +1,16 @@
 import type { FbPost } from '../facebook/types.js';
 import { NotFoundError, RefusedError } from '../http/errors.js';
-import type { PfTask } from '../planfix/types.js';
 import type { SyncContext } from './context.js';
-import { movedDescription, taskDescription, taskTitle } from './format.js';
+import { movedDescription } from './format.js';
 import { META } from '../store/meta-keys.js';
+import { chooseTask, looksForExistingFirst, moveNoteKey, mustAskLatest, newTask, pickExistingTask, type TaskChoice, taskKey } from './task-plan.js';
 
 /**
  * Rule 2: one active task per post. The post's latest task is asked once per run whether it still
  * takes the post's comments: with sync.reopenClosedTasks (the default) only while it is active —
  * completed, cancelled or deleted means the next comment opens a new one; without it, whatever its
  * status, until it is deleted. A task left behind stays left behind (its row is closed).
+ * Decisions: task-plan.ts; this class reads, asks it, and writes through the executor.
  */
 export class TaskResolver {
   private readonly current = new Map<string, Promise<number>>();
@@ -31,11 +32,10 @@ export class TaskResolver {
   async currentTask(post: FbPost): Promise<number | undefined> {
     const pending = this.current.get(post.id);
     if (pending) return pending;
-    const latest = this.ctx.store.latestTask(post.id);
-    if (!latest || latest.closedAt) return undefined;
-    if (!(await this.takesComments(post.id, latest.seq, latest.taskId))) return undefined;
-    if (!this.current.has(post.id)) this.current.set(post.id, Promise.resolve(latest.taskId));
-    return latest.taskId;
+    const choice = await this.choose(post);
+    if (choice.kind !== 'use') return undefined;
+    if (!this.current.has(post.id)) this.current.set(post.id, Promise.resolve(choice.taskId));
+    return choice.taskId;
   }
 
   /**
@@ -52,26 +52,20 @@ export class TaskResolver {
   }
 
   private async ensure(post: FbPost, counterpartyContactId?: number): Promise<number> {
-    const { store } = this.ctx;
-    const latest = store.latestTask(post.id);
-    const taskId =
-      latest && !latest.closedAt && (await this.takesComments(post.id, latest.seq, latest.taskId))
-        ? latest.taskId
-        : await this.open(post, (latest?.seq ?? 0) + 1, counterpartyContactId);
+    const choice = await this.choose(post);
+    const taskId = choice.kind === 'use' ? choice.taskId : await this.open(post, choice.seq, counterpartyContactId);
     await this.noteMove(post, taskId);
     return taskId;
   }
 
-  /** Whether the post's comments go to this task (rule 2); if not, its row is closed. */
-  private async takesComments(postId: string, seq: number, taskId: number): Promise<boolean> {
-    const task = await this.ctx.pf.getTask(taskId);
-    if (task && this.usable(task)) return true;
-    this.ctx.store.closePostTask(postId, seq);
-    return false;
-  }
-
-  private usable(task: PfTask): boolean {
-    return !task.isDeleted && (task.isActive || !this.ctx.reopenClosedTasks);
+  /** Rule 2 for the post's latest task: Planfix is asked while its row is open; a task that takes no comments is left behind (its row closed). */
+  private async choose(post: FbPost): Promise<TaskChoice> {
+    const { store, pf } = this.ctx;
+    const latest = store.latestTask(post.id);
+    const remote = mustAskLatest(latest) ? await pf.getTask(latest.taskId) : undefined;
+    const choice = chooseTask(latest, remote, this.ctx.reopenClosedTasks);
+    if (choice.kind === 'open' && choice.close !== undefined) store.closePostTask(post.id, choice.close);
+    return choice;
   }
 
   /**
@@ -81,8 +75,8 @@ export class TaskResolver {
   private async noteMove(post: FbPost, to: number): Promise<void> {
     const { store, pf, executor, report } = this.ctx;
     const from = Number(store.getMeta(META.taskMovedFrom(post.id)));
-    if (!from || from === to) return;
-    const key = `tasknote:${from}:${to}`;
+    const key = moveNoteKey(from, to);
+    if (key === undefined) return;
     if (store.journal.get(key)?.state !== 'done') {
       try {
         await executor.perform({
@@ -108,16 +102,11 @@ export class TaskResolver {
   private async open(post: FbPost, seq: number, counterpartyContactId?: number): Promise<number> {
     const { store, pf, executor, report } = this.ctx;
     const earlier = new Set(store.tasksOfPost(post.id).map((t) => t.taskId));
-    const findExisting = async () => {
-      const tasks = (await pf.findTasksByPostId(post.id)).filter((t) => this.usable(t) && !earlier.has(t.id)).sort((a, b) => a.id - b.id);
-      // One task per post: the last one; otherwise the first active one.
-      return this.ctx.reopenClosedTasks ? tasks[0] : tasks[tasks.length - 1];
-    };
-    const key = `task:${post.id}:${seq}`;
-    // A post met for the first time may already have a task: an earlier install, or a lost store.
-    // It is looked for before the intent is recorded, so a task the check finds after a write whose
+    const findExisting = async () => pickExistingTask(await pf.findTasksByPostId(post.id), earlier, this.ctx.reopenClosedTasks);
+    const key = taskKey(post.id, seq);
+    // Looked for before the intent is recorded, so a task the check finds after a write whose
     // outcome was unknown is surely fbsync's own (and every employee comment in it may be an answer).
-    if (earlier.size === 0 && store.journal.get(key)?.state !== 'sending') {
+    if (looksForExistingFirst(earlier.size, store.journal.get(key)?.state)) {
       const found = await findExisting();
       if (found) {
         store.addPostTask(post.id, seq, found.id, false);
@@ -129,7 +118,7 @@ export class TaskResolver {
       key,
       kind: 'task',
       check: async () => (await findExisting())?.id,
-      write: async () => (await pf.createTask({ name: taskTitle(post), description: taskDescription(post), postId: post.id, counterpartyContactId })).id,
+      write: async () => (await pf.createTask(newTask(post, counterpartyContactId))).id,
       remoteId: (id) => String(id),
       commit: (id, how) => {
         store.addPostTask(post.id, seq, id, true);

@@ -1,18 +1,12 @@
 import type { FbComment, FbPost } from '../facebook/types.js';
-import { NotFoundError, RefusedError } from '../http/errors.js';
+import { NotFoundError } from '../http/errors.js';
 import type { ContactRow } from '../store/store.js';
 import { noteContactLimitUse } from './contacts.js';
 import type { SyncContext } from './context.js';
 import { commentDescription, commentHash, type CommentContext } from './format.js';
 import { carriesMarker, commentMarker } from './markers.js';
+import { taskRefusal } from './task-plan.js';
 import type { TaskResolver } from './tasks.js';
-
-/**
- * Planfix code 6: "new comments not allowed" in the task's status. The client has already asked
- * again without owner when the comment had one, so this is never a refusal of the author.
- */
-const COMMENTS_NOT_ALLOWED = 6;
-
 
 /**
  * Rule 3: puts one Facebook comment on its post's task timeline, exactly once. After a crash the
@@ -70,11 +64,11 @@ export async function addToTimeline(
     await perform(taskId);
     return true;
   } catch (error) {
-    const refused = error instanceof RefusedError && error.apiCode === COMMENTS_NOT_ALLOWED;
-    if (!refused && !(error instanceof NotFoundError)) throw error;
+    const refusal = taskRefusal(error);
+    if (!refusal) throw error;
     // The task was deleted, or its status takes no comments (whatever sync.reopenClosedTasks
     // says): rule 2 says the post's next comment opens a new task.
-    tasks.retire(post.id, taskId, refused);
+    tasks.retire(post.id, taskId, refusal.refused);
     if (author.context.byPage) return false;
     await perform(await tasks.resolve(post, author.contact?.planfixContactId));
     return true;

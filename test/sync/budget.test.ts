@@ -1,7 +1,29 @@
 import { describe, expect, it } from 'vitest';
 import { RunBudget } from '../../src/sync/budget.js';
 
+// Bounded work per run (behaviour.md § Guarantees): sync.maxEffects and sync.maxRunSeconds, and
 // RunBudget.share: the Pages of one run take turns at what is left (engine.ts runCycle).
+
+describe('bounded work per run', () => {
+  it('bounded work (sync.maxEffects): no more than maxEffects writes start; what is left waits for the next run', () => {
+    const budget = new RunBudget(0, 3);
+    expect([budget.take(), budget.take(), budget.take()]).toEqual([undefined, undefined, undefined]);
+    expect(budget.take()).toBe('effects');
+    expect(budget.exhausted).toBe('effects');
+  });
+  it('bounded work (sync.maxRunSeconds): no write starts once the run’s time is spent', () => {
+    const late = new RunBudget(50, 0, Date.now() - 60_000);
+    expect(late.exhausted).toBe('time');
+    expect(late.take()).toBe('time');
+    expect(new RunBudget(50, 0).take()).toBeUndefined();
+  });
+  it('bounded work: a stop (Ctrl-C) lets no new write start, and the first reason is kept', () => {
+    const budget = new RunBudget(0, 0);
+    budget.stop('interrupted');
+    budget.stop('planfixBudget');
+    expect(budget.take()).toBe('interrupted');
+  });
+});
 
 describe('RunBudget.share', () => {
   it('gives each of n turns an equal part of the writes left; what a turn leaves goes on to the next', () => {

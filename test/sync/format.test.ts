@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { htmlToText, sameText } from '../../src/sync/format.js';
+import type { FbComment } from '../../src/facebook/types.js';
+import {
+  commentDescription,
+  htmlToText,
+  movedDescription,
+  replyPostponedNote,
+  replyRefusedNote,
+  replySentNote,
+  sameText,
+  statusNote,
+} from '../../src/sync/format.js';
+import { carriesMarker, commentMarker, commentNoteMarker, replyNoteMarker } from '../../src/sync/markers.js';
 
 // Rule 4: an employee's Planfix comment (rich text) becomes the plain text of the Page's reply.
 // The samples look like what Planfix's editor (CKEditor) stores: a paragraph per line typed, <br>
@@ -83,5 +94,96 @@ describe('htmlToText: a Planfix comment as the text Facebook shows', () => {
     const once = htmlToText(html);
     expect(htmlToText(html)).toBe(once);
     expect(sameText(once, `${once.replace(/\n/g, '\n ')} `)).toBe(true);
+  });
+});
+
+// Rules 3, 4 and 5: what an employee reads in the task's timeline.
+
+const fbComment = (extra: Partial<FbComment> = {}): FbComment => ({
+  id: '555_901',
+  postId: '104_555',
+  from: { id: 'u1', name: 'Ann Smith' },
+  message: 'Is the shop <open> on Sunday?',
+  createdTime: '2026-01-05T09:15:42+0000',
+  isHidden: false,
+  permalinkUrl: 'https://www.facebook.com/104/posts/555?comment_id=901',
+  ...extra,
+});
+
+describe('rule 3: a Facebook comment on the task’s timeline', () => {
+  it('rule 3: the comment shows its author, its time, its text and a link back to it on Facebook', () => {
+    const text = commentDescription(fbComment(), { authorName: 'Ann Smith' });
+    expect(text).toContain('<b>Ann Smith on Facebook</b>, 2026-01-05 09:15 UTC:');
+    expect(text).toContain('Is the shop &lt;open&gt; on Sunday?');
+    expect(text).toContain('<a href="https://www.facebook.com/104/posts/555?comment_id=901">Open the comment on Facebook</a>');
+  });
+  it('rule 3, nothing twice: the comment carries its marker, found again after a crash', () => {
+    const text = commentDescription(fbComment(), { authorName: 'Ann Smith' });
+    expect(carriesMarker(text, commentMarker('555_901'))).toBe(true);
+    expect(carriesMarker(text, commentMarker('555_90'))).toBe(false);
+  });
+  it('rule 3: a photo, sticker or link attachment is shown as a link', () => {
+    const photo = commentDescription(fbComment({ attachment: { type: 'photo', url: 'https://fb/photo/1', imageUrl: 'https://cdn/1.jpg' } }), { authorName: 'Ann' });
+    expect(photo).toContain('Photo: <a href="https://fb/photo/1">https://fb/photo/1</a> (<a href="https://cdn/1.jpg">image</a>)');
+    const sticker = commentDescription(fbComment({ attachment: { type: 'sticker', imageUrl: 'https://cdn/s.png' } }), { authorName: 'Ann' });
+    expect(sticker).toContain('Sticker: <a href="https://cdn/s.png">');
+    const link = commentDescription(fbComment({ attachment: { type: 'share', url: 'https://example.com/a', title: 'An article' } }), { authorName: 'Ann' });
+    expect(link).toContain('Attachment: <a href="https://example.com/a">An article</a>');
+  });
+  it('rule 3: a comment with only a photo is still a comment', () => {
+    const text = commentDescription(fbComment({ message: '', attachment: { type: 'photo', url: 'https://fb/photo/1' } }), { authorName: 'Ann' });
+    expect(text).toContain('Photo: <a href="https://fb/photo/1">');
+    expect(text).not.toContain('(no text)');
+    expect(commentDescription(fbComment({ message: '' }), { authorName: 'Ann' })).toContain('<i>(no text)</i>');
+  });
+  it('rule 3: a reply inside a thread is marked as a reply to the comment it answers', () => {
+    const text = commentDescription(fbComment({ parentId: '555_900' }), { authorName: 'Bob', replyTo: { authorName: 'Ann', text: 'Is it open on Sunday?' } });
+    expect(text).toContain('<b>Bob on Facebook</b>, 2026-01-05 09:15 UTC — reply to Ann: «Is it open on Sunday?»:');
+  });
+  it('rule 4: an answer a page admin typed on Facebook shows as the Page’s answer', () => {
+    expect(commentDescription(fbComment(), { authorName: 'Shop', byPage: true })).toContain('<b>Shop (the Page) answered on Facebook</b>');
+  });
+});
+
+describe('rule 5: edits, deletions and hides as the task shows them', () => {
+  it('rule 5: an edited comment shows its new text, marked edited', () => {
+    const text = commentDescription(fbComment({ message: 'new words' }), { authorName: 'Ann', edited: true });
+    expect(text).toContain('<b>(edited)</b>:');
+    expect(text).toContain('new words');
+  });
+  it('rule 5: a deleted, hidden or unhidden comment is noted, each note with its own marker', () => {
+    const c = { id: '555_901' };
+    expect(statusNote(c, 'deleted', 'Ann')).toContain('The Facebook comment by Ann was deleted on Facebook.');
+    expect(statusNote(c, 'hidden', 'Ann')).toContain('The Facebook comment by Ann was hidden on Facebook.');
+    expect(statusNote(c, 'unhidden', 'Ann')).toContain('The Facebook comment by Ann is visible again on Facebook.');
+    expect(carriesMarker(statusNote(c, 'hidden', 'Ann'), commentNoteMarker('555_901', 'hidden'))).toBe(true);
+    expect(carriesMarker(statusNote(c, 'hidden', 'Ann'), commentMarker('555_901'))).toBe(false);
+  });
+  it('rule 2: a task whose status refused the post’s comments says where they go now, above the post', () => {
+    const text = movedDescription({ id: '104_555', message: 'Post', createdTime: '2026-01-05T08:30:00+0000', updatedTime: '2026-01-05T08:30:00+0000' }, 42);
+    expect(text.startsWith('<p><b>New comments on this post now go to task #42.</b></p>Post')).toBe(true);
+  });
+});
+
+describe('rule 4: the reply shows in the task as sent, refused or postponed', () => {
+  it('rule 4: a published reply is marked sent, with a link to it on Facebook', () => {
+    const marker = replyNoteMarker(20, '555_901', 'sent');
+    const note = replySentNote(marker, 'Ann', 'https://fb/r/1');
+    expect(note).toContain('Sent to Facebook as the Page\'s reply to Ann.');
+    expect(note).toContain('<a href="https://fb/r/1">See it on Facebook</a>');
+    expect(carriesMarker(note, marker)).toBe(true);
+  });
+  it('rule 4: a refusal is shown with Facebook’s reason, as final', () => {
+    const note = replyRefusedNote(replyNoteMarker(20, '555_901', 'refused'), 'Ann', 'the Facebook comment it answers was deleted.');
+    expect(note).toContain('Not published on Facebook (reply to Ann): the Facebook comment it answers was deleted. It will not be retried');
+  });
+  it('rule 4: a temporary block is shown as waiting, to be retried', () => {
+    expect(replyPostponedNote(replyNoteMarker(20, '555_901', 'postponed'), 'Ann', '368')).toContain('Not yet on Facebook (reply to Ann)');
+    expect(replyPostponedNote('m', 'Ann', '368')).toContain('fbsync will retry');
+  });
+  it('rule 4, one answer one reply: the sent, refused and postponed marks of one answer are told apart', () => {
+    const sent = replyNoteMarker(20, '555_901', 'sent');
+    expect(carriesMarker(replyRefusedNote(replyNoteMarker(20, '555_901', 'refused'), 'Ann', 'x'), sent)).toBe(false);
+    expect(carriesMarker(replySentNote(replyNoteMarker(20, '555_9011', 'sent'), 'Ann', undefined), sent)).toBe(false);
   });
 });

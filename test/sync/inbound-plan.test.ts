@@ -4,6 +4,8 @@ import type { CommentRow, PostRow } from '../../src/store/store.js';
 import { commentHash, postHash } from '../../src/sync/format.js';
 import {
   classifyNew,
+  lookbackSince,
+  threadReplyTo,
   mayStopPaging,
   needsSync,
   onlyOwnReplies,
@@ -373,5 +375,28 @@ describe('rule 3: the post is marked synced once its read is carried out', () =>
     expect(postRowAfterRead(p, stored({ fullScanAt: at(1) }), false, at(20))).toMatchObject({ syncedAt: at(20), fullScanAt: at(1), commentCount: null });
     expect(postRowAfterRead(p, stored({ fullScanAt: at(1) }), true, at(20))).toMatchObject({ syncedAt: at(20), fullScanAt: at(20) });
     expect(postRowAfterRead(p, undefined, false, at(20)).fullScanAt).toBeNull();
+  });
+});
+
+describe('sync.lookbackDays: which posts `run` watches', () => {
+  it('sync.lookbackDays: posts created within the last lookbackDays are watched, older ones are not', () => {
+    const now = new Date('2026-03-15T12:00:00.000Z');
+    expect(lookbackSince(now, 14).toISOString()).toBe('2026-03-01T12:00:00.000Z');
+    expect(lookbackSince(now, 1).toISOString()).toBe('2026-03-14T12:00:00.000Z');
+  });
+});
+
+describe('rule 3: replies inside a thread are marked as replies to the comment they answer', () => {
+  const top = comment('c1', 1, { from: { id: 'u-ann', name: 'Ann' }, message: 'Is it open on Sunday?' });
+  const reply = comment('c2', 2, { parentId: 'c1' });
+  it('rule 3: a thread reply names the comment it answers: its author and text', () => {
+    expect(threadReplyTo(reply, top, row(top))).toEqual({ authorName: 'Ann', text: 'Is it open on Sunday?' });
+  });
+  it('rule 3: the answered comment not in the read: its author from the store; neither: the hidden author', () => {
+    expect(threadReplyTo(reply, undefined, row(top))).toEqual({ authorName: 'Ann', text: '' });
+    expect(threadReplyTo(reply, undefined, undefined)).toEqual({ authorName: 'Facebook user (hidden)', text: '' });
+  });
+  it('rule 3: a top-level comment is no reply', () => {
+    expect(threadReplyTo(top, undefined, undefined)).toBeUndefined();
   });
 });

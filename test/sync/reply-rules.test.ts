@@ -1,7 +1,19 @@
 import { describe, expect, it } from 'vitest';
+import { NotFoundError, PostponedError, RefusedError, ThrottledError } from '../../src/http/errors.js';
 import type { PfComment } from '../../src/planfix/types.js';
-import type { CommentRow } from '../../src/store/store.js';
-import { chooseTarget, notifiedContacts, postponement } from '../../src/sync/reply-rules.js';
+import type { CommentRow, ContactRow, ReplyRow } from '../../src/store/store.js';
+import { CONTACT_LIMIT_AUTHOR, HIDDEN_AUTHOR } from '../../src/sync/context.js';
+import {
+  answerRecipients,
+  chooseTarget,
+  notifiedContacts,
+  postponement,
+  publishable,
+  recipientKind,
+  REPLY_REASONS,
+  replyRefusal,
+  settleStep,
+} from '../../src/sync/reply-rules.js';
 
 // Rule 4 of behaviour.md on plain data: what is an answer, which comment it answers, how a
 // temporarily blocked reply waits.
@@ -88,5 +100,59 @@ describe('rule 4: a temporary refusal (368) postpones the reply', () => {
   });
   it('gives up after 24 hours of blocks', () => {
     expect(postponement(hoursAgo(24), now)).toEqual({ giveUp: true, blockedHours: 24 });
+  });
+});
+
+describe('rule 4: fbsync’s own comments and shared cards', () => {
+  it('rule 4: fbsync’s own comments (the imported Facebook comments, its notes) are never published back', () => {
+    const imported = pf(20, { recipientIds: ['contact:7'] });
+    expect(answerRecipients(imported, true, 10)).toEqual([]);
+    expect(answerRecipients(imported, false, 10)).toEqual([7]);
+  });
+  it('rule 4: a notified card fbsync does not know is nobody’s comment to answer; a shared card cannot be answered', () => {
+    const card = (fbUserId: string): ContactRow => ({ fbUserId, planfixContactId: 7, name: 'x', createdByFbsync: true });
+    expect(recipientKind(undefined)).toBe('none');
+    expect(recipientKind(card('u1'))).toBe('person');
+    expect(recipientKind(card(HIDDEN_AUTHOR.id))).toBe('unaddressable');
+    expect(recipientKind(card(CONTACT_LIMIT_AUTHOR.id))).toBe('unaddressable');
+  });
+});
+
+describe('rule 4, one answer one reply: a decided answer is settled once', () => {
+  const reply = (state: ReplyRow['state']): ReplyRow => ({ planfixCommentId: 20, fbTargetId: 'a1', taskId: 1, fbReplyId: state === 'sent' ? 'r1' : null, permalinkUrl: null, state, reason: null });
+  const live = row('a1', 11, '2026-01-01T10:00:00Z');
+  it('rule 4: an answer not yet settled is published', () => {
+    expect(settleStep(undefined, false, live, live)).toEqual({ kind: 'publish' });
+  });
+  it('rule 4: an answer to a comment (or thread) deleted on Facebook is refused with the reason, not published', () => {
+    const gone = { ...live, state: 'deleted' as const };
+    expect(settleStep(undefined, false, gone, live)).toEqual({ kind: 'refuse', reason: REPLY_REASONS.deleted });
+    expect(settleStep(undefined, false, live, gone)).toEqual({ kind: 'refuse', reason: REPLY_REASONS.deleted });
+  });
+  it('rule 4: a sent, refused or postponed answer is never published again; only a mark a crash cut off is written', () => {
+    for (const state of ['sent', 'refused', 'postponed'] as const) {
+      expect(settleStep(reply(state), false, live, live)).toEqual({ kind: 'mark' });
+      expect(settleStep(reply(state), true, live, live)).toEqual({ kind: 'none' });
+    }
+  });
+  it('rule 4: an answer without text is refused with a reason, never published empty', () => {
+    expect(publishable('')).toEqual({ ok: false, reason: REPLY_REASONS.noText });
+    expect(publishable('Thanks!')).toEqual({ ok: true });
+  });
+});
+
+describe('rule 4: Facebook refuses a reply', () => {
+  it('rule 4: a deleted comment is a final refusal the employee reads in the task', () => {
+    expect(replyRefusal(new NotFoundError('facebook', 'Unsupported post request'))).toEqual({ kind: 'refuse', reason: REPLY_REASONS.deleted });
+  });
+  it('rule 4: a closed thread or a missing permission is a final refusal, with Facebook’s words', () => {
+    expect(replyRefusal(new RefusedError('facebook', 'Comments are closed', 100))).toEqual({ kind: 'refuse', reason: 'Facebook refused it: Comments are closed' });
+  });
+  it('rule 4: a refusal Facebook calls temporary (368) postpones the reply', () => {
+    expect(replyRefusal(new PostponedError('facebook', 'temporarily blocked', 368))).toEqual({ kind: 'postpone', reason: 'temporarily blocked' });
+  });
+  it('rule 4: throttling and other failures are no refusal of the reply: it is tried again, nothing is noted', () => {
+    expect(replyRefusal(new ThrottledError('facebook', 'too many calls'))).toBeUndefined();
+    expect(replyRefusal(new Error('boom'))).toBeUndefined();
   });
 });
