@@ -3,7 +3,11 @@ import { ConfigError } from '../../src/errors.js';
 import { AuthError, NotFoundError, PermissionError, RefusedError, ThrottledError, TransientError } from '../../src/http/errors.js';
 import { clearSecrets, redact, registerSecret } from '../../src/http/secrets.js';
 import { planfixReserve } from '../../src/sync/engine.js';
-import { isSideStopper } from '../../src/sync/executor.js';
+import { RunBudget } from '../../src/sync/budget.js';
+import { RunOutcome } from '../../src/sync/outcome.js';
+
+/** Does this error stop the run (the one run outcome takes it) rather than fail one item? */
+const stopsTheRun = (error: Error) => new RunOutcome(new RunBudget(0, 0)).absorb(error);
 
 // behaviour.md § Guarantees on plain data: secrets stay secret, rate limits end a side cleanly.
 
@@ -25,15 +29,15 @@ describe('secrets stay secret', () => {
 
 describe('rate limits respected: a throttled side ends cleanly for the run', () => {
   it('rate limits: throttling, refused credentials and a configuration mismatch stop the side for the rest of the run', () => {
-    expect(isSideStopper(new ThrottledError('facebook', 'limit', 60_000))).toBe(true);
-    expect(isSideStopper(new AuthError('planfix', 'token'))).toBe(true);
-    expect(isSideStopper(new PermissionError('facebook', 'pages_manage_engagement'))).toBe(true);
-    expect(isSideStopper(new ConfigError('unknown template', 'planfix.taskTemplateId'))).toBe(true);
+    expect(stopsTheRun(new ThrottledError('facebook', 'limit', 60_000))).toBe(true);
+    expect(stopsTheRun(new AuthError('planfix', 'token'))).toBe(true);
+    expect(stopsTheRun(new PermissionError('facebook', 'pages_manage_engagement'))).toBe(true);
+    expect(stopsTheRun(new ConfigError('unknown template', 'planfix.taskTemplateId'))).toBe(true);
   });
   it('rate limits: one item’s failure (refused, missing, transient) does not stop the side; the run goes on', () => {
-    expect(isSideStopper(new RefusedError('facebook', 'closed'))).toBe(false);
-    expect(isSideStopper(new NotFoundError('planfix', 'gone'))).toBe(false);
-    expect(isSideStopper(new TransientError('planfix', 'timeout', true))).toBe(false);
+    expect(stopsTheRun(new RefusedError('facebook', 'closed'))).toBe(false);
+    expect(stopsTheRun(new NotFoundError('planfix', 'gone'))).toBe(false);
+    expect(stopsTheRun(new TransientError('planfix', 'timeout', true))).toBe(false);
   });
 });
 
