@@ -66,7 +66,7 @@ export class Journal {
   }
 
   /** The done effect of one of these kinds that wrote this remote object (fbsync's own Planfix comments). */
-  wrote(kinds: string[], remoteId: string): EffectRow | undefined {
+  wrote(kinds: readonly string[], remoteId: string): EffectRow | undefined {
     const marks = kinds.map(() => '?').join(',');
     return this
       .sql(`${EFFECT_SELECT} WHERE remote_id = ? AND state = 'done' AND kind IN (${marks})`)

@@ -2,7 +2,7 @@ import type { FbComment, FbPost } from '../facebook/types.js';
 import type { CommentRow } from '../store/store.js';
 import type { SyncContext } from './context.js';
 import { commentDescription, postHash, statusNote, taskDescription } from './format.js';
-import type { KnownChange } from './inbound-plan.js';
+import { threadReplyTo, type KnownChange } from './inbound-plan.js';
 import type { TaskResolver } from './tasks.js';
 import { carriesMarker, commentNoteMarker } from './markers.js';
 
@@ -43,9 +43,8 @@ export async function applyChange(ctx: SyncContext, change: KnownChange, byId: R
 }
 
 async function applyEdit(ctx: SyncContext, row: CommentRow, now: FbComment, hash: string, byId: ReadonlyMap<string, FbComment>): Promise<void> {
-  const parent = now.parentId ? byId.get(now.parentId) : undefined;
-  const parentRow = now.parentId ? ctx.store.getComment(now.parentId) : undefined;
-  const replyTo = now.parentId ? { authorName: parent?.from?.name ?? parentRow?.authorName ?? 'someone', text: parent?.message ?? '' } : undefined;
+  // Marked as its import was: the same thread context (threadReplyTo), the new text.
+  const replyTo = now.parentId ? threadReplyTo(now, byId.get(now.parentId), ctx.store.getComment(now.parentId)) : undefined;
   const description = commentDescription(now, { authorName: row.authorName ?? 'Facebook user', replyTo, byPage: row.byPage, edited: true });
   await ctx.executor.perform({
     key: `edit:${row.id}:${hash}`,

@@ -8,6 +8,7 @@ import { RunBudget } from './budget.js';
 import type { SyncContext } from './context.js';
 import { Executor } from './executor.js';
 import { Inbound, type InboundOptions } from './inbound.js';
+import { lookbackSince } from './inbound-plan.js';
 import { Replies } from './replies.js';
 import { WriteNotingPlanfix } from './written.js';
 import { type PageResult, RunReport } from './report.js';
@@ -121,7 +122,7 @@ export async function runCycle(sides: Sides & { pages?: readonly CyclePage[] }, 
 function inboundOptionsOf(options: CycleOptions): InboundOptions {
   const now = options.now ?? new Date();
   return {
-    since: new Date(now.getTime() - options.lookbackDays * 86_400_000),
+    since: lookbackSince(now, options.lookbackDays),
     now,
     fullCheckMs: (options.fullCheckMinutes ?? 10) * 60_000,
     editCheckMs: (options.editCheckMinutes ?? 30) * 60_000,

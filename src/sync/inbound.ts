@@ -17,6 +17,7 @@ import {
   planRead,
   postRowAfterRead,
   rotationAfter,
+  threadReplyTo,
   type ListingPlan,
   type ListingRead,
   type NewCommentKind,
@@ -296,9 +297,7 @@ interface PostPass {
 
 function replyTo(ctx: SyncContext, comment: FbComment, pass: PostPass): CommentContext['replyTo'] {
   if (!comment.parentId) return undefined;
-  const parent = pass.byId.get(comment.parentId);
-  const parentRow = ctx.store.getComment(comment.parentId);
-  return { authorName: parent?.from?.name ?? parentRow?.authorName ?? HIDDEN_AUTHOR.name, text: parent?.message ?? '' };
+  return threadReplyTo(comment, pass.byId.get(comment.parentId), ctx.store.getComment(comment.parentId));
 }
 
 function skipped(post: FbPost, comment: FbComment, pageName: string) {

@@ -1,9 +1,8 @@
 import type { FacebookPage, FbComment } from '../facebook/types.js';
-import { NotFoundError, PostponedError, RefusedError } from '../http/errors.js';
 import type { PfComment } from '../planfix/types.js';
-import { HIDDEN_AUTHOR, isSharedCard, type SyncContext } from './context.js';
+import { HIDDEN_AUTHOR, type SyncContext } from './context.js';
 import { carriesMarker, replyNoteMarker } from './markers.js';
-import { chooseTarget, notifiedContacts, postponement } from './reply-rules.js';
+import { answerRecipients, chooseTarget, OWN_COMMENT_KINDS, postponement, publishable, recipientKind, replyRefusal, REPLY_REASONS, settleStep } from './reply-rules.js';
 import { htmlToText, replyPostponedNote, replyRefusedNote, replySentNote, sameText } from './format.js';
 import type { ReplyRow, ReplyTargetRow } from '../store/store.js';
 import { META, parseJsonMeta } from '../store/meta-keys.js';
@@ -18,11 +17,6 @@ export const REPLY_CURSOR = 'planfix.changedSince';
  */
 const OVERLAP_MS = 3 * 60_000;
 const UNKNOWN_ZONE_OVERLAP_MS = 14 * 3_600_000;
-/** Kinds of effect whose result is a Planfix comment written by fbsync: never published back. */
-const OWN_COMMENT_KINDS = ['comment', 'comment.deleted', 'comment.hidden', 'comment.unhidden', 'reply.note'];
-
-const DELETED = 'the Facebook comment it answers was deleted.';
-const SHARED_CARD = 'this card stands for several Facebook people, so fbsync cannot tell whom to answer. Answer on Facebook directly, or notify the person’s own card.';
 
 interface Target {
   fbCommentId: string;
@@ -120,14 +114,12 @@ export class Replies {
     const comments = await pf.listComments(taskId);
     for (const comment of comments) {
       const own = store.journal.wrote(OWN_COMMENT_KINDS, String(comment.id));
-      if (own) {
-        if (!this.zoneKnown) this.learnZone(comment, own.updatedAt, own.attempts);
-        continue;
-      }
-      for (const contactId of notifiedContacts(comment, first)) {
+      if (own && !this.zoneKnown) this.learnZone(comment, own.updatedAt, own.attempts);
+      for (const contactId of answerRecipients(comment, own !== undefined, first)) {
         const contact = store.contactByPlanfixId(contactId);
-        if (!contact) continue;
-        if (isSharedCard(contact.fbUserId)) {
+        const kind = recipientKind(contact);
+        if (kind === 'none' || !contact) continue;
+        if (kind === 'unaddressable') {
           await this.unaddressable(taskId, comment.id, contact.fbUserId, contact.name);
           continue;
         }
@@ -172,17 +164,13 @@ export class Replies {
     const { store } = this.ctx;
     const done = store.getReply(decided.planfixCommentId, decided.fbTargetId);
     const base = { planfixCommentId: decided.planfixCommentId, fbTargetId: decided.fbTargetId, taskId: decided.taskId };
-    if (!done) {
-      const answered = store.getComment(decided.fbCommentId);
-      if (answered?.state === 'deleted' || store.getComment(decided.fbTargetId)?.state === 'deleted') await this.refuse({ ...base, reason: DELETED }, target);
-      else await this.publish(base, text(), target);
-    } else if (done.state === 'postponed') {
-      // Waits for its time in `retryPostponed`; the scan of a changed task does not hurry it.
-      if (store.journal.get(noteKey(done))?.state !== 'done') await this.markInTask(done, target.authorName);
-    } else if (store.journal.get(noteKey(done))?.state !== 'done') {
-      // A crash may have come between the reply and its mark in the task.
-      await this.markInTask(done, target.authorName);
-    }
+    const noteDone = done !== undefined && store.journal.get(noteKey(done))?.state === 'done';
+    // A postponed reply waits for its time in `retryPostponed`: the scan of a changed task does not hurry it.
+    const step = settleStep(done, noteDone, store.getComment(decided.fbCommentId), store.getComment(decided.fbTargetId));
+    if (step.kind === 'publish') await this.publish(base, text(), target);
+    else if (step.kind === 'refuse') await this.refuse({ ...base, reason: step.reason }, target);
+    // A crash may have come between the reply and its mark in the task.
+    else if (step.kind === 'mark') await this.markInTask(done!, target.authorName);
   }
 
   /** Replies Facebook blocked for a while (368) are tried again when their wait is over, whether or not their task changed. */
@@ -216,8 +204,9 @@ export class Replies {
 
   private async publish(base: ReplyBase, text: string, target: Target, postponed?: ReplyRow): Promise<void> {
     const { store, executor, report } = this.ctx;
-    if (!text) {
-      await this.refuse({ ...base, reason: 'the comment has no text to publish (attachments are not sent to Facebook).' }, target);
+    const ready = publishable(text);
+    if (!ready.ok) {
+      await this.refuse({ ...base, reason: ready.reason }, target);
       return;
     }
     const { fb, pageId } = this.pageOf(base.taskId);
@@ -241,10 +230,10 @@ export class Replies {
       });
     } catch (error) {
       // Deleted comment, closed thread: tell the employee once, never retry. A block Facebook calls temporary (368) waits.
-      if (error instanceof PostponedError) await this.postpone(base, target, error.message, postponed);
-      else if (error instanceof NotFoundError) await this.refuse({ ...base, reason: DELETED }, target);
-      else if (error instanceof RefusedError) await this.refuse({ ...base, reason: `Facebook refused it: ${error.message}` }, target);
-      else throw error;
+      const refusal = replyRefusal(error);
+      if (!refusal) throw error;
+      if (refusal.kind === 'postpone') await this.postpone(base, target, refusal.reason, postponed);
+      else await this.refuse({ ...base, reason: refusal.reason }, target);
       return;
     }
     await this.markInTask(store.getReply(base.planfixCommentId, base.fbTargetId)!, target.authorName);
@@ -266,7 +255,7 @@ export class Replies {
   private async unaddressable(taskId: number, planfixCommentId: number, card: string, cardName: string): Promise<void> {
     const done = this.ctx.store.getReply(planfixCommentId, card);
     const target = { fbCommentId: card, authorName: cardName };
-    if (!done) await this.refuse({ planfixCommentId, fbTargetId: card, taskId, reason: SHARED_CARD }, target);
+    if (!done) await this.refuse({ planfixCommentId, fbTargetId: card, taskId, reason: REPLY_REASONS.sharedCard }, target);
     else if (this.ctx.store.journal.get(noteKey(done))?.state !== 'done') await this.markInTask(done, cardName);
   }
 
