@@ -27,21 +27,23 @@ describe('bounded runs', () => {
 
   const total = (effects: Record<string, number>) => Object.values(effects).reduce((a, b) => a + b, 0);
 
-  it('sync.maxEffects: a 60-comment backlog goes 10 writes per run, each run exiting 0, until it is done, exactly once', async () => {
+  it('sync.maxEffects: a 30-comment backlog goes 10 writes per run, each run exiting 0, until it is done, exactly once', async () => {
     await e2e.start({ configExtra: 'sync:\n  maxEffects: 10\n' });
-    backlog(e2e, 3, 20, { people: people.slice(0, 3), label: 'Backlog' });
+    backlog(e2e, 3, 10, { people: people.slice(0, 3), label: 'Backlog' });
     const first = await e2e.cli(['run', '--config', e2e.configPath]);
     expect(first.code).toBe(0);
     expect(first.stdout).toMatch(/stopped early \(sync\.maxEffects reached\), the rest follows next run/);
+    // 36 writes (3 contacts, 3 tasks, 30 comments): the first run and at least 3 more.
     const summaries = await drain(12);
+    expect(summaries.length).toBeGreaterThanOrEqual(3);
     for (const s of summaries.slice(0, -1)) {
       expect(s.stoppedEarly).toBe('effects');
       expect(total(s.effects)).toBeLessThanOrEqual(10);
     }
     expect(summaries.at(-1).stoppedEarly).toBeNull();
     expect(checkExactlyOnce(e2e.sim)).toEqual({ lost: [], duplicated: [] });
-    expect(e2e.sim.planfix.comments().filter((c) => c.description.includes('fb:'))).toHaveLength(60);
-    console.log(`bounded: maxEffects 10 → ${summaries.length + 1} runs for 60 comments (${summaries.map((s) => total(s.effects)).join('+')} effects after the first)`);
+    expect(e2e.sim.planfix.comments().filter((c) => c.description.includes('fb:'))).toHaveLength(30);
+    console.log(`bounded: maxEffects 10 → ${summaries.length + 1} runs for 30 comments (${summaries.map((s) => total(s.effects)).join('+')} effects after the first)`);
   });
 
   it('sync.maxRunSeconds: a run that reaches it stops starting writes and exits 0; the next run finishes, exactly once', async () => {

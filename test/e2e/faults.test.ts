@@ -30,7 +30,12 @@ const MAX_RUNS = 5;
 /** Hard stop, throttled runs included. */
 const RUN_CAP = 12;
 const FAULT_RATE = 0.2;
-/** Beyond FAST_ENV's 1.5 s client timeout. */
+/**
+ * The faulty runs' client timeout: FAST_ENV's 4 s is generous for a loaded machine, but an answer
+ * `slow` by SLOW_MS must outlast the timeout, or the "slower than the timeout" fault is only a
+ * slow answer (and costs 2.5 s each time instead of 1.5 s).
+ */
+const FAULTY_ENV = { FBSYNC_HTTP_TIMEOUT_MS: '1500' };
 const SLOW_MS = 2_500;
 const CONFIG = 'sync:\n  concurrency: 1\n';
 // FB_SEED / PF_SEED replace the seeds, FAULTS_VERBOSE=1 prints every request of every run: for
@@ -138,10 +143,10 @@ interface RunRecord {
 }
 
 /** One run, with what the request logs saw of it: how many requests, and how many came after a throttle answer. */
-async function observedRun(e2e: E2E): Promise<RunRecord> {
+async function observedRun(e2e: E2E, env?: NodeJS.ProcessEnv): Promise<RunRecord> {
   const fbFrom = e2e.sim.facebook.requestLog.length;
   const pfFrom = e2e.sim.planfix.requestLog.length;
-  const result = await e2e.run();
+  const result = await e2e.run([], { env });
   const slice = <T extends { faulted?: string; code?: number }>(log: T[], from: number) => {
     const mine = log.slice(from);
     const throttled = mine.findIndex((r) => r.faulted === 'throttle' || r.code === 22);
@@ -157,7 +162,7 @@ async function runUntilDone(e2e: E2E, runs: RunRecord[], phase: string): Promise
   for (let i = 0; i < RUN_CAP && runs.filter((r) => !throttledRun(r)).length < MAX_RUNS; i++) {
     const fbFrom = e2e.sim.facebook.requestLog.length;
     const pfFrom = e2e.sim.planfix.requestLog.length;
-    const run = await observedRun(e2e);
+    const run = await observedRun(e2e, FAULTY_ENV);
     runs.push(run);
     if (process.env.FAULTS_VERBOSE) {
       const show = (r: { method: string; path: string; faulted?: string; status: number }) => `${r.method} ${r.path.split('?')[0]}${r.faulted ? ` [${r.faulted}]` : ''} ${r.status}`;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Store } from '../../src/store/store.js';
-import { DAY, minutesAgo } from './fixtures.js';
-import { type E2E, useE2E } from './harness.js';
+import { DAY, minutesAgo, runOk } from './fixtures.js';
+import { type E2E, type E2EOptions, useE2E } from './harness.js';
 
 // Answers real Graph gives that the plain simulator does not (api-notes-facebook.md §1, §3, §7),
 // through the built CLI: pages too heavy to build, `limit` capped, a pinned post leading the feed.
@@ -41,23 +41,25 @@ function importedComments(e: E2E): number {
   return e.sim.planfix.tasks().reduce((sum, task) => sum + e.sim.planfix.comments(task.id).length, 0);
 }
 
+/** Starts a simulator with `simulator`'s options, seeds the busy Page, and checks that one run imports all of it. */
+async function importsBusyPage(simulator: E2EOptions['simulator']): Promise<void> {
+  await e2e.start({ simulator });
+  const { comments } = seedBusyPage(e2e);
+  await runOk(e2e);
+  expect(e2e.sim.planfix.tasks()).toHaveLength(31);
+  expect(importedComments(e2e)).toBe(comments);
+}
+
 describe('Graph pages too heavy to build ("Please reduce the amount of data")', () => {
   it('halves the page size until Graph answers, imports everything, and the next run starts at the size that worked', async () => {
     // A feed post with its comment summary weighs 2, a comment 1: 12 posts or 25 comments a page pass.
-    await e2e.start({ simulator: { facebook: { maxPageWeight: 30 } } });
-    const { comments } = seedBusyPage(e2e);
-
-    const first = await e2e.run();
-    expect(first.code, first.stderr).toBe(0);
-    expect(e2e.sim.planfix.tasks()).toHaveLength(31);
-    expect(importedComments(e2e)).toBe(comments);
+    await importsBusyPage({ facebook: { maxPageWeight: 30 } });
     expect(limits(e2e, '/feed').slice(0, 4)).toEqual(['100:500', '50:500', '25:500', '12:200']);
     expect(meta(e2e.storePath, 'graph.pageSize.feed')).toBe('12');
     expect(meta(e2e.storePath, 'graph.pageSize.comments')).toBe('25');
 
     const before = e2e.sim.facebook.requestLog.length;
-    const second = await e2e.run();
-    expect(second.code, second.stderr).toBe(0);
+    await runOk(e2e);
     // Starts at the remembered size (no refused page), and remembers a size a quarter larger for the next run.
     expect(limits(e2e, '/feed', before)[0]).toBe('12:200');
     expect(e2e.sim.facebook.requestLog.slice(before).filter((r) => r.status === 500)).toEqual([]);
@@ -72,8 +74,7 @@ describe('Graph pages too heavy to build ("Please reduce the amount of data")', 
       const post = fb.addPost({ message: `Post ${i}`, createdTime: minutesAgo(300 - i * 10) });
       for (let j = 0; j < 3; j++) fb.addComment(post.id, { message: `c${i}.${j}`, createdTime: minutesAgo(290 - i * 10 + j) });
     }
-    const first = await e2e.run();
-    expect(first.code, first.stderr).toBe(0);
+    await runOk(e2e);
     expect(importedComments(e2e)).toBe(27);
     const feed = fb.requestLog.filter((r) => r.path.split('?')[0]!.endsWith('/feed'));
     expect(feed.some((r) => r.status === 200 && !new URLSearchParams(r.path.split('?')[1]).get('fields')!.includes('comments'))).toBe(true);
@@ -81,18 +82,12 @@ describe('Graph pages too heavy to build ("Please reduce the amount of data")', 
     // A new comment is still found on the next run, without the counts.
     const latest = fb.posts()[0]!;
     fb.addComment(latest.id, { message: 'one more' });
-    const second = await e2e.run();
-    expect(second.code, second.stderr).toBe(0);
+    await runOk(e2e);
     expect(importedComments(e2e)).toBe(28);
   });
 
   it('a page capped below the asked limit (pageLimitCap) is followed to the end', async () => {
-    await e2e.start({ simulator: { facebook: { pageLimitCap: 25 } } });
-    const { comments } = seedBusyPage(e2e);
-    const result = await e2e.run();
-    expect(result.code, result.stderr).toBe(0);
-    expect(e2e.sim.planfix.tasks()).toHaveLength(31);
-    expect(importedComments(e2e)).toBe(comments);
+    await importsBusyPage({ facebook: { pageLimitCap: 25 } });
   });
 });
 
@@ -107,14 +102,12 @@ describe('a pinned post leading the feed', () => {
     const recent = Array.from({ length: 5 }, (_, i) => fb.addPost({ message: `Recent post ${i}`, createdTime: minutesAgo(500 - i * 60) }));
     for (const post of recent) fb.addComment(post.id, { message: `hello on ${post.id}` });
 
-    const first = await e2e.run();
-    expect(first.code, first.stderr).toBe(0);
+    await runOk(e2e);
     expect(e2e.sim.planfix.tasks().map((t) => t.postId).sort()).toEqual(recent.map((p) => p.id).sort());
 
     // The oldest recent post is on the last page.
     fb.addComment(recent[0]!.id, { message: 'a new question on an older post' });
-    const second = await e2e.run();
-    expect(second.code, second.stderr).toBe(0);
+    await runOk(e2e);
     const task = e2e.sim.planfix.tasks().find((t) => t.postId === recent[0]!.id)!;
     expect(e2e.sim.planfix.comments(task.id).map((c) => c.description)).toEqual([expect.stringContaining('hello on'), expect.stringContaining('a new question on an older post')]);
   });
@@ -127,8 +120,7 @@ describe('comments without text', () => {
     const post = fb.addPost({ message: 'Show us your loaf' });
     fb.addComment(post.id, { message: '', attachment: { type: 'photo', url: 'https://www.facebook.com/photo.php?fbid=77', imageUrl: 'https://scontent.example/77.jpg' } });
     fb.addComment(post.id, { message: '', attachment: { type: 'sticker', url: 'https://www.facebook.com/stickers/5' } });
-    const result = await e2e.run();
-    expect(result.code, result.stderr).toBe(0);
+    await runOk(e2e);
     const [task] = e2e.sim.planfix.tasks();
     const texts = e2e.sim.planfix.comments(task!.id).map((c) => c.description);
     expect(texts).toHaveLength(2);

@@ -24,7 +24,7 @@ export interface E2E {
   /** Runs the built CLI to its end. Every byte it prints is checked for the configured secrets. */
   cli(args: string[], options?: { env?: NodeJS.ProcessEnv; input?: string }): Promise<CliResult>;
   /** `fbsync run --json`, parsed. */
-  run(extraArgs?: string[]): Promise<CliResult & { summary?: any }>;
+  run(extraArgs?: string[], options?: { env?: NodeJS.ProcessEnv }): Promise<CliResult & { summary?: any }>;
   spawn(args: string[], options?: { env?: NodeJS.ProcessEnv }): ChildProcess;
   /** Spawns the CLI and sends `signal` once, the moment `when()` holds (polled every 1 ms); resolves with what it printed once it is gone. */
   killWhen(args: string[], when: () => boolean, signal: NodeJS.Signals, options?: { env?: NodeJS.ProcessEnv }): Promise<CliResult>;
@@ -85,8 +85,8 @@ export async function startE2E(options: E2EOptions = {}): Promise<E2E> {
     configPath,
     storePath,
     cli,
-    async run(extraArgs = []) {
-      const result = await cli(['run', '--json', '--config', configPath, ...extraArgs]);
+    async run(extraArgs = [], opts = {}) {
+      const result = await cli(['run', '--json', '--config', configPath, ...extraArgs], opts);
       let summary: any;
       try {
         summary = JSON.parse(result.stdout);

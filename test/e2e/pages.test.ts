@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SIM_IDS } from '../../src/simulator/index.js';
 import { META } from '../../src/store/meta-keys.js';
-import { ann, bob, carl, contactOf, crowd, withStore } from './fixtures.js';
+import { ann, bob, carl, contactOf, crowd, DAY, type Person, withStore } from './fixtures.js';
 import { type E2E, type E2EOptions, useE2E } from './harness.js';
 
 // Several Pages in one configuration (issue 11 point 4; behaviour.md § Configuration): one store,
@@ -21,12 +21,23 @@ describe('fbsync with several Pages (facebook.pages)', () => {
     return templateB;
   }
 
+  /** A post on Page `pageId` with one question from `from`; created `at` (the comment a minute later) when given, else now. */
+  function askOn(e: E2E, pageId: string, from: Person, at?: Date) {
+    const post = e.sim.facebook.addPost({ message: pageId === B ? 'Shop news' : 'Bakery news', pageId, ...(at && { createdTime: at }) });
+    const comment = e.sim.facebook.addComment(post.id, { from, message: pageId === B ? 'Open on Sunday?' : 'Bread today?', ...(at && { createdTime: new Date(at.getTime() + 60_000) }) });
+    return { post, comment };
+  }
+
+  /** Ann asks on Page A, `onB` (Bob by default) on Page B. */
+  function postOnEachPage(e: E2E, { onB = bob, at }: { onB?: Person; at?: Date } = {}) {
+    const a = askOn(e, A, ann, at);
+    const b = askOn(e, B, onB, at);
+    return { postA: a.post, commentA: a.comment, postB: b.post, commentB: b.comment };
+  }
+
   it('two Pages sync independently into their own tasks, each Page’s posts in tasks of its template', async () => {
     const templateB = configure(e2e);
-    const postA = e2e.sim.facebook.addPost({ message: 'Bakery news' });
-    const postB = e2e.sim.facebook.addPost({ message: 'Shop news', pageId: B });
-    e2e.sim.facebook.addComment(postA.id, { from: ann, message: 'Bread today?' });
-    e2e.sim.facebook.addComment(postB.id, { from: bob, message: 'Open on Sunday?' });
+    const { postA, postB } = postOnEachPage(e2e);
 
     const run = await e2e.run();
     expect(run.code, run.stderr).toBe(0);
@@ -53,10 +64,7 @@ describe('fbsync with several Pages (facebook.pages)', () => {
 
   it('an answer in Planfix is published under the Page its post belongs to', async () => {
     configure(e2e);
-    const postA = e2e.sim.facebook.addPost({ message: 'Bakery news' });
-    const postB = e2e.sim.facebook.addPost({ message: 'Shop news', pageId: B });
-    const onA = e2e.sim.facebook.addComment(postA.id, { from: ann, message: 'Bread today?' });
-    const onB = e2e.sim.facebook.addComment(postB.id, { from: carl, message: 'Open on Sunday?' });
+    const { postA, postB, commentA: onA, commentB: onB } = postOnEachPage(e2e, { onB: carl });
     expect((await e2e.run()).code).toBe(0);
     const taskOf = (postId: string) => e2e.sim.planfix.tasks().find((t) => t.postId === postId)!;
     e2e.sim.planfix.quickReply(taskOf(postB.id).id, contactOf(e2e, carl).id, 'Yes, 10 to 14.');
@@ -76,11 +84,8 @@ describe('fbsync with several Pages (facebook.pages)', () => {
 
   it("one Page's revoked token leaves the other working, and the run exits 3 naming the Page that failed", async () => {
     configure(e2e);
-    const postA = e2e.sim.facebook.addPost({ message: 'Bakery news' });
-    const postB = e2e.sim.facebook.addPost({ message: 'Shop news', pageId: B });
-    e2e.sim.facebook.addComment(postB.id, { from: bob, message: 'Open on Sunday?' });
+    const { postB } = postOnEachPage(e2e);
     e2e.sim.facebook.revokeToken(e2e.sim.facebook.pageTokenOf(A));
-    e2e.sim.facebook.addComment(postA.id, { from: ann, message: 'Bread today?' });
 
     const run = await e2e.run();
     expect(run.code).toBe(3);
@@ -101,8 +106,7 @@ describe('fbsync with several Pages (facebook.pages)', () => {
 
   it('a Page without any token is skipped and named; the others sync', async () => {
     configure(e2e, '', [{ pageId: A, withToken: false }, { pageId: B }]);
-    const postB = e2e.sim.facebook.addPost({ message: 'Shop news', pageId: B });
-    e2e.sim.facebook.addComment(postB.id, { from: bob, message: 'Open on Sunday?' });
+    askOn(e2e, B, bob);
     const run = await e2e.run();
     expect(run.code).toBe(3);
     expect(run.summary.effects['comment.imported']).toBe(1);
@@ -111,10 +115,7 @@ describe('fbsync with several Pages (facebook.pages)', () => {
 
   it('--page limits the run to that Page; an id not configured is exit 2', async () => {
     configure(e2e);
-    const postA = e2e.sim.facebook.addPost({ message: 'Bakery news' });
-    const postB = e2e.sim.facebook.addPost({ message: 'Shop news', pageId: B });
-    e2e.sim.facebook.addComment(postA.id, { from: ann, message: 'Bread today?' });
-    e2e.sim.facebook.addComment(postB.id, { from: bob, message: 'Open on Sunday?' });
+    const { postB } = postOnEachPage(e2e);
 
     const onlyB = await e2e.run(['--page', B]);
     expect(onlyB.code, onlyB.stderr).toBe(0);
@@ -131,8 +132,7 @@ describe('fbsync with several Pages (facebook.pages)', () => {
 
   it('a --page run leaves the reply cursor where it was, so the other Pages’ answers are listed by the next full run', async () => {
     configure(e2e);
-    const postB = e2e.sim.facebook.addPost({ message: 'Shop news', pageId: B });
-    const onB = e2e.sim.facebook.addComment(postB.id, { from: bob, message: 'Open on Sunday?' });
+    const { comment: onB } = askOn(e2e, B, bob);
     expect((await e2e.run()).code).toBe(0);
     const cursor = () => withStore(e2e.storePath, (db) => (db.prepare("SELECT value FROM cursor WHERE name = 'planfix.changedSince'").get() as { value: string } | undefined)?.value, { readonly: true });
     const before = cursor();
@@ -156,8 +156,7 @@ describe('fbsync with several Pages (facebook.pages)', () => {
       const post = e2e.sim.facebook.addPost({ message: `busy ${p}` });
       for (let c = 0; c < 5; c++) e2e.sim.facebook.addComment(post.id, { from: people[p * 5 + c]!, message: `busy ${p}.${c}` });
     }
-    const postB = e2e.sim.facebook.addPost({ message: 'Shop news', pageId: B });
-    e2e.sim.facebook.addComment(postB.id, { from: bob, message: 'Open on Sunday?' });
+    const { post: postB } = askOn(e2e, B, bob);
 
     const run = await e2e.run();
     expect([0, 4]).toContain(run.code);
@@ -175,8 +174,7 @@ describe('fbsync with several Pages (facebook.pages)', () => {
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain(`(${A})`);
     expect(result.stdout).toContain(`"Second Shop" (${B})`);
-    const postB = e2e.sim.facebook.addPost({ message: 'Shop news', pageId: B });
-    e2e.sim.facebook.addComment(postB.id, { from: bob, message: 'Open on Sunday?' });
+    askOn(e2e, B, bob);
     const run = await e2e.run();
     expect(run.code, run.stderr).toBe(0);
     expect(run.summary.pages.map((p: { outcome: string }) => p.outcome)).toEqual(['synced', 'synced']);
@@ -220,11 +218,7 @@ describe('fbsync with several Pages (facebook.pages)', () => {
 
   it('backfill imports each Page’s history in turn (one JSON object for all), or one Page with --page', async () => {
     const templateB = configure(e2e);
-    const old = new Date(Date.now() - 40 * 86_400_000);
-    const postB = e2e.sim.facebook.addPost({ message: 'Old shop news', pageId: B, createdTime: old });
-    e2e.sim.facebook.addComment(postB.id, { from: bob, message: 'Still open?', createdTime: new Date(old.getTime() + 60_000) });
-    const postA = e2e.sim.facebook.addPost({ message: 'Old bakery news', createdTime: old });
-    e2e.sim.facebook.addComment(postA.id, { from: ann, message: 'Still baking?', createdTime: new Date(old.getTime() + 60_000) });
+    const { postA, postB } = postOnEachPage(e2e, { at: new Date(Date.now() - 40 * DAY) });
 
     const onlyB = await e2e.cli(['backfill', '--since', '60d', '--config', e2e.configPath, '--page', B]);
     expect(onlyB.code, onlyB.stderr).toBe(0);
@@ -249,10 +243,7 @@ describe('fbsync with several Pages (facebook.pages)', () => {
 
   it("one Page's own Facebook limit (80001) makes that Page alone wait; the other goes on in this run and the next", async () => {
     configure(e2e);
-    const postA = e2e.sim.facebook.addPost({ message: 'Viral bakery post' });
-    const postB = e2e.sim.facebook.addPost({ message: 'Shop news', pageId: B });
-    e2e.sim.facebook.addComment(postA.id, { from: ann, message: 'Wow' });
-    e2e.sim.facebook.addComment(postB.id, { from: bob, message: 'Open on Sunday?' });
+    const { postA, postB } = postOnEachPage(e2e);
     // Page A goes first: its first Graph request meets Page A's own request limit.
     e2e.sim.facebook.throttleNext(80001);
 

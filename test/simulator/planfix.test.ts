@@ -39,6 +39,13 @@ async function raw(method: string, path: string, init: { body?: unknown; token?:
 const post = (path: string, body: unknown = {}) => raw('POST', path, { body });
 const get = (path: string) => raw('GET', path);
 
+/** Planfix's refusal: HTTP 400 with error `code`, its text naming `naming` when given. */
+function expectRefused(reply: Reply, code: number, naming?: string): void {
+  expect(reply.status).toBe(400);
+  expect(reply.json.code).toBe(code);
+  if (naming !== undefined) expect(reply.json.error).toContain(naming);
+}
+
 async function newContact(fbId: string, name = 'Ivan') {
   const r = await post('/contact/', {
     template: { id: 3 },
@@ -94,8 +101,7 @@ describe('planfix simulator', () => {
 
     it('answers bad JSON with code 30 and unknown routes with 404', async () => {
       const bad = await raw('POST', '/task/list', { rawBody: '{"pageSize":' });
-      expect(bad.status).toBe(400);
-      expect(bad.json.code).toBe(30);
+      expectRefused(bad, 30);
       expect((await get('/nothing/here')).status).toBe(404);
       expect((await get('/task/list')).status).toBe(405);
     });
@@ -163,14 +169,10 @@ describe('planfix simulator', () => {
 
     it('refuses unknown templates and custom fields with code 41', async () => {
       const t = await post('/contact/', { template: { id: 77 }, name: 'X' });
-      expect(t.status).toBe(400);
-      expect(t.json.code).toBe(41);
-      expect(t.json.error).toContain('77');
+      expectRefused(t, 41, '77');
 
       const f = await post('/contact/', { template: { id: 3 }, name: 'X', customFieldData: [{ field: { id: 202 }, value: 'x' }] });
-      expect(f.status).toBe(400);
-      expect(f.json.code).toBe(41);
-      expect(f.json.error).toContain('by id - 202');
+      expectRefused(f, 41, 'by id - 202');
 
       const wrongType = await post('/contact/', { template: { id: 3 }, name: 'X', customFieldData: [{ field: { id: 101 }, value: 12 }] });
       expect(wrongType.json.code).toBe(41);
@@ -228,14 +230,10 @@ describe('planfix simulator', () => {
 
     it('refuses unknown templates, fields outside the template and unknown counterparties', async () => {
       const t = await post('/task/', { template: { id: 99 }, name: 'x' });
-      expect(t.status).toBe(400);
-      expect(t.json.code).toBe(41);
-      expect(t.json.error).toContain('99');
+      expectRefused(t, 41, '99');
 
       const f = await post('/task/', { template: { id: 12 }, name: 'x', customFieldData: [{ field: { id: 101 }, value: 'x' }] });
-      expect(f.status).toBe(400);
-      expect(f.json.code).toBe(41);
-      expect(f.json.error).toContain('by id - 101');
+      expectRefused(f, 41, 'by id - 101');
 
       const c = await post('/task/', { template: { id: 12 }, name: 'x', counterparty: { id: 'contact:5' } });
       expect(c.json.code).toBe(41);
@@ -459,8 +457,7 @@ describe('planfix simulator', () => {
       const cid = await newContact('fb1');
       const t = await newTask('p1', cid);
       const r = await post(`/task/${t}/comments/`, { description: 'x', owner: { id: `contact:${cid}` } });
-      expect(r.status).toBe(400);
-      expect(r.json.code).toBe(41);
+      expectRefused(r, 41);
       expect((await post(`/task/${t}/comments/`, { description: 'x' })).status).toBe(201);
     });
   });
