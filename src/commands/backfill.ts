@@ -150,7 +150,8 @@ async function realRun(config: Config, range: { since: Date; until: Date }, opti
         : offset !== undefined
           ? `after ${nextMidnight(Number(offset)).toISOString()} (midnight in the Planfix account's time zone, when the daily budget resets)`
           : 'after the daily budget resets (once a day, at midnight in the Planfix account’s time zone)';
-      output.err(`fbsync backfill: stopped to leave Planfix requests for \`fbsync run\` (${session.pf.remainingToday ?? 0} left today). Run \`${resume}\` again ${when}; it resumes where it stopped.`);
+      const why = report.throttled.planfix ? 'Planfix asked fbsync to wait' : `stopped to leave Planfix requests for \`fbsync run\` (${session.pf.remainingToday ?? 0} left today)`;
+      output.err(`fbsync backfill: ${why}. Run \`${resume}\` again ${when}; it resumes where it stopped.`);
     } else if (code === EXIT.partial) {
       output.err(`fbsync backfill: run \`${resume}\` again to finish; what is imported stays imported.`);
     }

@@ -4,7 +4,6 @@ import { NetworkError, type Side } from '../http/errors.js';
 import { ConfigError } from '../errors.js';
 import { redact } from '../http/secrets.js';
 import { runCycle } from '../sync/engine.js';
-import { throttledUntil } from '../sync/outcome.js';
 import { RunReport } from '../sync/report.js';
 import { openSession, type Session } from './session.js';
 import { EXIT, exitCodeOf } from './exit-codes.js';
@@ -115,11 +114,6 @@ export function parseEvery(value: string): number {
 async function cycle(config: Config, session: Session, output: Output, abort: AbortSignal, stop: StopHandle): Promise<CycleResult> {
   const started = Date.now();
   const runId = session.store.startRun('run');
-  // A side still blocked by an earlier throttle: this run only waits (the cycle does nothing at all).
-  const waiting = (['facebook', 'planfix'] as const).flatMap((side) => {
-    const until = throttledUntil(session.store, side);
-    return until ? [{ side, until }] : [];
-  });
   try {
     const report = await runCycle(session, {
       ...config.sync,
@@ -129,14 +123,13 @@ async function cycle(config: Config, session: Session, output: Output, abort: Ab
       signal: abort,
     });
     const requests = session.requestCounts();
+    // A side still blocked by an earlier throttle: this run only waited (the cycle did nothing at all).
+    const waiting = (Object.entries(report.waiting) as [Side, string][]).map(([side, until]) => ({ side, until: new Date(until) }));
     // How long the whole wait is: from the run that got the throttle answer to the time it named.
     const longWait = waiting.find((w) => {
       const since = Date.parse(session.store.getMeta(META.throttleSince(w.side)) ?? '');
       return w.until.getTime() - (Number.isNaN(since) ? Date.now() : since) > LONG_WAIT_MS;
     });
-    if (waiting.length === 0) {
-      for (const side of Object.keys(report.throttled) as Side[]) session.store.setMeta(META.throttleSince(side), new Date(started).toISOString());
-    }
     let exitCode: number;
     let line: string | undefined;
     if (stop.signal) {

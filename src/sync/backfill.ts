@@ -39,6 +39,12 @@ export async function runBackfill(ctx: SyncContext, options: BackfillOptions): P
   ctx.outcome.budget.guard = () => ((ctx.pf.remainingToday ?? Number.POSITIVE_INFINITY) < options.planfixReserve ? 'planfixBudget' : undefined);
 
   const { outcome } = ctx;
+  // A side an earlier run was told to leave alone is left alone by backfill too: calls while blocked extend the block.
+  outcome.waitOutEarlier(ctx.store);
+  if (!outcome.mayGoOn) {
+    outcome.settle(ctx.store, ctx.report);
+    return { progress };
+  }
   const listedToTheEnd = await outcome.told(() => inbound.readPosts({
     pages: ctx.fb.listPosts({ since: options.since, until: options.until, pageSize: 100 }),
     listed: (post) => {

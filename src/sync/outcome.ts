@@ -154,9 +154,12 @@ export class RunOutcome {
     for (const [side, error] of root.throttles()) {
       const waitMs = error.retryAfterMs ?? 60_000;
       store.setMeta(META.throttleNotBefore(side), new Date(now + waitMs).toISOString());
+      // Where the wait began: the runs that only wait measure how long it has lasted from here.
+      store.setMeta(META.throttleSince(side), new Date(now).toISOString());
       report.throttled[side] = { retryAfterSeconds: Math.ceil(waitMs / 1000), message: error.message };
     }
     for (const [side, wait] of root.earlier) {
+      report.waiting[side] = wait.until.toISOString();
       report.throttled[side] ??= { retryAfterSeconds: Math.ceil((wait.until.getTime() - now) / 1000), message: `${side} asked fbsync to wait until ${wait.until.toISOString()}` };
     }
     for (const [pageId, error] of root.pageLimitsNow()) {

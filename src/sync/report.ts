@@ -41,6 +41,8 @@ export class RunReport {
   readonly effects: Partial<Record<EffectKind, number>> = {};
   readonly failed: FailedItem[] = [];
   readonly throttled: Partial<Record<Side, { retryAfterSeconds?: number; message: string }>> = {};
+  /** Sides an earlier run's throttle still keeps this run away from, and until when (ISO): the run only waited. */
+  readonly waiting: Partial<Record<Side, string>> = {};
   /** What the run noticed that needs a person (Planfix's contact limit): in its line and `--json`'s `notes`. */
   readonly notes: string[] = [];
   /** Several Pages: one result per Page, in the configuration's order (empty for the single-Page form). */

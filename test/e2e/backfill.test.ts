@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { DAY } from './fixtures.js';
+import { META } from '../../src/store/meta-keys.js';
+import { DAY, withStore } from './fixtures.js';
 import { type E2E, useE2E } from './harness.js';
 import { checkExactlyOnce, planfixWrites } from './invariants.js';
 
@@ -50,6 +51,28 @@ describe('fbsync backfill', () => {
     const resumed = await e2e.cli(['backfill', '--since', since(), '--json', '--config', e2e.configPath]);
     expect(resumed.code).toBe(0);
     expect(e2e.sim.facebook.comments()).toHaveLength(300);
+    expect(checkExactlyOnce(e2e.sim)).toEqual({ lost: [], duplicated: [] });
+  });
+
+  it('rate limits: a side an earlier run was told to leave alone is not called by backfill until the wait is over', async () => {
+    seedHistory(e2e, 2, 3);
+    expect((await e2e.run()).code).toBe(0);
+    const until = new Date(Date.now() + 30 * 60_000).toISOString();
+    withStore(e2e.storePath, (db) => db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run(META.throttleNotBefore('planfix'), until));
+    const fbFrom = e2e.sim.facebook.requestLog.length;
+    const pfFrom = e2e.sim.planfix.requestLog.length;
+    const waited = await e2e.cli(['backfill', '--since', since(), '--json', '--config', e2e.configPath]);
+    expect(waited.code).toBe(4);
+    const summary = JSON.parse(waited.stdout);
+    expect(summary.throttled.planfix.message).toBe(`planfix asked fbsync to wait until ${until}`);
+    expect(summary.error.kind).toBe('throttled');
+    expect(waited.stderr).toMatch(/fbsync backfill: Planfix asked fbsync to wait\. Run `fbsync backfill [^`]+` again after \S+; it resumes where it stopped\./);
+    expect(e2e.sim.planfix.requestLog.length - pfFrom).toBe(0);
+    expect(e2e.sim.facebook.requestLog.length - fbFrom).toBe(0);
+
+    withStore(e2e.storePath, (db) => db.prepare('DELETE FROM meta WHERE key = ?').run(META.throttleNotBefore('planfix')));
+    const after = await e2e.cli(['backfill', '--since', since(), '--json', '--config', e2e.configPath]);
+    expect(after.code, after.stderr).toBe(0);
     expect(checkExactlyOnce(e2e.sim)).toEqual({ lost: [], duplicated: [] });
   });
 

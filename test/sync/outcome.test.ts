@@ -28,6 +28,7 @@ describe('run outcome: rate limits end the run cleanly (behaviour.md § Guarante
     run.settle(store, report, now);
     expect(report.throttled.planfix).toEqual({ retryAfterSeconds: 120, message: 'Planfix: too many requests' });
     expect(store.meta.get(META.throttleNotBefore('planfix'))).toBe('2026-12-01T10:02:00.000Z');
+    expect(store.meta.get(META.throttleSince('planfix'))).toBe('2026-12-01T10:00:00.000Z');
     expect(report.stoppedEarly).toBeUndefined();
   });
 
@@ -41,6 +42,8 @@ describe('run outcome: rate limits end the run cleanly (behaviour.md § Guarante
     const report = new RunReport();
     run.settle(store, report, now);
     expect(report.throttled.facebook?.message).toMatch(/^facebook asked fbsync to wait until /);
+    expect(report.waiting).toEqual({ facebook: new Date(now + 60_000).toISOString() });
+    expect(store.meta.has(META.throttleSince('facebook'))).toBe(false);
     expect(throttledUntil(store, 'facebook', now + 61_000)).toBeUndefined();
   });
 
