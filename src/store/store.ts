@@ -185,6 +185,14 @@ export class Store {
       .run(postId, seq, taskId, new Date().toISOString(), created ? 1 : 0);
   }
 
+  /** fbsync made this task and no comment has gone into it yet. */
+  isFreshTask(taskId: number): boolean {
+    const row = this.sql('SELECT created_by_fbsync AS created, EXISTS (SELECT 1 FROM fb_comment WHERE task_id = ?) AS used FROM post_task WHERE task_id = ?').get(taskId, taskId) as
+      | { created: number | null; used: number }
+      | undefined;
+    return row?.created === 1 && row.used === 0;
+  }
+
   closePostTask(postId: string, seq: number): void {
     this.sql('UPDATE post_task SET closed_at = ? WHERE post_id = ? AND seq = ? AND closed_at IS NULL').run(new Date().toISOString(), postId, seq);
   }

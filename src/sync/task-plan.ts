@@ -93,6 +93,16 @@ export function taskRefusal(error: unknown): { refused: boolean } | undefined {
 }
 
 /**
+ * Rule 2 cannot hold when a task fbsync opened refuses even its first comment (code 6): its status,
+ * the template's first unless someone moved it, takes no comments, and every new task would refuse
+ * too. The run stops with the fix instead of opening task after task. `fresh`: fbsync made the task
+ * and no comment is in it yet.
+ */
+export function newTaskRefuses(refusal: { refused: boolean } | undefined, fresh: boolean): boolean {
+  return refusal?.refused === true && fresh;
+}
+
+/**
  * "New comments on this post now go to task #N" goes into the task that refused them, once:
  * the journal key of that note when one is due (`movedFrom` the task that refused, `to` the
  * post's task now), undefined when there is none to write.

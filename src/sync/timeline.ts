@@ -5,7 +5,8 @@ import { noteContactLimitUse } from './contacts.js';
 import type { SyncContext } from './context.js';
 import { commentDescription, commentHash, type CommentContext } from './format.js';
 import { carriesMarker, commentMarker } from './markers.js';
-import { taskRefusal } from './task-plan.js';
+import { newTaskRefuses, taskRefusal } from './task-plan.js';
+import { ConfigError } from '../errors.js';
 import type { TaskResolver } from './tasks.js';
 
 /**
@@ -60,17 +61,35 @@ export async function addToTimeline(
         report.count(author.context.byPage ? 'comment.pageAnswer' : 'comment.imported');
       },
     });
+  const refusedByNewTask = (error: unknown, id: number) => {
+    if (newTaskRefuses(taskRefusal(error), store.isFreshTask(id))) throw templateRefusesComments(id);
+  };
   try {
     await perform(taskId);
     return true;
   } catch (error) {
     const refusal = taskRefusal(error);
     if (!refusal) throw error;
+    refusedByNewTask(error, taskId);
     // The task was deleted, or its status takes no comments (whatever sync.reopenClosedTasks
     // says): rule 2 says the post's next comment opens a new task.
     tasks.retire(post.id, taskId, refusal.refused);
     if (author.context.byPage) return false;
-    await perform(await tasks.resolve(post, author.contact?.planfixContactId));
+    const next = await tasks.resolve(post, author.contact?.planfixContactId);
+    try {
+      await perform(next);
+    } catch (error) {
+      refusedByNewTask(error, next);
+      throw error;
+    }
     return true;
   }
+}
+
+function templateRefusesComments(taskId: number): ConfigError {
+  return new ConfigError(
+    `Planfix refused the first comment in task #${taskId}, which fbsync created for a Facebook post (code 6: its status takes no new comments), so every task from this template would refuse too. ` +
+      `Choose a planfix.taskTemplateId whose new tasks accept comments (or change the template's process), and move task #${taskId} to a status that takes comments or delete it; then run again.`,
+    'planfix.taskTemplateId',
+  );
 }

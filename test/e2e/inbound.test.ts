@@ -243,6 +243,25 @@ describe('fbsync run: sync.reopenClosedTasks: false keeps one task per post (rul
     expect(old().description.match(/New comments on this post now go to task/g)).toHaveLength(1);
   });
 
+  it('a template whose new tasks refuse comments (code 6) stops the run with the fix (exit 2), opening no task after task; the comment comes once the task takes comments', async () => {
+    await e2e.start({ simulator: { planfix: { statusesRefusingComments: ['New'] } } });
+    const post = e2e.sim.facebook.addPost({ message: 'Template check' });
+    e2e.sim.facebook.addComment(post.id, { from: ann, message: 'first' });
+    for (let run = 0; run < 2; run++) {
+      const stopped = await e2e.run();
+      expect(stopped.code).toBe(2);
+      expect(stopped.summary.error).toMatchObject({ kind: 'config' });
+      expect(stopped.summary.error.message).toMatch(/Planfix refused the first comment in task #\d+, which fbsync created .*planfix\.taskTemplateId/);
+      expect(e2e.sim.planfix.tasks()).toHaveLength(1);
+    }
+    const task = e2e.sim.planfix.tasks()[0]!;
+    e2e.sim.planfix.setTaskStatus(task.id, 'In progress');
+    const fixed = await e2e.run();
+    expect(fixed.code, fixed.stderr).toBe(0);
+    expect(e2e.sim.planfix.tasks()).toHaveLength(1);
+    expect(e2e.sim.planfix.comments(task.id).map((c) => c.description)).toEqual([expect.stringContaining('first')]);
+  });
+
   it('keeps an admin’s answer the closed task refused for the post’s next task, which gets it before the next comment', async () => {
     await e2e.start({ configExtra: 'sync:\n  reopenClosedTasks: false\n', simulator: { planfix: { statusesRefusingComments: ['Completed'] } } });
     const { post, task } = await postWithTask();

@@ -9,6 +9,7 @@ import {
   moveNoteKey,
   mustAskLatest,
   newTask,
+  newTaskRefuses,
   pickExistingTask,
   takesComments,
   taskKey,
@@ -128,6 +129,13 @@ describe('rule 2: a task that refuses a comment', () => {
   it('rule 2: other refusals and failures are not about the task', () => {
     expect(taskRefusal(new RefusedError('planfix', 'bad template', 30))).toBeUndefined();
     expect(taskRefusal(new TransientError('planfix', 'timeout', true))).toBeUndefined();
+  });
+  it('rule 2 cannot hold: a task fbsync opened that refuses its very first comment (code 6) stops the run instead of opening another', () => {
+    const code6 = taskRefusal(new RefusedError('planfix', 'comments not allowed', 6));
+    expect(newTaskRefuses(code6, true)).toBe(true);
+    expect(newTaskRefuses(code6, false)).toBe(false);
+    expect(newTaskRefuses(taskRefusal(new NotFoundError('planfix', 'no such task')), true)).toBe(false);
+    expect(newTaskRefuses(undefined, true)).toBe(false);
   });
   it('rule 2: the task that refused gets one note naming the new task; none when it is the same task', () => {
     expect(moveNoteKey(7, 9)).toBe('tasknote:7:9');
