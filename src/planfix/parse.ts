@@ -43,11 +43,11 @@ export class AnswerReader {
     return v;
   }
 
-  /** Planfix ids are integers; a digit string is accepted too. */
+  /** Planfix ids are integers; a digit string is accepted too, unless too long to be read exactly. */
   id(v: unknown, path: string): number {
     if (v === undefined || v === null) throw this.malformed(path, 'is missing');
     if (typeof v === 'number' && Number.isSafeInteger(v)) return v;
-    if (typeof v === 'string' && /^\d+$/.test(v)) return Number(v);
+    if (typeof v === 'string' && /^\d+$/.test(v) && Number.isSafeInteger(Number(v))) return Number(v);
     throw this.malformed(path, `is not an id (${JSON.stringify(v).slice(0, 40)})`);
   }
 

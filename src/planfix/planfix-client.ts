@@ -3,13 +3,28 @@
 
 import type { BackoffPolicy } from '../http/backoff.js';
 import { type HttpMethod, type HttpRequest, type HttpResponse, HttpClient } from '../http/client.js';
-import { AuthError, MalformedResponseError, NotFoundError, RefusedError, RemoteError, ThrottledError, TransientError, writeOutcomeUnknown } from '../http/errors.js';
+import { AuthError, MalformedResponseError, NotFoundError, RefusedError, ThrottledError, writeOutcomeUnknown } from '../http/errors.js';
 import { ConfigError } from '../errors.js';
 import { redact, registerSecret } from '../http/secrets.js';
 import { apiUrl } from '../http/url.js';
 import { formatFilterDate } from './dates.js';
+import { afterCounterpartyFailure, afterOwnerFailure, commentOwner, counterpartyNotApplied, taskCounterparty } from './attribution.js';
 import { AnswerReader, type RawTask } from './parse.js';
 import { type PlanfixIds, classifyPlanfixAnswer, describeRequest } from './planfix-errors.js';
+import {
+  FILTER_CHANGED,
+  FILTER_TEMPLATE,
+  PAGE,
+  TASK_FIELDS,
+  carriesPost,
+  commentCreation,
+  contactCreation,
+  contactSearch,
+  matchingContact,
+  postTaskFilters,
+  taskCreation,
+  templateFilter,
+} from './requests.js';
 import type { NewComment, NewContact, NewTask, PfComment, PfContact, PfTask, PlanfixAccount } from './types.js';
 import { SideClient } from '../http/side-client.js';
 
@@ -37,15 +52,7 @@ export interface PfCustomField {
   type: number;
 }
 
-/** Planfix's maximum and default page (notes §1 "Paging"). */
-const PAGE = 100;
-const TASK_FIELDS = 'id,name,status,processId,isDeleted';
 const COMMENT_FIELDS = 'id,dateTime,type,description,owner,recipients,isDeleted,isHidden';
-/** Filter types (notes §3): 51 template, 101 custom Line field, 79 last change or comment. */
-const FILTER_TEMPLATE = 51;
-const FILTER_TASK_LINE = 101;
-const FILTER_CHANGED = 79;
-const FILTER_CONTACT_LINE = 4101;
 
 interface Call {
   method: HttpMethod;
@@ -93,23 +100,8 @@ export class PlanfixClient extends SideClient implements PlanfixAccount {
 
   async findContactByFacebookId(facebookId: string): Promise<PfContact | null> {
     const fieldId = this.options.fields.contactFacebookId;
-    const { read, body } = await this.call({
-      method: 'POST',
-      path: 'contact/list',
-      json: {
-        offset: 0,
-        pageSize: PAGE,
-        fields: `id,name,lastname,${fieldId}`,
-        filters: [{ type: FILTER_CONTACT_LINE, field: fieldId, operator: 'equal', value: facebookId }],
-      },
-    });
-    // The filter is Planfix's; the exact match is ours (case, spaces, "have"-like matching).
-    const matches = read
-      .contacts(body, fieldId)
-      .filter((c) => c.facebookId === facebookId)
-      .map((c) => c.contact)
-      .sort((a, b) => a.id - b.id);
-    return matches[0] ?? null;
+    const { read, body } = await this.call({ method: 'POST', path: 'contact/list', json: contactSearch(fieldId, facebookId) });
+    return matchingContact(read.contacts(body, fieldId), facebookId);
   }
 
   async createContact(contact: NewContact): Promise<PfContact> {
@@ -117,13 +109,7 @@ export class PlanfixClient extends SideClient implements PlanfixAccount {
     const id = await this.create({
       method: 'POST',
       path: 'contact/',
-      json: {
-        template: { id: this.options.contactTemplateId },
-        name: contact.name,
-        lastname: contact.lastname,
-        customFieldData: [{ field: { id: this.options.fields.contactFacebookId }, value: contact.facebookId }],
-        ...(fileId === undefined ? {} : { files: [{ id: fileId }] }),
-      },
+      json: contactCreation(this.options.contactTemplateId, this.options.fields.contactFacebookId, contact, fileId),
     });
     const out: PfContact = { id, name: contact.name };
     if (contact.lastname !== undefined) out.lastname = contact.lastname;
@@ -153,10 +139,10 @@ export class PlanfixClient extends SideClient implements PlanfixAccount {
 
   async findTasksByPostId(postId: string): Promise<PfTask[]> {
     const fieldId = this.options.fields.taskPostId;
-    const raw = await this.listTasks(`${TASK_FIELDS},${fieldId}`, [this.templateFilter(), { type: FILTER_TASK_LINE, field: fieldId, operator: 'equal', value: postId }]);
+    const raw = await this.listTasks(`${TASK_FIELDS},${fieldId}`, postTaskFilters(this.options.taskTemplateId, fieldId, postId));
     const tasks: PfTask[] = [];
     for (const { read, item } of raw) {
-      if (item.postId === postId) tasks.push(await this.toTask(item, read));
+      if (carriesPost(item, postId)) tasks.push(await this.toTask(item, read));
     }
     return tasks;
   }
@@ -175,15 +161,14 @@ export class PlanfixClient extends SideClient implements PlanfixAccount {
 
   /**
    * The counterparty is a nicety, like a comment's owner: refused (by any code whose text names
-   * it), the task is made without it, and this run's later tasks go without one.
+   * it), the task is made without it, and this run's later tasks go without one (attribution.ts).
    */
   async createTask(task: NewTask): Promise<PfTask> {
-    const contactId = this.counterpartyRefused ? undefined : task.counterpartyContactId;
-    if (contactId === undefined) return this.postTask(task);
+    const counterparty = taskCounterparty(task.counterpartyContactId, this.counterpartyRefused);
     try {
-      return await this.postTask(task, `contact:${contactId}`);
+      return await this.postTask(task, counterparty);
     } catch (error) {
-      if (!refusedUnapplied(error) || !/counterparty/i.test(error.message)) throw error;
+      if (afterCounterpartyFailure(error, counterparty !== undefined) === 'fail') throw error;
     }
     const created = await this.postTask(task);
     this.counterpartyRefused = true;
@@ -195,18 +180,12 @@ export class PlanfixClient extends SideClient implements PlanfixAccount {
       {
         method: 'POST',
         path: 'task/',
-        json: {
-          template: { id: this.options.taskTemplateId },
-          name: task.name,
-          description: task.description,
-          ...(counterparty === undefined ? {} : { counterparty: { id: counterparty } }),
-          customFieldData: [{ field: { id: this.options.fields.taskPostId }, value: task.postId }],
-        },
+        json: taskCreation(this.options.taskTemplateId, this.options.fields.taskPostId, task, counterparty),
       },
       (read, body) => {
         // Made, but without the counterparty: later tasks need not ask again. Read before the id,
         // so an answer without one (outcome unknown, written again later) goes without it too.
-        if (counterparty !== undefined && read.failures(body).some((f) => /counterparty/i.test(f.field))) this.counterpartyRefused = true;
+        if (counterparty !== undefined && counterpartyNotApplied(read.failures(body))) this.counterpartyRefused = true;
       },
     );
     return { id, name: task.name, isActive: true, isDeleted: false, postId: task.postId };
@@ -220,7 +199,7 @@ export class PlanfixClient extends SideClient implements PlanfixAccount {
   /** `templateIds`: the tasks of these templates (several Pages, one template each; filter 51 takes an array, notes §3); default the configured one. */
   async listTasksChangedSince(since: Date, utcOffsetMinutes = 0, templateIds?: readonly number[]): Promise<number[]> {
     const raw = await this.listTasks('id', [
-      templateIds && templateIds.length > 1 ? { type: FILTER_TEMPLATE, operator: 'equal', value: [...templateIds] } : this.templateFilter(templateIds?.[0]),
+      templateIds && templateIds.length > 1 ? { type: FILTER_TEMPLATE, operator: 'equal', value: [...templateIds] } : templateFilter(templateIds?.[0] ?? this.options.taskTemplateId),
       // Planfix reads it in the token employee's zone; the caller knows the offset or overlaps generously.
       { type: FILTER_CHANGED, operator: 'gt', value: { dateType: 'otherDate_withTime', dateFrom: formatFilterDate(since, utcOffsetMinutes) } },
     ]);
@@ -230,19 +209,15 @@ export class PlanfixClient extends SideClient implements PlanfixAccount {
   // ---- comments ----
 
   /**
-   * A contact as author is in the spec's example but unconfirmed (notes §4). Planfix may refuse
-   * it with any code (6, 0, 40, 41, 5001…) — and code 6 also means "no new comments in this
-   * status" — so any refusal of the comment with an owner is asked again without one (the text
-   * names the author anyway). Only a refusal of the ownerless comment is real. A refused write
-   * was not applied, so repeating it is safe.
+   * Written as the commenter's contact where Planfix allows it; a refusal of the comment with an
+   * owner is asked again without one (the text names the author anyway). attribution.ts decides.
    */
   async addComment(taskId: number, comment: NewComment): Promise<{ id: number }> {
-    const owner = comment.ownerContactId === undefined || this.ownerRefused ? undefined : `contact:${comment.ownerContactId}`;
-    if (owner === undefined) return this.postComment(taskId, comment.description);
+    const owner = commentOwner(comment.ownerContactId, this.ownerRefused);
     try {
       return await this.postComment(taskId, comment.description, owner);
     } catch (error) {
-      if (!refusedUnapplied(error)) throw error;
+      if (afterOwnerFailure(error, owner !== undefined) === 'fail') throw error;
     }
     const created = await this.postComment(taskId, comment.description);
     // Only now is it proven that the owner was the problem.
@@ -251,13 +226,7 @@ export class PlanfixClient extends SideClient implements PlanfixAccount {
   }
 
   private async postComment(taskId: number, description: string, owner?: string): Promise<{ id: number }> {
-    // No recipients: a notified contact is e-mailed (notes §4). No dateTime: the zone Planfix
-    // reads it in is unverified (notes §1); the text carries the Facebook time.
-    const id = await this.create({
-      method: 'POST',
-      path: `task/${taskId}/comments/`,
-      json: { description, ...(owner === undefined ? {} : { owner: { id: owner } }) },
-    });
+    const id = await this.create({ method: 'POST', path: `task/${taskId}/comments/`, json: commentCreation(description, owner) });
     return { id };
   }
 
@@ -389,10 +358,6 @@ export class PlanfixClient extends SideClient implements PlanfixAccount {
     );
   }
 
-  private templateFilter(templateId = this.options.taskTemplateId) {
-    return { type: FILTER_TEMPLATE, operator: 'equal', value: templateId };
-  }
-
   private async toTask(raw: RawTask, read: AnswerReader): Promise<PfTask> {
     const task: PfTask = { id: raw.id, name: raw.name, isActive: false, isDeleted: raw.isDeleted };
     if (raw.postId !== undefined) task.postId = raw.postId;
@@ -447,17 +412,3 @@ export class PlanfixClient extends SideClient implements PlanfixAccount {
     if (raw !== undefined && Number.isFinite(value)) this.remaining = value;
   }
 }
-
-/**
- * Planfix answered and applied nothing: a refusal, a missing object, a fail answer with a 4xx.
- * Not: a stopped side (limit, token, configuration), a busy object, an answer that may have come
- * after the write.
- */
-function refusedUnapplied(error: unknown): error is RemoteError {
-  if (error instanceof ThrottledError || error instanceof AuthError) return false;
-  if (error instanceof TransientError) return !error.outcomeUnknown && error.apiCode !== undefined && error.apiCode !== BUSY_CODE;
-  return error instanceof RemoteError && !(error instanceof MalformedResponseError);
-}
-
-/** Planfix code 3: the object is being changed by someone else (retried by the HTTP layer). */
-const BUSY_CODE = 3;
