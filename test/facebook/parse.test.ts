@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MalformedResponseError } from '../../src/http/errors.js';
+import { malformedFrom } from '../malformed.js';
 import { at, graphTimeToDate, parseComment, parseCreated, parseList, parsePicture, parsePost } from '../../src/facebook/parse.js';
 
 // § Guarantees of behaviour.md, "Bad input gets a clear error … a malformed API answer — the
@@ -11,17 +11,7 @@ import { at, graphTimeToDate, parseComment, parseCreated, parseList, parsePictur
 const FEED = 'GET /104/feed';
 const here = at(FEED, 'data[0]');
 
-/** The MalformedResponseError `read` throws (fails the test if it returns or throws anything else). */
-function malformed(read: () => unknown): MalformedResponseError {
-  try {
-    read();
-  } catch (error) {
-    expect(error).toBeInstanceOf(MalformedResponseError);
-    expect((error as MalformedResponseError).side).toBe('facebook');
-    return error as MalformedResponseError;
-  }
-  throw new Error('expected a MalformedResponseError, got an answer');
-}
+const malformed = (read: () => unknown) => malformedFrom('facebook', read);
 
 const post = (extra: Record<string, unknown> = {}) => ({ id: '104_555', message: 'Shop opens', created_time: '2026-01-05T08:30:00+0000', ...extra });
 const comment = (extra: Record<string, unknown> = {}) => ({ id: '555_1', message: 'hi', created_time: '2026-01-05T09:00:00+0000', ...extra });

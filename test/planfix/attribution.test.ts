@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { OWNER_REFUSALS } from './owner-refusals.js';
 import { ConfigError } from '../../src/errors.js';
 import { AuthError, MalformedResponseError, NotFoundError, PermissionError, RefusedError, ThrottledError, TransientError, writeOutcomeUnknown } from '../../src/http/errors.js';
 import { afterCounterpartyFailure, afterOwnerFailure, commentOwner, counterpartyNotApplied, taskCounterparty } from '../../src/planfix/attribution.js';
@@ -22,13 +23,7 @@ describe('rule 3: a comment is attributed to the commenter’s contact where Pla
     expect(commentOwner(undefined, false)).toBeUndefined();
   });
 
-  it.each([
-    [6, 'Access to this method/object for the user is forbidden'],
-    [0, 'Rest API error'],
-    [5001, 'Error adding comment'],
-    [40, 'Missing parameter: owner'],
-    [41, 'Invalid parameter: owner'],
-  ] as const)('rule 3: a refusal (code %i) of the comment with an owner is written once without owner', (code, text) => {
+  it.each(OWNER_REFUSALS)('rule 3: a refusal (code %i) of the comment with an owner is written once without owner', (code, text) => {
     expect(afterOwnerFailure(refused(code, text), true)).toBe('retryWithout');
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MalformedResponseError } from '../../src/http/errors.js';
+import { malformedFrom } from '../malformed.js';
 import { AnswerReader } from '../../src/planfix/parse.js';
 
 // § Guarantees of behaviour.md, "Bad input gets a clear error … a malformed API answer — the
@@ -13,17 +13,7 @@ const read = new AnswerReader(WHERE);
 const FB_FIELD = 101;
 const POST_FIELD = 202;
 
-/** The MalformedResponseError `parse` throws (fails the test if it returns or throws anything else). */
-function malformed(parse: () => unknown): MalformedResponseError {
-  try {
-    parse();
-  } catch (error) {
-    expect(error).toBeInstanceOf(MalformedResponseError);
-    expect((error as MalformedResponseError).side).toBe('planfix');
-    return error as MalformedResponseError;
-  }
-  throw new Error('expected a MalformedResponseError, got an answer');
-}
+const malformed = (read: () => unknown) => malformedFrom('planfix', read);
 
 const cf = (id: unknown, value: unknown) => ({ field: { id, name: 'FB id', type: 0 }, value });
 const response = (body: string) => ({ status: 200, headers: {}, body });

@@ -1,5 +1,6 @@
 import { HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
+import { OWNER_REFUSALS } from './owner-refusals.js';
 import { AuthError, NotFoundError, PermissionError, RefusedError, TransientError } from '../../src/http/errors.js';
 import { ContactLimitError } from '../../src/planfix/planfix-errors.js';
 import { answers, calls, fail, json, makeClient, ok, pf, rejection, server, useMsw } from './msw-harness.js';
@@ -174,14 +175,7 @@ describe('GET /ping', () => {
 });
 
 describe('comment authorship degrades, never loops', () => {
-  it.each([
-    [6, 'Access to this method/object for the user is forbidden'],
-    [0, 'Rest API error'],
-    [5001, 'Error adding comment'],
-    [40, 'Missing parameter: owner'],
-    [41, 'Invalid parameter: owner'],
-    [2000, 'Contact not found'],
-  ] as const)('owner refused with code %i: written without owner once, and the run remembers', async (code, text) => {
+  it.each([...OWNER_REFUSALS, [2000, 'Contact not found']] as const)('owner refused with code %i: written without owner once, and the run remembers', async (code, text) => {
     server.use(pf('POST', '/task/5/comments/', ({ body }) => (body.owner ? fail(400, code, text) : ok({ id: 40 + calls.length }, 201))));
     const client = makeClient();
     // The id is the one Planfix gave the second attempt, the one without owner (40 + 2 calls).
