@@ -7,7 +7,7 @@ import { onlyPage } from '../config/load.js';
 import { AuthError, NetworkError, PermissionError } from '../http/errors.js';
 import { Store } from '../store/store.js';
 import { runBackfill } from '../sync/backfill.js';
-import { DryRunPlanfix } from '../sync/dry-run.js';
+import { PlanningExecutor } from '../sync/dry-run.js';
 import { makeContext, type Sides } from '../sync/engine.js';
 import { makeGraphClient, makePlanfixClient, openSession, pageToken, storePageSizes } from './session.js';
 import type { Output } from './output.js';
@@ -166,7 +166,7 @@ async function realRun(config: Config, range: { since: Date; until: Date }, opti
   }
 }
 
-/** Works on a throw-away copy of the store and a Planfix that only records writes: nothing is written anywhere. */
+/** Works on a throw-away copy of the store and plans without writing (PlanningExecutor): the reads are real, nothing is written anywhere. */
 async function dryRun(config: Config, range: { since: Date; until: Date }, options: BackfillOptions, output: Output): Promise<number> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fbsync-dry-run-'));
   const copy = path.join(dir, 'fbsync.db');
@@ -183,12 +183,13 @@ async function dryRun(config: Config, range: { since: Date; until: Date }, optio
     const store = Store.open(copy);
     try {
       const counts = { contact: 0, task: 0, comment: 0, update: 0 };
-      const pf = new DryRunPlanfix(makePlanfixClient(config, config.pages[0]!.taskTemplateId), (write) => {
-        counts[write.kind]++;
-        output.out(write.kind === 'update' ? `would ${write.text}` : `would create ${write.text}`);
-      });
+      const pf = makePlanfixClient(config, config.pages[0]!.taskTemplateId);
       const fb = makeGraphClient(config, pageToken(config, store), storePageSizes(store));
       const ctx = backfillContext(config, { fb, pf, store });
+      ctx.executor = new PlanningExecutor(store.journal, ctx.outcome, (write) => {
+        counts[write.kind === 'contact' || write.kind === 'task' || write.kind === 'comment' ? write.kind : 'update']++;
+        output.out(`would ${write.says}`);
+      });
       const result = await runBackfill(ctx, { ...range, planfixReserve: 0 });
       const line =
         `fbsync backfill --dry-run: would create ${plural(counts.contact, 'contact')}, ${plural(counts.task, 'task')} and ${plural(counts.comment, 'comment')}` +

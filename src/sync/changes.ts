@@ -20,6 +20,7 @@ export async function updatePostDescription(ctx: SyncContext, tasks: TaskResolve
       return taskId;
     },
     remoteId: (id) => String(id),
+    dryRun: { says: () => `update the description of task #${taskId}`, result: () => taskId },
     commit: () => ctx.report.count('task.updated'),
   });
 }
@@ -56,6 +57,7 @@ async function applyEdit(ctx: SyncContext, row: CommentRow, now: FbComment, hash
       return row.planfixCommentId!;
     },
     remoteId: (id) => String(id),
+    dryRun: { says: () => `update comment #${row.planfixCommentId} (edited on Facebook)`, result: () => row.planfixCommentId! },
     commit: () => {
       ctx.store.putComment({ ...row, messageHash: hash, state: 'edited' });
       ctx.report.count('comment.edited');
@@ -77,6 +79,7 @@ async function addNote(ctx: SyncContext, row: CommentRow, what: 'deleted' | 'hid
     },
     write: async () => (await ctx.pf.addComment(taskId, { description })).id,
     remoteId: (id) => String(id),
+    dryRun: { says: () => `note in task #${taskId} that comment ${row.id} was ${what} on Facebook`, result: (id) => id },
     commit: () => {
       ctx.store.putComment({ ...row, isHidden: what === 'hidden' ? true : what === 'unhidden' ? false : row.isHidden, state: what === 'deleted' ? 'deleted' : row.state });
       ctx.report.count(what === 'deleted' ? 'comment.deleted' : 'comment.hidden');

@@ -104,28 +104,38 @@ export class ContactResolver {
       if (plan.kind === 'rename') await this.rename(known, user.name, plan);
       return store.getContact(user.id)!;
     }
+    const record = (r: { id: number; created: boolean }) => {
+      store.putContact(contactRow(user, r.id, r.created));
+      report.count(r.created ? 'contact.created' : 'contact.found');
+      const lifted = limitLifted(readContactLimitUse(store), user, r.created, new Date().toISOString());
+      if (lifted) store.setMeta(META.contactLimit, JSON.stringify(lifted));
+    };
+    const key = contactKey(user.id);
+    // Rule 1 looks for an existing card first: the person may have a card from before fbsync. Looked
+    // for before the intent (a write whose outcome is unknown is looked for by the check instead),
+    // so the write only creates, and the dry run, which plans writes without making them, finds it too.
+    if (store.journal.get(key)?.state !== 'sending') {
+      const found = await pf.findContactByFacebookId(user.id);
+      if (found) {
+        store.db.transaction(() => record({ id: found.id, created: false }))();
+        return contactRow(user, found.id, false);
+      }
+    }
     const result = await executor.perform({
-      key: contactKey(user.id),
+      key,
       kind: 'contact',
       check: async () => {
         const found = await pf.findContactByFacebookId(user.id);
         return found ? { id: found.id, created: false } : undefined;
       },
-      write: async (checked) => {
-        // Rule 1 looks for an existing card first: the person may have a card from before fbsync.
-        const found = checked ? null : await pf.findContactByFacebookId(user.id);
-        if (found) return { id: found.id, created: false };
+      write: async () => {
         const photoUrl = wantsPicture(user) ? (user.pictureUrl ?? (await fb.getPicture(user.id))) : undefined;
         const created = await pf.createContact(newContact(user, photoUrl));
         return { id: created.id, created: true };
       },
       remoteId: (r) => String(r.id),
-      commit: (r) => {
-        store.putContact(contactRow(user, r.id, r.created));
-        report.count(r.created ? 'contact.created' : 'contact.found');
-        const lifted = limitLifted(readContactLimitUse(store), user, r.created, new Date().toISOString());
-        if (lifted) store.setMeta(META.contactLimit, JSON.stringify(lifted));
-      },
+      dryRun: { says: () => `create contact ${user.name} (Facebook ${user.id})`, result: (id) => ({ id, created: true }) },
+      commit: record,
     });
     return contactRow(user, result.id, result.created);
   }
@@ -142,6 +152,7 @@ export class ContactResolver {
         return true;
       },
       remoteId: () => String(known.planfixContactId),
+      dryRun: { says: () => `rename contact #${known.planfixContactId} to ${[plan.name, plan.lastname].filter(Boolean).join(' ')}`, result: () => true },
       commit: () => {
         store.putContact({ ...known, name: newName });
         report.count('contact.renamed');

@@ -2,7 +2,7 @@ import type { FacebookPage, FbComment } from '../facebook/types.js';
 import type { PlanfixAccount } from '../planfix/types.js';
 import type { Store } from '../store/store.js';
 import type { RunOutcome } from './outcome.js';
-import type { Executor } from './executor.js';
+import type { EffectRunner } from './executor.js';
 import type { RunReport } from './report.js';
 
 /** Everything one cycle works with; built by the command, passed down, never global. */
@@ -10,7 +10,7 @@ export interface SyncContext {
   fb: FacebookPage;
   pf: PlanfixAccount;
   store: Store;
-  executor: Executor;
+  executor: EffectRunner;
   report: RunReport;
   /** Asked before any work ("may I go on?"), told why a part stopped; settled once at the end. */
   outcome: RunOutcome;

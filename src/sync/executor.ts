@@ -16,6 +16,16 @@ export interface Effect<T> {
   remoteId(result: T): string;
   /** Stores the result; runs inside the transaction that marks the effect done. */
   commit(result: T, how: 'written' | 'recovered'): void;
+  /**
+   * `backfill --dry-run` (sync/dry-run.ts): the write in words ("create task Facebook: «…»"), and
+   * what it would return, with a made-up id (negative) where Planfix would give one.
+   */
+  dryRun: { says(): string; result(madeUpId: number): T };
+}
+
+/** What carries effects out: the executor, or the dry run's planner. */
+export interface EffectRunner {
+  perform<T>(effect: Effect<T>): Promise<T>;
 }
 
 /** In-run attempts for a write whose outcome was unknown (check, then write again). */
@@ -25,7 +35,7 @@ const UNKNOWN_OUTCOME_ATTEMPTS = 3;
  * The only place that performs remote writes. Intent is committed before the call; a write whose
  * outcome is unknown (timeout, reset, 5xx) is looked for on the remote side before it is repeated.
  */
-export class Executor {
+export class Executor implements EffectRunner {
   constructor(
     private readonly journal: Journal,
     private readonly outcome: RunOutcome,

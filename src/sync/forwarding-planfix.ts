@@ -2,8 +2,8 @@ import type { ThrottledError } from '../http/errors.js';
 import type { NewComment, NewContact, NewTask, PfComment, PfContact, PfTask, PlanfixAccount } from '../planfix/types.js';
 
 /**
- * A Planfix account that passes every call to the real one; the wrappers the engine puts around
- * Planfix (backfill --dry-run, the cycle's write notes) extend it and override what they change.
+ * A Planfix account that passes every call to the real one; a wrapper the engine puts around
+ * Planfix (the cycle's write notes, written.ts) extends it and overrides only what it changes.
  */
 export class ForwardingPlanfix implements PlanfixAccount {
   constructor(protected readonly real: PlanfixAccount) {}

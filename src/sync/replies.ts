@@ -222,6 +222,7 @@ export class Replies {
         },
         write: () => fb.reply(target.fbCommentId, text),
         remoteId: (r) => r.id,
+        dryRun: { says: () => `publish a reply under Facebook comment ${target.fbCommentId}`, result: (id) => ({ id: String(id) }) },
         commit: (r) => {
           store.putReply({ ...base, fbReplyId: r.id, permalinkUrl: r.permalinkUrl ?? null, state: 'sent', reason: null });
           report.count('reply.published');
@@ -282,6 +283,7 @@ export class Replies {
       check: async () => (await pf.listComments(reply.taskId)).find((c) => carriesMarker(c.description, marker))?.id,
       write: async () => (await pf.addComment(reply.taskId, { description })).id,
       remoteId: (id) => String(id),
+      dryRun: { says: () => `note in task #${reply.taskId} that the answer was ${reply.state}`, result: (id) => id },
       commit: () => undefined,
     });
   }

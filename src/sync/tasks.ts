@@ -89,6 +89,7 @@ export class TaskResolver {
             return from;
           },
           remoteId: (id) => String(id),
+          dryRun: { says: () => `say in task #${from} that the post's comments now go to task #${to}`, result: () => from },
           commit: () => report.count('task.moved'),
         });
       } catch (error) {
@@ -114,12 +115,14 @@ export class TaskResolver {
         return found.id;
       }
     }
+    const task = newTask(post, counterpartyContactId);
     return executor.perform({
       key,
       kind: 'task',
       check: async () => (await findExisting())?.id,
-      write: async () => (await pf.createTask(newTask(post, counterpartyContactId))).id,
+      write: async () => (await pf.createTask(task)).id,
       remoteId: (id) => String(id),
+      dryRun: { says: () => `create task ${task.name}`, result: (id) => id },
       commit: (id, how) => {
         store.addPostTask(post.id, seq, id, true);
         if (how === 'written') report.count('task.created');

@@ -3,7 +3,7 @@ import { NotFoundError } from '../http/errors.js';
 import type { ContactRow } from '../store/store.js';
 import { noteContactLimitUse } from './contacts.js';
 import type { SyncContext } from './context.js';
-import { commentDescription, commentHash, type CommentContext } from './format.js';
+import { commentDescription, commentHash, snippet, type CommentContext } from './format.js';
 import { carriesMarker, commentMarker } from './markers.js';
 import { newTaskRefuses, taskRefusal } from './task-plan.js';
 import { ConfigError } from '../errors.js';
@@ -42,6 +42,10 @@ export async function addToTimeline(
       },
       write: async () => ({ id: (await pf.addComment(target, { description, ownerContactId: author.contact?.planfixContactId })).id, taskId: target }),
       remoteId: (r) => String(r.id),
+      dryRun: {
+        says: () => `create comment in task ${target < 0 ? '(new)' : `#${target}`}: ${snippet(description.replace(/<br>/g, ' ').replace(/<[^>]+>/g, ''), 100)}`,
+        result: (id) => ({ id, taskId: target }),
+      },
       commit: (r) => {
         store.putComment({
           id: comment.id,

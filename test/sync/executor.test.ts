@@ -8,6 +8,7 @@ import { RunBudget } from '../../src/sync/budget.js';
 import { RunOutcome, RunStopped } from '../../src/sync/outcome.js';
 import { type Effect, Executor } from '../../src/sync/executor.js';
 import { RunReport } from '../../src/sync/report.js';
+import { PlanningExecutor, type PlannedWrite } from '../../src/sync/dry-run.js';
 
 describe('Executor: the journal around every remote write', () => {
   let dir: string;
@@ -39,6 +40,7 @@ describe('Executor: the journal around every remote write', () => {
       },
       remoteId: (n) => String(n),
       commit: (n) => store.setMeta('committed', String(n)),
+      dryRun: { says: () => 'create comment', result: (id) => id },
       ...over,
     };
   }
@@ -95,5 +97,27 @@ describe('Executor: the journal around every remote write', () => {
     const budget = new RunBudget(60, 1);
     await executor(budget).perform(e);
     await expect(executor(budget).perform(effect({ key: 'k3' }))).rejects.toThrow(RunStopped);
+  });
+
+  it('backfill --dry-run: the planning executor says each write, commits it with a made-up id, and calls neither the check nor the write', async () => {
+    const said: PlannedWrite[] = [];
+    const planner = new PlanningExecutor(store.journal, new RunOutcome(new RunBudget(60, 0)), (w) => said.push(w));
+    const first = effect({ key: 'contact:1', kind: 'contact', dryRun: { says: () => 'create contact Anna', result: (id) => id } });
+    const second = effect({ key: 'task:p:1', kind: 'task', dryRun: { says: () => 'create task Facebook: «Hi»', result: (id) => id } });
+    expect(await planner.perform(first)).toBe(-1);
+    expect(await planner.perform(second)).toBe(-2);
+    expect(said).toEqual([
+      { kind: 'contact', says: 'create contact Anna' },
+      { kind: 'task', says: 'create task Facebook: «Hi»' },
+    ]);
+    expect([...first.calls, ...second.calls]).toEqual([]);
+    expect(store.getMeta('committed')).toBe('-2');
+    expect(store.journal.get('contact:1')?.state).toBe('done');
+  });
+
+  it('backfill --dry-run plans within the run’s bounds like a real run', async () => {
+    const planner = new PlanningExecutor(store.journal, new RunOutcome(new RunBudget(60, 1)), () => undefined);
+    await planner.perform(effect({ key: 'a' }));
+    await expect(planner.perform(effect({ key: 'b' }))).rejects.toThrow(RunStopped);
   });
 });
