@@ -28,11 +28,6 @@ export type Stop =
 /** Facebook's request limit of one Page (Pages API with a user token 32, Page BUC 80001; api-notes-facebook.md § Codes): other Pages are not limited by it. */
 const PAGE_LIMIT_CODES = new Set([32, 80001]);
 
-/** A wait an earlier run recorded and that is not over: this run only waits. */
-interface EarlierWait {
-  until: Date;
-}
-
 /**
  * The one place a run's stop is known. Every part asks it before starting work (`mayGoOn`), tells
  * it why it stopped (`absorb` an error, `interrupt`), and the cycle reads it once at the end
@@ -44,7 +39,8 @@ interface EarlierWait {
 export class RunOutcome {
   private interrupted = false;
   private readonly throttled = new Map<Side, ThrottledError>();
-  private readonly earlier = new Map<Side, EarlierWait>();
+  /** Waits an earlier run recorded that are not over, and when they end: this run only waits. */
+  private readonly earlier = new Map<Side, Date>();
   /** Several Pages: Pages that met their own request limit, and the error that said so. */
   private readonly pageLimits = new Map<string, ThrottledError>();
   private readonly brakes: { client: Brake; pageId?: string }[] = [];
@@ -75,7 +71,7 @@ export class RunOutcome {
   waitOutEarlier(store: Store, now = Date.now()): void {
     for (const side of ['facebook', 'planfix'] as const) {
       const until = throttledUntil(store, side, now);
-      if (until) this.earlier.set(side, { until });
+      if (until) this.earlier.set(side, until);
     }
   }
 
@@ -97,7 +93,7 @@ export class RunOutcome {
     if (ended) return { kind: 'ended', error: ended };
     const side = root.sideStop();
     if (side) return side;
-    const limit = this.pageId === undefined ? undefined : root.pageLimitOf(this.pageId);
+    const limit = this.pageLimited;
     if (limit) return { kind: 'throttled', side: 'facebook', error: limit };
     const reason = this.budget.exhausted;
     return reason ? { kind: 'budget', reason } : undefined;
@@ -105,13 +101,9 @@ export class RunOutcome {
 
   /** Takes a slot for one remote write, or throws RunStopped. */
   takeWrite(): void {
-    const root = this.root ?? this;
-    const stop = this.stop ?? (() => {
-      const reason = this.budget.take();
-      return reason ? ({ kind: 'budget', reason } as const) : undefined;
-    })();
+    const stop = this.stop ?? budgetRefusal(this.budget);
     if (!stop) return;
-    if (stop.kind === 'budget') root.refusedBy ??= stop.reason;
+    if (stop.kind === 'budget') (this.root ?? this).refusedBy ??= stop.reason;
     throw new RunStopped(stop);
   }
 
@@ -158,9 +150,9 @@ export class RunOutcome {
       store.setMeta(META.throttleSince(side), new Date(now).toISOString());
       report.throttled[side] = { retryAfterSeconds: Math.ceil(waitMs / 1000), message: error.message };
     }
-    for (const [side, wait] of root.earlier) {
-      report.waiting[side] = wait.until.toISOString();
-      report.throttled[side] ??= { retryAfterSeconds: Math.ceil((wait.until.getTime() - now) / 1000), message: `${side} asked fbsync to wait until ${wait.until.toISOString()}` };
+    for (const [side, until] of root.earlier) {
+      report.waiting[side] = until.toISOString();
+      report.throttled[side] ??= { retryAfterSeconds: Math.ceil((until.getTime() - now) / 1000), message: waitMessage(side, until) };
     }
     for (const [pageId, error] of root.pageLimitsNow()) {
       store.setMeta(META.pageThrottleNotBefore(pageId), new Date(now + (error.retryAfterMs ?? 60_000)).toISOString());
@@ -194,8 +186,8 @@ export class RunOutcome {
   private sideStop(): Stop | undefined {
     const [side, error] = [...this.throttles()][0] ?? [];
     if (side && error) return { kind: 'throttled', side, error };
-    const [waiting, wait] = [...this.earlier][0] ?? [];
-    if (waiting && wait) return { kind: 'throttled', side: waiting, error: new ThrottledError(waiting, `${waiting} asked fbsync to wait until ${wait.until.toISOString()}`) };
+    const [waiting, until] = [...this.earlier][0] ?? [];
+    if (waiting && until) return { kind: 'throttled', side: waiting, error: new ThrottledError(waiting, waitMessage(waiting, until)) };
     return undefined;
   }
 
@@ -215,6 +207,16 @@ export class RunOutcome {
   private pageLimitOf(pageId: string): ThrottledError | undefined {
     return this.pageLimitsNow().get(pageId);
   }
+}
+
+/** Takes a write slot of the budget; the stop when there is none. */
+function budgetRefusal(budget: RunBudget): Stop | undefined {
+  const reason = budget.take();
+  return reason === undefined ? undefined : { kind: 'budget', reason };
+}
+
+function waitMessage(side: Side, until: Date): string {
+  return `${side} asked fbsync to wait until ${until.toISOString()}`;
 }
 
 /** A side that throttled an earlier run is left alone until the time it named (calls while blocked extend the block). */
