@@ -6,10 +6,11 @@ import type { Config } from '../config/types.js';
 import { onlyPage } from '../config/load.js';
 import { AuthError, NetworkError, PermissionError } from '../http/errors.js';
 import { Store } from '../store/store.js';
-import { runBackfill } from '../sync/backfill.js';
+import { type BackfillResult, runBackfill } from '../sync/backfill.js';
 import { PlanningExecutor } from '../sync/dry-run.js';
 import { makeContext, type Sides } from '../sync/engine.js';
-import { makeGraphClient, makePlanfixClient, openSession, pageToken, storePageSizes } from './session.js';
+import type { RunReport } from '../sync/report.js';
+import { makeGraphClient, makePlanfixClient, openSession, pageToken, type Session, storePageSizes } from './session.js';
 import type { Output } from './output.js';
 import { formatOption, formatUtc } from './dates.js';
 import { EXIT } from './exit-codes.js';
@@ -142,27 +143,32 @@ async function realRun(config: Config, range: { since: Date; until: Date }, opti
     session.store.finishRun(runId, code, summary);
     output.out(line);
     for (const f of report.failed) output.err(`  failed: ${f.item}: ${f.error}`);
-    if (report.stoppedEarly === 'planfixBudget' || report.throttled.planfix) {
-      const wait = report.throttled.planfix?.retryAfterSeconds;
-      const offset = session.store.getMeta(META.planfixUtcOffset);
-      const when = wait
-        ? `after ${new Date(Date.now() + wait * 1000).toISOString()}`
-        : offset !== undefined
-          ? `after ${nextMidnight(Number(offset)).toISOString()} (midnight in the Planfix account's time zone, when the daily budget resets)`
-          : 'after the daily budget resets (once a day, at midnight in the Planfix account’s time zone)';
-      const why = report.throttled.planfix ? 'Planfix asked fbsync to wait' : `stopped to leave Planfix requests for \`fbsync run\` (${session.pf.remainingToday ?? 0} left today)`;
-      output.err(`fbsync backfill: ${why}. Run \`${resume}\` again ${when}; it resumes where it stopped.`);
-    } else if (code === EXIT.partial) {
-      output.err(`fbsync backfill: run \`${resume}\` again to finish; what is imported stays imported.`);
-    }
-    if (result.historyEndedAt) {
-      output.err(`fbsync backfill: Facebook returned no posts older than ${result.historyEndedAt.toISOString().slice(0, 10)}. The Graph API serves a limited history of a Page's feed (about 600 posts a year), so older posts may exist but cannot be read.`);
-    }
+    printNextSteps(output, session, report, result, resume, code);
     if (options.json) output.json(summary);
     return code;
   } finally {
     stop.dispose();
     session.close();
+  }
+}
+
+/** After a backfill that did not finish, or that met Facebook's history limit: what to do next, and when. */
+function printNextSteps(output: Output, session: Session, report: RunReport, result: BackfillResult, resume: string, code: number): void {
+  if (report.stoppedEarly === 'planfixBudget' || report.throttled.planfix) {
+    const wait = report.throttled.planfix?.retryAfterSeconds;
+    const offset = session.store.getMeta(META.planfixUtcOffset);
+    const when = wait
+      ? `after ${new Date(Date.now() + wait * 1000).toISOString()}`
+      : offset !== undefined
+        ? `after ${nextMidnight(Number(offset)).toISOString()} (midnight in the Planfix account's time zone, when the daily budget resets)`
+        : 'after the daily budget resets (once a day, at midnight in the Planfix account’s time zone)';
+    const why = report.throttled.planfix ? 'Planfix asked fbsync to wait' : `stopped to leave Planfix requests for \`fbsync run\` (${session.pf.remainingToday ?? 0} left today)`;
+    output.err(`fbsync backfill: ${why}. Run \`${resume}\` again ${when}; it resumes where it stopped.`);
+  } else if (code === EXIT.partial) {
+    output.err(`fbsync backfill: run \`${resume}\` again to finish; what is imported stays imported.`);
+  }
+  if (result.historyEndedAt) {
+    output.err(`fbsync backfill: Facebook returned no posts older than ${result.historyEndedAt.toISOString().slice(0, 10)}. The Graph API serves a limited history of a Page's feed (about 600 posts a year), so older posts may exist but cannot be read.`);
   }
 }
 

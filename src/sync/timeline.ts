@@ -8,6 +8,7 @@ import { carriesMarker, commentMarker } from './markers.js';
 import { newTaskRefuses, taskRefusal } from './task-plan.js';
 import { ConfigError } from '../errors.js';
 import type { TaskResolver } from './tasks.js';
+import type { Effect } from './executor.js';
 
 /**
  * Rule 3: puts one Facebook comment on its post's task timeline, exactly once. After a crash the
@@ -23,50 +24,10 @@ export async function addToTimeline(
   author: { contact?: ContactRow; context: CommentContext },
   taskId: number,
 ): Promise<boolean> {
-  const { store, pf, executor, report } = ctx;
   const description = commentDescription(comment, author.context);
-  const perform = (target: number) =>
-    executor.perform({
-      key: `comment:${comment.id}`,
-      kind: 'comment',
-      check: async () => {
-        // The earlier attempt may have gone to an older task of the post, if that one closed since.
-        const candidates = [target, ...store.tasksOfPost(post.id).map((t) => t.taskId).reverse()];
-        for (const id of new Set(candidates)) {
-          const found = (await pf.listComments(id).catch((e) => (e instanceof NotFoundError ? [] : Promise.reject(e)))).find((c) =>
-            carriesMarker(c.description, commentMarker(comment.id)),
-          );
-          if (found) return { id: found.id, taskId: id };
-        }
-        return undefined;
-      },
-      write: async () => ({ id: (await pf.addComment(target, { description, ownerContactId: author.contact?.planfixContactId })).id, taskId: target }),
-      remoteId: (r) => String(r.id),
-      dryRun: {
-        says: () => `create comment in task ${target < 0 ? '(new)' : `#${target}`}: ${snippet(description.replace(/<br>/g, ' ').replace(/<[^>]+>/g, ''), 100)}`,
-        result: (id) => ({ id, taskId: target }),
-      },
-      commit: (r) => {
-        store.putComment({
-          id: comment.id,
-          postId: post.id,
-          parentId: comment.parentId ?? null,
-          authorId: comment.from?.id ?? null,
-          authorName: author.context.authorName,
-          createdTime: comment.createdTime,
-          messageHash: commentHash(comment),
-          isHidden: comment.isHidden,
-          state: 'imported',
-          taskId: r.taskId,
-          planfixCommentId: r.id,
-          byPage: author.context.byPage ?? false,
-        });
-        noteContactLimitUse(store, author.contact);
-        report.count(author.context.byPage ? 'comment.pageAnswer' : 'comment.imported');
-      },
-    });
+  const perform = (target: number) => ctx.executor.perform(commentEffect(ctx, post, comment, author, description, target));
   const refusedByNewTask = (error: unknown, id: number) => {
-    if (newTaskRefuses(taskRefusal(error), store.isFreshTask(id))) throw templateRefusesComments(id);
+    if (newTaskRefuses(taskRefusal(error), ctx.store.isFreshTask(id))) throw templateRefusesComments(id);
   };
   try {
     await perform(taskId);
@@ -88,6 +49,57 @@ export async function addToTimeline(
     }
     return true;
   }
+}
+
+/** The `comment:<id>` effect: the comment into task `target`, found again by its marker after a crash. */
+function commentEffect(
+  ctx: SyncContext,
+  post: FbPost,
+  comment: FbComment,
+  author: { contact?: ContactRow; context: CommentContext },
+  description: string,
+  target: number,
+): Effect<{ id: number; taskId: number }> {
+  const { store, pf, report } = ctx;
+  return {
+    key: `comment:${comment.id}`,
+    kind: 'comment',
+    check: async () => {
+      // The earlier attempt may have gone to an older task of the post, if that one closed since.
+      const candidates = [target, ...store.tasksOfPost(post.id).map((t) => t.taskId).reverse()];
+      for (const id of new Set(candidates)) {
+        const found = (await pf.listComments(id).catch((e) => (e instanceof NotFoundError ? [] : Promise.reject(e)))).find((c) =>
+          carriesMarker(c.description, commentMarker(comment.id)),
+        );
+        if (found) return { id: found.id, taskId: id };
+      }
+      return undefined;
+    },
+    write: async () => ({ id: (await pf.addComment(target, { description, ownerContactId: author.contact?.planfixContactId })).id, taskId: target }),
+    remoteId: (r) => String(r.id),
+    dryRun: {
+      says: () => `create comment in task ${target < 0 ? '(new)' : `#${target}`}: ${snippet(description.replace(/<br>/g, ' ').replace(/<[^>]+>/g, ''), 100)}`,
+      result: (id) => ({ id, taskId: target }),
+    },
+    commit: (r) => {
+      store.putComment({
+        id: comment.id,
+        postId: post.id,
+        parentId: comment.parentId ?? null,
+        authorId: comment.from?.id ?? null,
+        authorName: author.context.authorName,
+        createdTime: comment.createdTime,
+        messageHash: commentHash(comment),
+        isHidden: comment.isHidden,
+        state: 'imported',
+        taskId: r.taskId,
+        planfixCommentId: r.id,
+        byPage: author.context.byPage ?? false,
+      });
+      noteContactLimitUse(store, author.contact);
+      report.count(author.context.byPage ? 'comment.pageAnswer' : 'comment.imported');
+    },
+  };
 }
 
 function templateRefusesComments(taskId: number): ConfigError {
