@@ -1,4 +1,5 @@
 import type { FbComment, FbPost } from '../facebook/types.js';
+import { editKey, noteKey, notesPrefix, postDescriptionKey } from './effect-keys.js';
 import type { CommentRow } from '../store/store.js';
 import type { SyncContext } from './context.js';
 import { commentDescription, postHash, statusNote, taskDescription } from './format.js';
@@ -11,7 +12,7 @@ export async function updatePostDescription(ctx: SyncContext, tasks: TaskResolve
   const taskId = await tasks.currentTask(post);
   if (taskId === undefined) return;
   await ctx.executor.perform({
-    key: `postdesc:${post.id}:${postHash(post)}`,
+    key: postDescriptionKey(post.id, postHash(post)),
     kind: 'task.update',
     // Setting a description twice does no harm: no remote check needed.
     check: async () => undefined,
@@ -48,7 +49,7 @@ async function applyEdit(ctx: SyncContext, row: CommentRow, now: FbComment, hash
   const replyTo = now.parentId ? threadReplyTo(now, byId.get(now.parentId), ctx.store.getComment(now.parentId)) : undefined;
   const description = commentDescription(now, { authorName: row.authorName ?? 'Facebook user', replyTo, byPage: row.byPage, edited: true });
   await ctx.executor.perform({
-    key: `edit:${row.id}:${hash}`,
+    key: editKey(row.id, hash),
     kind: 'comment.edit',
     // Replacing the text is idempotent.
     check: async () => undefined,
@@ -69,9 +70,9 @@ async function addNote(ctx: SyncContext, row: CommentRow, what: 'deleted' | 'hid
   const taskId = row.taskId!;
   const description = statusNote({ id: row.id, permalinkUrl: now?.permalinkUrl }, what, row.authorName ?? 'Facebook user');
   // Hide/unhide can happen more than once: the n-th note of a kind is its own effect, numbered by the notes already done.
-  const seen = ctx.store.journal.countDone(`comment.${what}`, `${what}:${row.id}:`);
+  const seen = ctx.store.journal.countDone(`comment.${what}`, notesPrefix(what, row.id));
   await ctx.executor.perform({
-    key: `${what}:${row.id}:${seen}`,
+    key: noteKey(what, row.id, seen),
     kind: `comment.${what}`,
     check: async () => {
       const found = (await ctx.pf.listComments(taskId)).filter((c) => carriesMarker(c.description, commentNoteMarker(row.id, what)));

@@ -3,6 +3,7 @@
 // contact rows, the Facebook author, the contact-limit note. No I/O, no clock here:
 // src/sync/contacts.ts reads (the store, Planfix), calls these, and writes through the executor.
 
+import { renameKey } from './effect-keys.js';
 import type { FbUser } from '../facebook/types.js';
 import type { NewContact } from '../planfix/types.js';
 import type { ContactRow } from '../store/store.js';
@@ -26,11 +27,6 @@ export function commenter(user: FbUser | undefined): FbUser {
   return user ?? HIDDEN_AUTHOR;
 }
 
-/** The journal key of the card made (or found) for a Facebook person: one per person, across runs and crashes. */
-export function contactKey(fbUserId: string): string {
-  return `contact:${fbUserId}`;
-}
-
 /** What rule 6 decides for a person who already has a card. */
 export type KnownContactPlan = { kind: 'use' } | { kind: 'rename'; key: string; name: string; lastname?: string };
 
@@ -40,7 +36,7 @@ export type KnownContactPlan = { kind: 'use' } | { kind: 'rename'; key: string; 
  */
 export function planKnownContact(known: ContactRow, user: FbUser): KnownContactPlan {
   if (!known.createdByFbsync || isSharedCard(user.id) || known.name === user.name) return { kind: 'use' };
-  return { kind: 'rename', key: `rename:${known.fbUserId}:${textHash(user.name)}`, ...splitName(user.name) };
+  return { kind: 'rename', key: renameKey(known.fbUserId, textHash(user.name)), ...splitName(user.name) };
 }
 
 /** Rule 1: a person's card carries their profile picture; a shared card stands for no one and has none. */

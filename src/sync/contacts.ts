@@ -1,10 +1,10 @@
 import type { FbUser } from '../facebook/types.js';
+import { contactKey } from './effect-keys.js';
 import { ContactLimitError } from '../planfix/planfix-errors.js';
 import type { ContactRow, Store } from '../store/store.js';
 import { CONTACT_LIMIT_AUTHOR, isSharedCard, type SyncContext } from './context.js';
 import {
   commenter,
-  contactKey,
   contactRow,
   limitLifted,
   limitReached,

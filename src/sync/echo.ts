@@ -1,4 +1,5 @@
 import type { FbComment } from '../facebook/types.js';
+import { parseReplyKey, repliesPrefix } from './effect-keys.js';
 import type { SyncContext } from './context.js';
 import { sameText } from './format.js';
 
@@ -10,12 +11,12 @@ import { sameText } from './format.js';
 export function adoptEcho(ctx: Pick<SyncContext, 'store' | 'report'>, comment: FbComment): boolean {
   const { store, report } = ctx;
   if (!comment.parentId) return false;
-  for (const effect of store.journal.unfinished('reply', 'reply:')) {
-    const [, pfCommentId, target] = effect.key.split(':');
-    if (target !== comment.parentId || effect.payload === null || !sameText(effect.payload, comment.message)) continue;
+  for (const effect of store.journal.unfinished('reply', repliesPrefix())) {
+    const reply = parseReplyKey(effect.key);
+    if (!reply || reply.fbTargetId !== comment.parentId || effect.payload === null || !sameText(effect.payload, comment.message)) continue;
     const taskId = store.getComment(comment.parentId)?.taskId ?? 0;
     store.journal.markDone(effect.key, comment.id, () => {
-      store.putReply({ planfixCommentId: Number(pfCommentId), fbTargetId: target, taskId, fbReplyId: comment.id, permalinkUrl: comment.permalinkUrl ?? null, state: 'sent', reason: null });
+      store.putReply({ ...reply, taskId, fbReplyId: comment.id, permalinkUrl: comment.permalinkUrl ?? null, state: 'sent', reason: null });
       report.count('recovered');
     });
     return true;

@@ -5,7 +5,7 @@ import type { RunOutcome } from './outcome.js';
 import type { RunReport } from './report.js';
 
 export interface Effect<T> {
-  /** Stable across runs: `contact:<fbUserId>`, `task:<postId>:<seq>`, `comment:<fbCommentId>`, `reply:<pfCommentId>:<fbTargetId>`. */
+  /** Stable across runs and crashes; made only in effect-keys.ts (`contact:<fbUserId>`, `comment:<fbCommentId>`, …). */
   key: string;
   kind: string;
   payload?: string;

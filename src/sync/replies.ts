@@ -1,4 +1,5 @@
 import type { FacebookPage, FbComment } from '../facebook/types.js';
+import { parseReplyKey, replyKey, replyNoteKey, repliesPrefix } from './effect-keys.js';
 import type { PfComment } from '../planfix/types.js';
 import { HIDDEN_AUTHOR, type SyncContext } from './context.js';
 import { carriesMarker, replyNoteMarker } from './markers.js';
@@ -153,7 +154,7 @@ export class Replies {
     const threads = new Set(store.commentsBy(postId, fbUserId).map((c) => c.parentId ?? c.id));
     const targets = [
       ...store.repliesOf(planfixCommentId).map((r) => r.fbTargetId),
-      ...store.journal.unfinished('reply', `reply:${planfixCommentId}:`).map((e) => e.key.split(':')[2]!),
+      ...store.journal.unfinished('reply', repliesPrefix(planfixCommentId)).flatMap((e) => parseReplyKey(e.key)?.fbTargetId ?? []),
     ];
     const thread = targets.find((t) => threads.has(t));
     return thread === undefined ? undefined : { fbCommentId: thread, fbTargetId: thread };
@@ -164,7 +165,7 @@ export class Replies {
     const { store } = this.ctx;
     const done = store.getReply(decided.planfixCommentId, decided.fbTargetId);
     const base = { planfixCommentId: decided.planfixCommentId, fbTargetId: decided.fbTargetId, taskId: decided.taskId };
-    const noteDone = done !== undefined && store.journal.get(noteKey(done))?.state === 'done';
+    const noteDone = done !== undefined && store.journal.get(noteKeyOf(done))?.state === 'done';
     // A postponed reply waits for its time in `retryPostponed`: the scan of a changed task does not hurry it.
     const step = settleStep(done, noteDone, store.getComment(decided.fbCommentId), store.getComment(decided.fbTargetId));
     if (step.kind === 'publish') await this.publish(base, text(), target);
@@ -178,7 +179,7 @@ export class Replies {
     const { store } = this.ctx;
     for (const reply of store.dueReplies(now.toISOString())) {
       if (!this.ctx.outcome.mayGoOn) return;
-      const text = store.journal.get(replyKey(reply))?.payload;
+      const text = store.journal.get(replyKeyOf(reply))?.payload;
       const authorName = store.contactOfReply(reply.planfixCommentId, reply.fbTargetId)?.name ?? HIDDEN_AUTHOR.name;
       const base = { planfixCommentId: reply.planfixCommentId, fbTargetId: reply.fbTargetId, taskId: reply.taskId };
       try {
@@ -212,7 +213,7 @@ export class Replies {
     const { fb, pageId } = this.pageOf(base.taskId);
     try {
       await executor.perform({
-        key: replyKey(base),
+        key: replyKeyOf(base),
         kind: 'reply',
         payload: text,
         check: async () => {
@@ -257,7 +258,7 @@ export class Replies {
     const done = this.ctx.store.getReply(planfixCommentId, card);
     const target = { fbCommentId: card, authorName: cardName };
     if (!done) await this.refuse({ planfixCommentId, fbTargetId: card, taskId, reason: REPLY_REASONS.sharedCard }, target);
-    else if (this.ctx.store.journal.get(noteKey(done))?.state !== 'done') await this.markInTask(done, cardName);
+    else if (this.ctx.store.journal.get(noteKeyOf(done))?.state !== 'done') await this.markInTask(done, cardName);
   }
 
   private async refuse(reply: ReplyBase & { reason: string }, target: Target): Promise<void> {
@@ -278,7 +279,7 @@ export class Replies {
           ? replyPostponedNote(marker, authorName, reason)
           : replyRefusedNote(marker, authorName, reason);
     await executor.perform({
-      key: noteKey(reply),
+      key: noteKeyOf(reply),
       kind: 'reply.note',
       check: async () => (await pf.listComments(reply.taskId)).find((c) => carriesMarker(c.description, marker))?.id,
       write: async () => (await pf.addComment(reply.taskId, { description })).id,
@@ -316,10 +317,10 @@ function noteMarker(reply: ReplyRow): string {
 }
 
 /** Built from the decided target only, so it never moves (architecture.md § Read → plan → execute). */
-function replyKey(reply: ReplyBase): string {
-  return `reply:${reply.planfixCommentId}:${reply.fbTargetId}`;
+function replyKeyOf(reply: ReplyBase): string {
+  return replyKey(reply.planfixCommentId, reply.fbTargetId);
 }
 
-function noteKey(reply: ReplyRow): string {
-  return `replynote:${noteMarker(reply)}`;
+function noteKeyOf(reply: ReplyRow): string {
+  return replyNoteKey(noteMarker(reply));
 }

@@ -3,6 +3,7 @@
 // No I/O here: src/sync/tasks.ts reads (the store, Planfix), calls these, and carries the
 // decision out through the executor; src/sync/timeline.ts asks taskRefusal when a comment bounces.
 
+import { taskNoteKey } from './effect-keys.js';
 import type { FbPost } from '../facebook/types.js';
 import { NotFoundError, RefusedError } from '../http/errors.js';
 import type { NewTask, PfTask } from '../planfix/types.js';
@@ -75,11 +76,6 @@ export function newTask(post: FbPost, counterpartyContactId?: number): NewTask {
   return { name: taskTitle(post), description: taskDescription(post), postId: post.id, counterpartyContactId };
 }
 
-/** The journal key of the post's `seq`-th task (stable across runs). */
-export function taskKey(postId: string, seq: number): string {
-  return `task:${postId}:${seq}`;
-}
-
 /**
  * Rule 2: what a failed comment write says about its task. Deleted (not found), or its status
  * takes no comments (code 6, whatever sync.reopenClosedTasks says): the task is retired and the
@@ -109,5 +105,5 @@ export function newTaskRefuses(refusal: { refused: boolean } | undefined, fresh:
  */
 export function moveNoteKey(movedFrom: number, to: number): string | undefined {
   if (!movedFrom || movedFrom === to) return undefined;
-  return `tasknote:${movedFrom}:${to}`;
+  return taskNoteKey(movedFrom, to);
 }

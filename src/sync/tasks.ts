@@ -3,7 +3,8 @@ import { NotFoundError, RefusedError } from '../http/errors.js';
 import type { SyncContext } from './context.js';
 import { movedDescription } from './format.js';
 import { META } from '../store/meta-keys.js';
-import { chooseTask, looksForExistingFirst, moveNoteKey, mustAskLatest, newTask, pickExistingTask, type TaskChoice, taskKey } from './task-plan.js';
+import { chooseTask, looksForExistingFirst, moveNoteKey, mustAskLatest, newTask, pickExistingTask, type TaskChoice } from './task-plan.js';
+import { taskKey } from './effect-keys.js';
 
 /**
  * Rule 2: one active task per post. The post's latest task is asked once per run whether it still

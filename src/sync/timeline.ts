@@ -1,4 +1,5 @@
 import type { FbComment, FbPost } from '../facebook/types.js';
+import { commentKey } from './effect-keys.js';
 import { NotFoundError } from '../http/errors.js';
 import type { ContactRow } from '../store/store.js';
 import { noteContactLimitUse } from './contacts.js';
@@ -62,7 +63,7 @@ function commentEffect(
 ): Effect<{ id: number; taskId: number }> {
   const { store, pf, report } = ctx;
   return {
-    key: `comment:${comment.id}`,
+    key: commentKey(comment.id),
     kind: 'comment',
     check: async () => {
       // The earlier attempt may have gone to an older task of the post, if that one closed since.

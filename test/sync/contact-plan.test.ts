@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { contactKey } from '../../src/sync/effect-keys.js';
 import type { ContactRow } from '../../src/store/store.js';
 import { CONTACT_LIMIT_AUTHOR, HIDDEN_AUTHOR } from '../../src/sync/context.js';
 import {
   commenter,
-  contactKey,
   contactRow,
   type ContactLimitUse,
   limitLifted,

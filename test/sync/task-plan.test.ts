@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { taskKey } from '../../src/sync/effect-keys.js';
 import type { FbPost } from '../../src/facebook/types.js';
 import { NotFoundError, RefusedError, TransientError } from '../../src/http/errors.js';
 import type { PfTask } from '../../src/planfix/types.js';
@@ -12,7 +13,6 @@ import {
   newTaskRefuses,
   pickExistingTask,
   takesComments,
-  taskKey,
   taskRefusal,
 } from '../../src/sync/task-plan.js';
 
