@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ann, bob } from './fixtures.js';
 import { useE2E } from './harness.js';
+import { SIM_IDS } from '../../src/simulator/index.js';
 
 // Rules 1–3 of behaviour.md, through the built CLI against the simulator.
 
@@ -281,5 +282,89 @@ describe('fbsync run: sync.reopenClosedTasks: false keeps one task per post (rul
       expect.stringContaining('Until when?'),
     ]);
     expect((await e2e.run()).summary.effects).toEqual({});
+  });
+});
+
+describe('fbsync run: a post met for the first time may already have a task (rule 2)', () => {
+  // A new install on an account that has tasks for the Page's posts, or a task an employee made by
+  // hand and gave the post id: the store has never seen the post, Planfix has its task.
+  const e2e = useE2E({}, { manual: true });
+  const texts = (taskId: number) => e2e.sim.planfix.comments(taskId).map((c) => c.description);
+
+  it('rule 2: an active task an employee made for the post (post-id field filled) takes its first comment; no second task', async () => {
+    await e2e.start();
+    const post = e2e.sim.facebook.addPost({ message: 'Asked about on the phone first' });
+    const byHand = e2e.sim.planfix.addEmployeeTask({ name: 'Customer called about the post', postId: post.id, status: 'In progress' }).id;
+    e2e.sim.facebook.addComment(post.id, { from: ann, message: 'Is it still available?' });
+    const first = await e2e.run();
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.summary.effects).toMatchObject({ 'task.found': 1, 'comment.imported': 1 });
+    expect(first.summary.effects['task.created']).toBeUndefined();
+    expect(e2e.sim.planfix.tasks()).toHaveLength(1);
+    expect(texts(byHand)).toEqual([expect.stringContaining('Is it still available?')]);
+
+    // Found once, it is the post's task from then on.
+    e2e.sim.facebook.addComment(post.id, { from: bob, message: 'Me too' });
+    const second = await e2e.run();
+    expect(second.summary.effects['task.found']).toBeUndefined();
+    expect(second.summary.effects['task.created']).toBeUndefined();
+    expect(e2e.sim.planfix.tasks()).toHaveLength(1);
+    expect(texts(byHand)).toEqual([expect.stringContaining('Is it still available?'), expect.stringContaining('Me too')]);
+  });
+
+  it('rule 2 (default): a completed or cancelled task made for the post does not take its first comment; a new task opens, the old ones left as they are', async () => {
+    await e2e.start();
+    const post = e2e.sim.facebook.addPost({ message: 'Summer sale' });
+    const completed = e2e.sim.planfix.addEmployeeTask({ name: 'Last year’s questions', postId: post.id, status: 'Completed' }).id;
+    const cancelled = e2e.sim.planfix.addEmployeeTask({ name: 'Dropped', postId: post.id, status: 'Cancelled' }).id;
+    e2e.sim.facebook.addComment(post.id, { from: ann, message: 'Again this year?' });
+    const run = await e2e.run();
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.summary.effects).toMatchObject({ 'task.created': 1, 'comment.imported': 1 });
+    expect(run.summary.effects['task.found']).toBeUndefined();
+    const tasks = e2e.sim.planfix.tasks();
+    expect(tasks).toHaveLength(3);
+    const fresh = tasks.find((t) => t.id !== completed && t.id !== cancelled)!;
+    expect(fresh).toMatchObject({ postId: post.id, status: 'New' });
+    expect(texts(fresh.id)).toEqual([expect.stringContaining('Again this year?')]);
+    expect(texts(completed)).toEqual([]);
+    expect(texts(cancelled)).toEqual([]);
+    expect(tasks.find((t) => t.id === completed)!.status).toBe('Completed');
+    expect(tasks.find((t) => t.id === cancelled)!.status).toBe('Cancelled');
+  });
+
+  it('rule 2 (reopenClosedTasks false): the post’s last task takes its first comment whatever its status; no new task', async () => {
+    await e2e.start({ configExtra: 'sync:\n  reopenClosedTasks: false\n' });
+    const post = e2e.sim.facebook.addPost({ message: 'Winter sale' });
+    const older = e2e.sim.planfix.addEmployeeTask({ name: 'First round', postId: post.id, status: 'Cancelled' }).id;
+    const last = e2e.sim.planfix.addEmployeeTask({ name: 'Second round', postId: post.id, status: 'Completed' }).id;
+    e2e.sim.facebook.addComment(post.id, { from: ann, message: 'Any left?' });
+    const run = await e2e.run();
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.summary.effects).toMatchObject({ 'task.found': 1, 'comment.imported': 1 });
+    expect(run.summary.effects['task.created']).toBeUndefined();
+    expect(e2e.sim.planfix.tasks()).toHaveLength(2);
+    expect(texts(last)).toEqual([expect.stringContaining('Any left?')]);
+    expect(texts(older)).toEqual([]);
+  });
+
+  it('rule 2: a task of another template, or whose post-id field holds another post id (a prefix of this one, or one starting with it), is not the post’s; a new task opens', async () => {
+    await e2e.start();
+    const post = e2e.sim.facebook.addPost({ message: 'New opening hours' });
+    const otherTemplate = e2e.sim.planfix.addTemplate('task', 'Website orders', [SIM_IDS.taskPostIdField]).id;
+    const strangers = [
+      e2e.sim.planfix.addEmployeeTask({ name: 'Order from the site', postId: post.id, templateId: otherTemplate }).id,
+      e2e.sim.planfix.addEmployeeTask({ name: 'Typo in the post id', postId: post.id.slice(0, -1) }).id,
+      e2e.sim.planfix.addEmployeeTask({ name: 'Another post', postId: `${post.id}7` }).id,
+    ];
+    e2e.sim.facebook.addComment(post.id, { from: ann, message: 'Open on Sunday?' });
+    const run = await e2e.run();
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.summary.effects).toMatchObject({ 'task.created': 1, 'comment.imported': 1 });
+    expect(run.summary.effects['task.found']).toBeUndefined();
+    const fresh = e2e.sim.planfix.tasks().find((t) => !strangers.includes(t.id))!;
+    expect(fresh).toMatchObject({ postId: post.id, templateId: SIM_IDS.taskTemplateId });
+    expect(texts(fresh.id)).toEqual([expect.stringContaining('Open on Sunday?')]);
+    for (const id of strangers) expect(texts(id)).toEqual([]);
   });
 });

@@ -228,6 +228,39 @@ describe('planfix simulator', () => {
       expect(otherTemplate.json.tasks).toEqual([]);
     });
 
+    it('addEmployeeTask stores a task as POST /task/ does: filter 101 finds it by its exact post id, within its template, in its status', async () => {
+      const viaRest = await newTask('111_222');
+      const byHand = sim.addEmployeeTask({ name: 'Made by Anna', postId: '111_222' }).id;
+      const done = sim.addEmployeeTask({ name: 'Done already', postId: '111_222', status: 'Completed' }).id;
+      sim.addEmployeeTask({ name: 'Prefix', postId: '111_22' });
+      sim.addEmployeeTask({ name: 'No post id' });
+      const other = sim.addTemplate('task', 'Other template', [202]).id;
+      sim.addEmployeeTask({ name: 'Other template', postId: '111_222', templateId: other });
+
+      const list = (template: number) =>
+        post('/task/list', {
+          fields: 'id,name,status,processId,202',
+          filters: [
+            { type: 51, operator: 'equal', value: template },
+            { type: 101, field: 202, operator: 'equal', value: '111_222' },
+          ],
+        });
+      const found = (await list(12)).json.tasks;
+      expect(found.map((t: any) => t.id)).toEqual([viaRest, byHand, done]);
+      // The same answer shape as fbsync's own task: the field is read back like any value POST /task/ stored.
+      const { id: _r, name: _rn, ...restShape } = found[0];
+      const { id: _h, name: _hn, ...handShape } = found[1];
+      expect(handShape).toEqual(restShape);
+      expect(found[2]).toMatchObject({ status: { id: 3, name: 'Completed', isActive: false }, customFieldData: [{ field: { id: 202 }, value: '111_222' }] });
+      expect((await list(other)).json.tasks).toHaveLength(1);
+      expect(sim.tasks().find((t) => t.id === byHand)).toMatchObject({ templateId: 12, postId: '111_222', status: 'New', assigner: 'user:5', counterparty: undefined });
+      expect(sim.tasks().find((t) => t.name === 'No post id')!.customFields).toEqual({});
+
+      const bare = sim.addTemplate('task', 'No post field').id;
+      expect(() => sim.addEmployeeTask({ name: 'x', postId: '1', templateId: bare })).toThrow(/no post-id field/);
+      expect(() => sim.addEmployeeTask({ name: 'x', templateId: 99 })).toThrow(/no task template 99/);
+    });
+
     it('refuses unknown templates, fields outside the template and unknown counterparties', async () => {
       const t = await post('/task/', { template: { id: 99 }, name: 'x' });
       expectRefused(t, 41, '99');

@@ -38,6 +38,7 @@ import type { AddressInfo } from 'node:net';
 import type { CfValue, CommentRec, PersonId, TaskRec } from './model.js';
 import { FaultPlan, type FaultOptions } from './faults.js';
 import { DailyBudget, RpsLimiter } from './limits.js';
+import { customFieldData } from './inputs.js';
 import { createHandler, type RequestLogEntry } from './server.js';
 import { type AnswerShapes, MANAGER_USER_ID, PlanfixState } from './state.js';
 import type { ResponseOverride } from '../override.js';
@@ -161,6 +162,20 @@ export interface EmployeeCommentInput {
   notifyContactIds?: number[];
   notifyUserIds?: number[];
   isHidden?: boolean;
+}
+
+export interface EmployeeTaskInput {
+  name: string;
+  description?: string;
+  /** Typed into the post-id field, which the template must carry; none leaves the field empty. */
+  postId?: string;
+  /** Default: the configured task template. */
+  templateId?: number;
+  /** Default: the process's first active status, as for a task made over REST. */
+  status?: StatusName;
+  /** The employee making it, who becomes its assigner; default Anna Manager. */
+  userId?: number;
+  userName?: string;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -321,14 +336,46 @@ export class PlanfixSim {
     this.state.setTaskBusy(this.mustTask(taskId), busy);
   }
 
+  /** The employee acting in the UI (Anna by default), known to the account from then on. */
+  private employee(userId = MANAGER_USER_ID, userName?: string): number {
+    if (!this.state.employees.has(userId)) this.state.employees.set(userId, { id: userId, name: userName ?? `User ${userId}` });
+    return userId;
+  }
+
+  /**
+   * An employee makes a task by hand (or an earlier install of fbsync made it): stored as
+   * POST /task/ stores one, the post id going through the same `customFieldData` path as
+   * fbsync's own create request, so `task/list` filter 101 finds it exactly as it finds those.
+   */
+  addEmployeeTask(input: EmployeeTaskInput): { id: number } {
+    const templateId = input.templateId ?? this.state.config.taskTemplateId;
+    const template = this.state.taskTemplates.get(templateId);
+    if (!template) throw new Error(`sim: no task template ${templateId}`);
+    let statusId: number | undefined;
+    if (input.status !== undefined) {
+      statusId = this.state.process(template.processId)?.statuses.find((s) => s.name === input.status)?.id;
+      if (statusId === undefined) throw new Error(`sim: process ${template.processId} has no status ${input.status}`);
+    }
+    const postField = this.state.config.taskPostIdField;
+    const fields = this.state.taskFieldDefs(templateId);
+    if (input.postId !== undefined && !fields.has(postField)) throw new Error(`sim: template ${templateId} has no post-id field ${postField}`);
+    const custom = input.postId === undefined ? new Map<number, CfValue | null>() : customFieldData([{ field: { id: postField }, value: input.postId }], fields);
+    const rec = this.state.createTask({
+      name: input.name,
+      description: input.description ?? '',
+      templateId,
+      statusId,
+      assigner: `user:${this.employee(input.userId, input.userName)}`,
+      custom,
+    });
+    return { id: rec.id };
+  }
+
   addEmployeeComment(taskId: number, input: EmployeeCommentInput): { id: number } {
     const t = this.mustTask(taskId);
     if (t.deleted) throw new Error(`sim: task ${taskId} is in the trash`);
     if (!this.state.takesComments(t)) throw new Error(`sim: task ${taskId} does not take new comments`);
-    const userId = input.userId ?? MANAGER_USER_ID;
-    if (!this.state.employees.has(userId)) {
-      this.state.employees.set(userId, { id: userId, name: input.userName ?? `User ${userId}` });
-    }
+    const userId = this.employee(input.userId, input.userName);
     const users: PersonId[] = [];
     for (const id of input.notifyContactIds ?? []) {
       if (!this.state.contacts.has(id)) throw new Error(`sim: no contact ${id}`);

@@ -82,10 +82,6 @@ function liveTask(state: PlanfixState, raw: string, missingStatus = 404): TaskRe
   return t;
 }
 
-function templateFields(state: PlanfixState, templateId: number | undefined): Map<number, CustomFieldDef> {
-  return new Map(state.taskFieldIds(templateId).map((id) => [id, state.taskFields.get(id)!] as const));
-}
-
 const nonNull = (m: Map<number, CfValue | null>) => new Map([...m].filter((e): e is [number, CfValue] => e[1] !== null && e[1] !== ''));
 
 // ---- contacts ----
@@ -190,7 +186,7 @@ function createTask({ state, body }: Ctx): Result {
   const description = optString(body, 'description') ?? '';
   const processId = templateId === undefined ? 1 : state.taskTemplates.get(templateId)!.processId;
   const statusId = body.status === undefined ? undefined : statusIn(state, processId, body.status);
-  const custom = customFieldData(body.customFieldData, templateFields(state, templateId));
+  const custom = customFieldData(body.customFieldData, state.taskFieldDefs(templateId));
   const people = taskPeople(state, body);
   const mode = state.config.shapes.counterparty;
   const dropped: { field: string; error: string }[] = [];
@@ -217,7 +213,7 @@ function updateTask({ state, params, body }: Ctx): Result {
     name,
     description: optString(body, 'description'),
     statusId: body.status === undefined ? undefined : statusIn(state, t.processId, body.status),
-    custom: body.customFieldData === undefined ? undefined : customFieldData(body.customFieldData, templateFields(state, t.templateId)),
+    custom: body.customFieldData === undefined ? undefined : customFieldData(body.customFieldData, state.taskFieldDefs(t.templateId)),
     ...taskPeople(state, body),
   };
   // A counterparty this account does not take is left as it was, and named (the spec's example).

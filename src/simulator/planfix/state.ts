@@ -163,6 +163,11 @@ export class PlanfixState {
     return this.taskTemplates.get(templateId)?.fieldIds ?? [];
   }
 
+  /** The definitions of those fields: what a task of the template may be given in `customFieldData`. */
+  taskFieldDefs(templateId: number | undefined): Map<number, CustomFieldDef> {
+    return new Map(this.taskFieldIds(templateId).map((id) => [id, this.taskFields.get(id)!] as const));
+  }
+
   personExists(id: PersonId): boolean {
     const [kind, num] = splitPerson(id);
     return kind === 'user' ? this.employees.has(num) : this.contacts.has(num);
