@@ -290,16 +290,20 @@ describe('fbsync run: a post met for the first time may already have a task (rul
   // hand and gave the post id: the store has never seen the post, Planfix has its task.
   const e2e = useE2E({}, { manual: true });
   const texts = (taskId: number) => e2e.sim.planfix.comments(taskId).map((c) => c.description);
+  /** One run that exits 0 with these effects counted, and none of `absent`. */
+  async function runCounting(effects: Record<string, number>, absent: string) {
+    const run = await e2e.run();
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.summary.effects).toMatchObject(effects);
+    expect(run.summary.effects[absent]).toBeUndefined();
+  }
 
   it('rule 2: an active task an employee made for the post (post-id field filled) takes its first comment; no second task', async () => {
     await e2e.start();
     const post = e2e.sim.facebook.addPost({ message: 'Asked about on the phone first' });
     const byHand = e2e.sim.planfix.addEmployeeTask({ name: 'Customer called about the post', postId: post.id, status: 'In progress' }).id;
     e2e.sim.facebook.addComment(post.id, { from: ann, message: 'Is it still available?' });
-    const first = await e2e.run();
-    expect(first.code, first.stderr).toBe(0);
-    expect(first.summary.effects).toMatchObject({ 'task.found': 1, 'comment.imported': 1 });
-    expect(first.summary.effects['task.created']).toBeUndefined();
+    await runCounting({ 'task.found': 1, 'comment.imported': 1 }, 'task.created');
     expect(e2e.sim.planfix.tasks()).toHaveLength(1);
     expect(texts(byHand)).toEqual([expect.stringContaining('Is it still available?')]);
 
@@ -318,10 +322,7 @@ describe('fbsync run: a post met for the first time may already have a task (rul
     const completed = e2e.sim.planfix.addEmployeeTask({ name: 'Last year’s questions', postId: post.id, status: 'Completed' }).id;
     const cancelled = e2e.sim.planfix.addEmployeeTask({ name: 'Dropped', postId: post.id, status: 'Cancelled' }).id;
     e2e.sim.facebook.addComment(post.id, { from: ann, message: 'Again this year?' });
-    const run = await e2e.run();
-    expect(run.code, run.stderr).toBe(0);
-    expect(run.summary.effects).toMatchObject({ 'task.created': 1, 'comment.imported': 1 });
-    expect(run.summary.effects['task.found']).toBeUndefined();
+    await runCounting({ 'task.created': 1, 'comment.imported': 1 }, 'task.found');
     const tasks = e2e.sim.planfix.tasks();
     expect(tasks).toHaveLength(3);
     const fresh = tasks.find((t) => t.id !== completed && t.id !== cancelled)!;
@@ -339,10 +340,7 @@ describe('fbsync run: a post met for the first time may already have a task (rul
     const older = e2e.sim.planfix.addEmployeeTask({ name: 'First round', postId: post.id, status: 'Cancelled' }).id;
     const last = e2e.sim.planfix.addEmployeeTask({ name: 'Second round', postId: post.id, status: 'Completed' }).id;
     e2e.sim.facebook.addComment(post.id, { from: ann, message: 'Any left?' });
-    const run = await e2e.run();
-    expect(run.code, run.stderr).toBe(0);
-    expect(run.summary.effects).toMatchObject({ 'task.found': 1, 'comment.imported': 1 });
-    expect(run.summary.effects['task.created']).toBeUndefined();
+    await runCounting({ 'task.found': 1, 'comment.imported': 1 }, 'task.created');
     expect(e2e.sim.planfix.tasks()).toHaveLength(2);
     expect(texts(last)).toEqual([expect.stringContaining('Any left?')]);
     expect(texts(older)).toEqual([]);
@@ -358,10 +356,7 @@ describe('fbsync run: a post met for the first time may already have a task (rul
       e2e.sim.planfix.addEmployeeTask({ name: 'Another post', postId: `${post.id}7` }).id,
     ];
     e2e.sim.facebook.addComment(post.id, { from: ann, message: 'Open on Sunday?' });
-    const run = await e2e.run();
-    expect(run.code, run.stderr).toBe(0);
-    expect(run.summary.effects).toMatchObject({ 'task.created': 1, 'comment.imported': 1 });
-    expect(run.summary.effects['task.found']).toBeUndefined();
+    await runCounting({ 'task.created': 1, 'comment.imported': 1 }, 'task.found');
     const fresh = e2e.sim.planfix.tasks().find((t) => !strangers.includes(t.id))!;
     expect(fresh).toMatchObject({ postId: post.id, templateId: SIM_IDS.taskTemplateId });
     expect(texts(fresh.id)).toEqual([expect.stringContaining('Open on Sunday?')]);
