@@ -19,8 +19,6 @@ import { META, parseJsonMeta } from '../store/meta-keys.js';
 
 import type { ContactLimitUse } from './contact-plan.js';
 
-export type { ContactLimitUse };
-
 /**
  * Rule 1: one Planfix card per Facebook person, across runs, crashes and posts. Within a run,
  * concurrent posts asking for the same person share one lookup. Decisions: contact-plan.ts.

@@ -45,7 +45,8 @@ export function makeContext(
 ): SyncContext {
   const report = new RunReport();
   const outcome = new RunOutcome(new RunBudget(options.maxRunSeconds, options.maxEffects), severalPages);
-  outcome.watch(sides.fb, severalPages ? options.pageId : undefined);
+  // Several Pages: syncPages watches each Page's Graph client with its Page id.
+  if (!severalPages) outcome.watch(sides.fb);
   outcome.watch(sides.pf);
   return {
     fb: sides.fb,
